@@ -1,1 +1,68 @@
+//! BOLT 12 offers (`lno`), invoice requests (`lnr`), invoices (`lni`) and invoice errors.
+//!
+//! - [`tlv`]: the TLV streams and subtypes, generated from `spec-csv/` by `codegen`.
+//! - [`string`]: the bech32-without-checksum string form (§"Encoding").
+//! - [`merkle`]: Merkle roots and BIP-340 signatures (§"Signature Calculation").
+//! - [`Offer`], [`InvoiceRequest`], [`Invoice`], [`InvoiceError`]: validated messages that
+//!   keep their exact bytes; `FromStr`/`Display` for the string forms; each reader
+//!   requirement that fails is a [`SemanticError`] variant naming the field.
+//! - [`builder`]: writers that enforce the writer requirements and sign, and the checks a
+//!   payer makes on an invoice against its request.
 #![forbid(unsafe_code)]
+
+pub mod builder;
+mod checks;
+mod error;
+pub mod features;
+pub mod invoice;
+pub mod invoice_error;
+pub mod invoice_request;
+pub mod merkle;
+pub mod offer;
+pub mod string;
+
+/// TLV streams and subtypes generated from `spec-csv/04-onion-routing.csv`,
+/// `spec-csv/12-offer-encoding.csv` and `spec-csv/patches.csv`.
+#[allow(missing_docs, clippy::all)]
+pub mod tlv {
+    include!(concat!(env!("OUT_DIR"), "/bolt12.rs"));
+}
+
+pub use builder::{
+    BuildError, InvoiceBuilder, InvoiceRequestBuilder, OfferBuilder, PayerCheckError,
+};
+pub use error::{ParseError, SemanticError};
+pub use invoice::Invoice;
+pub use invoice_error::InvoiceError;
+pub use invoice_request::InvoiceRequest;
+pub use offer::{Amount, Offer, OfferId};
+pub use wire;
+
+/// Any BOLT 12 message, by its string prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bolt12 {
+    /// `lno`.
+    Offer(Offer),
+    /// `lnr`.
+    InvoiceRequest(InvoiceRequest),
+    /// `lni`.
+    Invoice(Invoice),
+}
+
+impl core::str::FromStr for Bolt12 {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (hrp, bytes) = string::decode(s)?;
+        match hrp.as_str() {
+            offer::PREFIX => Offer::from_bytes(bytes).map(Bolt12::Offer),
+            invoice_request::PREFIX => {
+                InvoiceRequest::from_bytes(bytes).map(Bolt12::InvoiceRequest)
+            }
+            invoice::PREFIX => Invoice::from_bytes(bytes).map(Bolt12::Invoice),
+            _ => Err(ParseError::WrongPrefix {
+                expected: "lno, lnr or lni",
+                found: hrp,
+            }),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Invoices, BOLT 12 §"Invoices": the `invoice` TLV stream and its `lni` string (the
+//! prefix Core Lightning uses).
+use core::fmt;
+use core::str::FromStr;
+
+use wire::{ChainHash, Point, Sha256};
+
+use crate::checks;
+use crate::error::{ParseError, SemanticError};
+use crate::features::{MPP_COMPULSORY, MPP_OPTIONAL};
+use crate::offer::{self, OfferId};
+use crate::tlv::InvoiceTlvs;
+use crate::{features, merkle, string};
+
+/// Human-readable prefix of invoices.
+pub const PREFIX: &str = "lni";
+/// Name of the stream in signature tags.
+pub const MESSAGE_NAME: &str = "invoice";
+/// Relative expiry when `invoice_relative_expiry` is absent.
+pub const DEFAULT_RELATIVE_EXPIRY: u64 = 7200;
+
+/// A validated, signature-checked invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    bytes: Vec<u8>,
+    tlvs: InvoiceTlvs,
+    merkle_root: [u8; 32],
+    node_id: Point,
+}
+
+impl Invoice {
+    /// Decodes and checks the reader requirements of BOLT 12 §Invoices that depend on the
+    /// invoice alone (not on the request we sent, our chains or the clock), including the
+    /// signature by `invoice_node_id`.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ParseError> {
+        let tlvs = InvoiceTlvs::decode(&bytes)?;
+        let t = &tlvs;
+        for (present, field) in [
+            (t.invoice_amount.is_some(), "invoice_amount"),
+            (t.invoice_created_at.is_some(), "invoice_created_at"),
+            (t.invoice_payment_hash.is_some(), "invoice_payment_hash"),
+            (t.invoice_node_id.is_some(), "invoice_node_id"),
+        ] {
+            if !present {
+                return Err(SemanticError::Missing(field).into());
+            }
+        }
+        checks::features_known(
+            "invoice_features",
+            t.invoice_features.as_ref(),
+            &[MPP_COMPULSORY, MPP_OPTIONAL],
+        )?;
+        let paths = t.invoice_paths.as_deref().unwrap_or_default();
+        if paths.is_empty() {
+            return Err(SemanticError::Missing("invoice_paths").into());
+        }
+        checks::paths_have_hops("invoice_paths", t.invoice_paths.as_ref())?;
+        let payinfo = t
+            .invoice_blindedpay
+            .as_ref()
+            .ok_or(SemanticError::Missing("invoice_blindedpay"))?;
+        if payinfo.len() != paths.len() {
+            return Err(SemanticError::BlindedPayMismatch {
+                paths: paths.len(),
+                payinfos: payinfo.len(),
+            }
+            .into());
+        }
+        if payinfo
+            .iter()
+            .all(|p| features::unknown_required_bit(&p.features, &[]).is_some())
+        {
+            return Err(SemanticError::NoUsablePaths.into());
+        }
+        let merkle_root = merkle::root(&bytes)?.ok_or(SemanticError::Missing("invoice_node_id"))?;
+        let node_id = t
+            .invoice_node_id
+            .ok_or(SemanticError::Missing("invoice_node_id"))?;
+        let sig = t
+            .signature
+            .as_ref()
+            .ok_or(SemanticError::Missing("signature"))?;
+        if !merkle::verify(MESSAGE_NAME, "signature", &merkle_root, sig, &node_id) {
+            return Err(SemanticError::InvalidSignature {
+                key_field: "invoice_node_id",
+            }
+            .into());
+        }
+        Ok(Invoice {
+            bytes,
+            tlvs,
+            merkle_root,
+            node_id,
+        })
+    }
+
+    /// The exact TLV bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The decoded fields.
+    pub fn tlvs(&self) -> &InvoiceTlvs {
+        &self.tlvs
+    }
+
+    /// Merkle root (what `signature` signs).
+    pub fn merkle_root(&self) -> [u8; 32] {
+        self.merkle_root
+    }
+
+    /// `invoice_node_id`.
+    pub fn node_id(&self) -> Point {
+        self.node_id
+    }
+
+    /// `invoice_amount` in millisatoshi.
+    pub fn amount_msat(&self) -> u64 {
+        self.tlvs.invoice_amount.unwrap_or_default()
+    }
+
+    /// `invoice_payment_hash`.
+    pub fn payment_hash(&self) -> Sha256 {
+        self.tlvs.invoice_payment_hash.unwrap_or(Sha256([0; 32]))
+    }
+
+    /// `invoice_created_at`.
+    pub fn created_at(&self) -> u64 {
+        self.tlvs.invoice_created_at.unwrap_or_default()
+    }
+
+    /// When payment should no longer be attempted: `invoice_created_at` plus
+    /// `invoice_relative_expiry` (default 7200 seconds).
+    pub fn expires_at(&self) -> u64 {
+        let relative = self
+            .tlvs
+            .invoice_relative_expiry
+            .map_or(DEFAULT_RELATIVE_EXPIRY, u64::from);
+        self.created_at().saturating_add(relative)
+    }
+
+    /// "MUST reject the invoice if the current time ... is greater than" the expiry.
+    pub fn is_expired_at(&self, now: u64) -> bool {
+        now > self.expires_at()
+    }
+
+    /// `invreq_chain`, or bitcoin when absent.
+    pub fn chain(&self) -> ChainHash {
+        self.tlvs.invreq_chain.unwrap_or(ChainHash::BITCOIN)
+    }
+
+    /// `offer_id` of the offer the invoice answers, if any.
+    pub fn offer_id(&self) -> Option<OfferId> {
+        let t = &self.tlvs;
+        (t.offer_issuer_id.is_some() || t.offer_paths.is_some())
+            .then(|| OfferId(offer::offer_id_of(&self.bytes)))
+    }
+}
+
+impl FromStr for Invoice {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (hrp, bytes) = string::decode(s)?;
+        if hrp != PREFIX {
+            return Err(ParseError::WrongPrefix {
+                expected: PREFIX,
+                found: hrp,
+            });
+        }
+        Invoice::from_bytes(bytes)
+    }
+}
+
+impl fmt::Display for Invoice {
+    /// The `lni1...` string.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&string::encode(PREFIX, &self.bytes))
+    }
+}
