@@ -12,6 +12,12 @@ if ! python3 -c "import pyln.proto.wire" 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check "pyln-proto==26.6.9"
 fi
 
+# openssl: the lnap tests make RSA keys and a SHA-1 signed certificate with it.
+if ! command -v openssl >/dev/null; then
+    log "installing openssl (Debian)"
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends openssl
+fi
+
 log "cargo test (workspace)"
 cargo test --workspace
 

@@ -26,6 +26,9 @@ pub struct Invoice {
     tlvs: InvoiceTlvs,
     merkle_root: [u8; 32],
     node_id: Point,
+    amount_msat: u64,
+    created_at: u64,
+    payment_hash: Sha256,
 }
 
 impl Invoice {
@@ -35,16 +38,10 @@ impl Invoice {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ParseError> {
         let tlvs = InvoiceTlvs::decode(&bytes)?;
         let t = &tlvs;
-        for (present, field) in [
-            (t.invoice_amount.is_some(), "invoice_amount"),
-            (t.invoice_created_at.is_some(), "invoice_created_at"),
-            (t.invoice_payment_hash.is_some(), "invoice_payment_hash"),
-            (t.invoice_node_id.is_some(), "invoice_node_id"),
-        ] {
-            if !present {
-                return Err(SemanticError::Missing(field).into());
-            }
-        }
+        let amount_msat = t.invoice_amount.ok_or(SemanticError::Missing("invoice_amount"))?;
+        let created_at = t.invoice_created_at.ok_or(SemanticError::Missing("invoice_created_at"))?;
+        let payment_hash = t.invoice_payment_hash.ok_or(SemanticError::Missing("invoice_payment_hash"))?;
+        let node_id = t.invoice_node_id.ok_or(SemanticError::Missing("invoice_node_id"))?;
         checks::features_known(
             "invoice_features",
             t.invoice_features.as_ref(),
@@ -73,9 +70,6 @@ impl Invoice {
             return Err(SemanticError::NoUsablePaths.into());
         }
         let merkle_root = merkle::root(&bytes)?.ok_or(SemanticError::Missing("invoice_node_id"))?;
-        let node_id = t
-            .invoice_node_id
-            .ok_or(SemanticError::Missing("invoice_node_id"))?;
         let sig = t
             .signature
             .as_ref()
@@ -86,12 +80,7 @@ impl Invoice {
             }
             .into());
         }
-        Ok(Invoice {
-            bytes,
-            tlvs,
-            merkle_root,
-            node_id,
-        })
+        Ok(Invoice { bytes, tlvs, merkle_root, node_id, amount_msat, created_at, payment_hash })
     }
 
     /// The exact TLV bytes.
@@ -116,17 +105,17 @@ impl Invoice {
 
     /// `invoice_amount` in millisatoshi.
     pub fn amount_msat(&self) -> u64 {
-        self.tlvs.invoice_amount.unwrap_or_default()
+        self.amount_msat
     }
 
     /// `invoice_payment_hash`.
     pub fn payment_hash(&self) -> Sha256 {
-        self.tlvs.invoice_payment_hash.unwrap_or(Sha256([0; 32]))
+        self.payment_hash
     }
 
     /// `invoice_created_at`.
     pub fn created_at(&self) -> u64 {
-        self.tlvs.invoice_created_at.unwrap_or_default()
+        self.created_at
     }
 
     /// When payment should no longer be attempted: `invoice_created_at` plus
