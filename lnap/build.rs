@@ -3,7 +3,10 @@
 fn main() {
     let mut g = codegen::Generator::new();
     g.extern_type("blinded_path", "::bolt12::tlv::BlindedPath");
-    if let Err(e) = g.add_csv_file("../spec-csv/lnap.csv").and_then(|g| g.write_out_dir("lnap.rs", &["addressproof"])) {
+    if let Err(e) = g
+        .add_csv_file("../spec-csv/lnap.csv")
+        .and_then(|g| g.write_out_dir("lnap.rs", &["addressproof"]))
+    {
         panic!("codegen: {e}");
     }
 }

@@ -91,7 +91,11 @@ impl Proof {
     /// Decodes and checks the required fields.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ProofError> {
         let tlvs = AddressproofTlvs::decode(&bytes)?;
-        let vendor = Vendor::parse(tlvs.vendor.as_deref().ok_or(ProofError::Missing("vendor"))?)?;
+        let vendor = Vendor::parse(
+            tlvs.vendor
+                .as_deref()
+                .ok_or(ProofError::Missing("vendor"))?,
+        )?;
         if tlvs.node_ids.as_ref().is_none_or(Vec::is_empty) {
             return Err(ProofError::Missing("node_ids"));
         }
@@ -101,11 +105,20 @@ impl Proof {
         if tlvs.cert.is_none() {
             return Err(ProofError::Missing("cert"));
         }
-        if let Some(bit) = tlvs.features.as_deref().and_then(|f| bolt12::features::unknown_required_bit(f, &[])) {
+        if let Some(bit) = tlvs
+            .features
+            .as_deref()
+            .and_then(|f| bolt12::features::unknown_required_bit(f, &[]))
+        {
             return Err(ProofError::UnknownRequiredFeature(bit));
         }
         let merkle_root = merkle::root(&bytes)?.ok_or(ProofError::Missing("vendor"))?;
-        Ok(Proof { bytes, tlvs, vendor, merkle_root })
+        Ok(Proof {
+            bytes,
+            tlvs,
+            vendor,
+            merkle_root,
+        })
     }
 
     /// Makes a proof: the fields, then `certsignature` over their Merkle root with the
@@ -134,22 +147,39 @@ impl Proof {
             ..Default::default()
         };
         let unsigned = tlvs.encode()?;
-        let root = merkle::root(&unsigned).map_err(ProofError::from)?.ok_or(ProofError::Missing("vendor"))?;
+        let root = merkle::root(&unsigned)
+            .map_err(ProofError::from)?
+            .ok_or(ProofError::Missing("vendor"))?;
         tlvs.certsignature = Some(vouch::sign(&root, key, cert, rng)?);
         Ok(Proof::from_bytes(tlvs.encode()?)?)
     }
 
     /// Checks, at `at`: not expired, `certsignature` by the leaf key over the Merkle root,
     /// the chain to `anchors`, and the vendor's domain covered by the leaf.
-    pub fn verify(&self, anchors: &TrustAnchors, at: UnixTime) -> Result<VerifiedPath, VerifyError> {
+    pub fn verify(
+        &self,
+        anchors: &TrustAnchors,
+        at: UnixTime,
+    ) -> Result<VerifiedPath, VerifyError> {
         if let Some(expiry) = self.tlvs.absolute_expiry {
             if at.as_secs() > i64::try_from(expiry).unwrap_or(i64::MAX) {
                 return Err(VerifyError::ProofExpired { expiry });
             }
         }
         let t = &self.tlvs;
-        let (sig, cert) = (t.certsignature.as_deref().unwrap_or_default(), t.cert.as_deref().unwrap_or_default());
-        Ok(vouch::verify(&self.merkle_root, sig, cert, t.certchain.as_deref(), &self.vendor, anchors, at)?)
+        let (sig, cert) = (
+            t.certsignature.as_deref().unwrap_or_default(),
+            t.cert.as_deref().unwrap_or_default(),
+        );
+        Ok(vouch::verify(
+            &self.merkle_root,
+            sig,
+            cert,
+            t.certchain.as_deref(),
+            &self.vendor,
+            anchors,
+            at,
+        )?)
     }
 
     /// The exact bytes.
@@ -209,7 +239,10 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .collect()
 }
 
 impl fmt::Display for Proof {
@@ -217,4 +250,70 @@ impl fmt::Display for Proof {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&string::encode(PREFIX, &self.bytes))
     }
+}
+
+impl Proof {
+    /// The proof's fields as JSON, in the style of Core Lightning's `decode` (`type`,
+    /// `valid`, then the fields by their spec names). Says nothing about trust: see
+    /// [`Proof::verify_report`].
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let t = &self.tlvs;
+        let mut o = serde_json::Map::new();
+        o.insert("type".into(), json!("lnap proof"));
+        o.insert("valid".into(), json!(true));
+        o.insert("merkle_root".into(), json!(hex_string(&self.merkle_root)));
+        if let Some(c) = &t.chains {
+            o.insert(
+                "chains".into(),
+                json!(c.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+            );
+        }
+        if let Some(d) = &t.description {
+            o.insert("description".into(), json!(d));
+        }
+        if let Some(f) = &t.features {
+            o.insert("features".into(), json!(hex_string(f)));
+        }
+        if let Some(e) = t.absolute_expiry {
+            o.insert("absolute_expiry".into(), json!(e));
+        }
+        if let Some(p) = &t.paths {
+            o.insert("paths".into(), json!(p.len()));
+        }
+        o.insert("vendor".into(), json!(t.vendor));
+        o.insert(
+            "node_ids".into(),
+            json!(self
+                .node_ids()
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()),
+        );
+        o.insert(
+            "certsignature".into(),
+            json!(hex_string(t.certsignature.as_deref().unwrap_or_default())),
+        );
+        if let Ok(bundle) = crate::pki::CertificateBundle::parse(
+            t.cert.as_deref().unwrap_or_default(),
+            t.certchain.as_deref(),
+        ) {
+            o.insert("cert_subject".into(), json!(bundle.leaf().subject()));
+            o.insert("cert_issuer".into(), json!(bundle.leaf().issuer()));
+            o.insert("cert_dns_names".into(), json!(bundle.leaf().dns_names()));
+        }
+        if !t.unknown.is_empty() {
+            let unknown: Vec<_> = t
+                .unknown
+                .iter()
+                .map(|r| json!({"type": r.tlv_type, "length": r.value.len(), "value": hex_string(&r.value)}))
+                .collect();
+            o.insert("unknown_addressproof_tlvs".into(), json!(unknown));
+        }
+        serde_json::Value::Object(o)
+    }
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

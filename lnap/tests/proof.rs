@@ -61,10 +61,16 @@ fn create_then_verify_for_each_key_kind() {
         assert!(s.starts_with("lnap1"));
         let back = Proof::from_str(&s).unwrap();
         assert_eq!(back, proof);
-        assert_eq!(Proof::from_str(&hex::encode(proof.as_bytes())).unwrap(), proof);
+        assert_eq!(
+            Proof::from_str(&hex::encode(proof.as_bytes())).unwrap(),
+            proof
+        );
         assert!(back.verify(&anchors(&chain), at()).is_ok(), "{kind:?}");
         // The Merkle root is BOLT 12's, over the records outside 240..=1000.
-        assert_eq!(Some(proof.merkle_root()), bolt12::merkle::root(proof.as_bytes()).unwrap());
+        assert_eq!(
+            Some(proof.merkle_root()),
+            bolt12::merkle::root(proof.as_bytes()).unwrap()
+        );
     }
 }
 
@@ -89,53 +95,107 @@ fn tampering_and_expiry_are_named() {
     // Expired proof.
     assert_eq!(
         proof.verify(&roots, UnixTime::from_secs(AT + 101)),
-        Err(VerifyError::ProofExpired { expiry: AT as u64 + 100 })
+        Err(VerifyError::ProofExpired {
+            expiry: AT as u64 + 100
+        })
     );
     // Tampered TLV: another node id added, old signature kept.
     let t = tampered(&proof, |t| t.node_ids.as_mut().unwrap().push(node(9)));
-    assert!(matches!(t.verify(&roots, at()), Err(VerifyError::Vouch(VouchError::Signature(_)))));
+    assert!(matches!(
+        t.verify(&roots, at()),
+        Err(VerifyError::Vouch(VouchError::Signature(_)))
+    ));
     // Tampered signature.
     let t = tampered(&proof, |t| {
         let sig = t.certsignature.as_mut().unwrap();
         let n = sig.len() / 2;
         sig[n] ^= 1;
     });
-    assert!(matches!(t.verify(&roots, at()), Err(VerifyError::Vouch(VouchError::Signature(_)))));
+    assert!(matches!(
+        t.verify(&roots, at()),
+        Err(VerifyError::Vouch(VouchError::Signature(_)))
+    ));
     // Signature by a different key: the same fields signed by another chain's leaf.
     let other = common::chain(Kind::P256);
     let foreign = make(&other, "example.com", Some(AT as u64 + 100));
-    let t = tampered(&proof, |t| t.certsignature = foreign.tlvs().certsignature.clone());
+    let t = tampered(&proof, |t| {
+        t.certsignature = foreign.tlvs().certsignature.clone()
+    });
     assert!(matches!(
         t.verify(&roots, at()),
-        Err(VerifyError::Vouch(VouchError::Signature(CertSignatureError::BadSignature)))
+        Err(VerifyError::Vouch(VouchError::Signature(
+            CertSignatureError::BadSignature
+        )))
     ));
     // Untrusted root.
     // Incomplete chain: our intermediate's issuer is neither supplied nor an anchor.
     let e = proof.verify(&TrustAnchors::mozilla().unwrap(), at());
-    assert!(matches!(e, Err(VerifyError::Vouch(VouchError::Pki(PkiError::IncompleteChain { .. })))), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(VerifyError::Vouch(VouchError::Pki(
+                PkiError::IncompleteChain { .. }
+            )))
+        ),
+        "{e:?}"
+    );
     // Untrusted root: the chain reaches our self-signed root, which is not among Mozilla's.
-    let full = make_with(&chain, "example.com", None, format!("{}{}", chain.inter.cert.pem, chain.root.cert.pem));
+    let full = make_with(
+        &chain,
+        "example.com",
+        None,
+        format!("{}{}", chain.inter.cert.pem, chain.root.cert.pem),
+    );
     let e = full.verify(&TrustAnchors::mozilla().unwrap(), at());
-    assert!(matches!(e, Err(VerifyError::Vouch(VouchError::Pki(PkiError::UntrustedRoot { .. })))), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(VerifyError::Vouch(VouchError::Pki(
+                PkiError::UntrustedRoot { .. }
+            )))
+        ),
+        "{e:?}"
+    );
     // A trusted root of the same name but another key does not sign our intermediate.
     let e = proof.verify(&anchors(&other), at());
-    assert!(matches!(e, Err(VerifyError::Vouch(VouchError::Pki(PkiError::BadCertificateSignature { .. })))), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Err(VerifyError::Vouch(VouchError::Pki(
+                PkiError::BadCertificateSignature { .. }
+            )))
+        ),
+        "{e:?}"
+    );
     // Unknown even feature.
     let mut t = proof.tlvs().clone();
     t.features = Some(bolt12::features::from_bits(&[10]));
-    assert_eq!(Proof::from_bytes(t.encode().unwrap()), Err(ProofError::UnknownRequiredFeature(10)));
+    assert_eq!(
+        Proof::from_bytes(t.encode().unwrap()),
+        Err(ProofError::UnknownRequiredFeature(10))
+    );
     // Required fields.
     for (field, mutate) in [
-        ("vendor", (|t: &mut AddressproofTlvs| t.vendor = None) as fn(&mut AddressproofTlvs)),
+        (
+            "vendor",
+            (|t: &mut AddressproofTlvs| t.vendor = None) as fn(&mut AddressproofTlvs),
+        ),
         ("node_ids", |t| t.node_ids = Some(vec![])),
         ("certsignature", |t| t.certsignature = None),
         ("cert", |t| t.cert = None),
     ] {
         let mut t = proof.tlvs().clone();
         mutate(&mut t);
-        assert_eq!(Proof::from_bytes(t.encode().unwrap()), Err(ProofError::Missing(field)), "{field}");
+        assert_eq!(
+            Proof::from_bytes(t.encode().unwrap()),
+            Err(ProofError::Missing(field)),
+            "{field}"
+        );
     }
-    assert!(matches!(Proof::from_str("lno1qqqq"), Err(ProofError::NotHexOrString | ProofError::WrongPrefix(_))));
+    assert!(matches!(
+        Proof::from_str("lno1qqqq"),
+        Err(ProofError::NotHexOrString | ProofError::WrongPrefix(_))
+    ));
 }
 
 #[test]
@@ -144,21 +204,68 @@ fn offer_verdicts() {
     let roots = anchors(&chain);
     let proof = make(&chain, "example.com", Some(AT as u64 + 100));
     let offer = |issuer: &str, id: PublicKey| {
-        OfferBuilder::new().description("x").issuer(issuer).issuer_id(id).build().unwrap()
+        OfferBuilder::new()
+            .description("x")
+            .issuer(issuer)
+            .issuer_id(id)
+            .build()
+            .unwrap()
     };
     let check = |o: &bolt12::Offer, t: i64| proof.check_offer(o, &roots, UnixTime::from_secs(t));
-    assert_eq!(check(&offer("example.com shop", node(1)), AT).verdict, Verdict::Verified);
-    assert_eq!(check(&offer("alice@EXAMPLE.com", node(2)), AT).verdict, Verdict::Verified);
-    assert_eq!(check(&offer("example.com", node(3)), AT).verdict, Verdict::NotCovered);
-    assert_eq!(check(&offer("evil.com", node(1)), AT).verdict, Verdict::Mismatch);
-    assert_eq!(check(&offer("just a name", node(1)), AT).verdict, Verdict::Mismatch);
+    assert_eq!(
+        check(&offer("example.com shop", node(1)), AT).verdict,
+        Verdict::Verified
+    );
+    assert_eq!(
+        check(&offer("alice@EXAMPLE.com", node(2)), AT).verdict,
+        Verdict::Verified
+    );
+    assert_eq!(
+        check(&offer("example.com", node(3)), AT).verdict,
+        Verdict::NotCovered
+    );
+    assert_eq!(
+        check(&offer("evil.com", node(1)), AT).verdict,
+        Verdict::Mismatch
+    );
+    assert_eq!(
+        check(&offer("just a name", node(1)), AT).verdict,
+        Verdict::Mismatch
+    );
     let expired = check(&offer("example.com", node(1)), AT + 101);
-    assert_eq!((expired.verdict, expired.reason.as_str()), (Verdict::Expired, "proof_expired"));
+    assert_eq!(
+        (expired.verdict, expired.reason.as_str()),
+        (Verdict::Expired, "proof_expired")
+    );
     // After the leaf certificate's notAfter (2027-01-01), with no proof expiry.
     let long = make(&chain, "example.com", None);
-    let late = long.check_offer(&offer("example.com", node(1)), &roots, UnixTime::from_secs(1_830_000_000));
+    let late = long.check_offer(
+        &offer("example.com", node(1)),
+        &roots,
+        UnixTime::from_secs(1_830_000_000),
+    );
     assert_eq!(late.verdict, Verdict::Expired);
     let stranger = common::chain(Kind::P256);
     let untrusted = proof.check_offer(&offer("example.com", node(1)), &anchors(&stranger), at());
     assert_eq!(untrusted.verdict, Verdict::Untrusted);
+}
+
+#[test]
+fn json_view_and_verify_report() {
+    let chain = chain(Kind::P256);
+    let proof = make(&chain, "example.com", Some(AT as u64 + 100));
+    let j = proof.to_json();
+    assert_eq!(j["type"], "lnap proof");
+    assert_eq!(j["vendor"], "example.com");
+    assert_eq!(j["node_ids"][1], node(2).to_string());
+    assert_eq!(j["merkle_root"], hex::encode(proof.merkle_root()));
+    assert_eq!(j["cert_dns_names"][0], "example.com");
+    let ok = proof.verify_report(&anchors(&chain), at());
+    assert_eq!((ok.verdict, ok.reason.as_str()), (Verdict::Verified, "ok"));
+    let late = proof.verify_report(&anchors(&chain), UnixTime::from_secs(AT + 101));
+    assert_eq!(
+        (late.verdict, late.reason.as_str()),
+        (Verdict::Expired, "proof_expired")
+    );
+    assert_eq!(serde_json::to_value(&late).unwrap()["verdict"], "expired");
 }
