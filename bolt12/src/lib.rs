@@ -17,6 +17,7 @@ pub mod features;
 pub mod invoice;
 pub mod invoice_error;
 pub mod invoice_request;
+pub mod json;
 pub mod merkle;
 pub mod offer;
 pub mod string;
@@ -39,6 +40,8 @@ pub use offer::{Amount, Offer, OfferId};
 pub use wire;
 
 /// Any BOLT 12 message, by its string prefix.
+// A parse result, matched on at once: boxing the larger variants would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bolt12 {
     /// `lno`.

@@ -1,1 +1,48 @@
-fn main() {}
+//! `bolt12`: the toolkit's command-line tool.
+//!
+//! Each subcommand lives in its own module with a clap `Args` struct and a `run` function
+//! returning `Result<(), E>` where `E: Display` is that module's error enum; `main` only
+//! dispatches and turns an error into one line on stderr and exit status 1.
+#![forbid(unsafe_code)]
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod decode;
+mod offer;
+
+#[derive(Debug, Parser)]
+#[command(name = "bolt12", version, about = "BOLT 12 / Lightning toolkit")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode a string (bolt12 offer, invoice_request or invoice) into Core Lightning's
+    /// `decode` JSON.
+    Decode(decode::Args),
+    /// Create an offer (`lno1...`).
+    Offer(offer::Args),
+}
+
+/// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
+fn finish<E: Display>(result: Result<(), E>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Decode(args) => finish(decode::run(args)),
+        Command::Offer(args) => finish(offer::run(args)),
+    }
+}

@@ -1,0 +1,79 @@
+//! `bolt12 decode`: a string in, Core Lightning's `decode` JSON out.
+//!
+//! What a string is comes from its shape ([`Kind::of`]); each kind is one arm of
+//! [`decode_value`], so adding runes or lnap proofs is a new [`Kind`] variant, its
+//! recognition in [`Kind::of`] and its arm.
+use std::io::Read;
+
+use serde_json::Value;
+use thiserror::Error;
+
+/// Arguments of `bolt12 decode`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The string to decode (a `lightning:` prefix is accepted). Read from standard input
+    /// when absent or `-`.
+    pub string: Option<String>,
+}
+
+/// Why `decode` failed.
+#[derive(Debug, Error)]
+pub enum DecodeError {
+    /// Reading standard input failed.
+    #[error("reading standard input: {0}")]
+    Stdin(#[from] std::io::Error),
+    /// Nothing to decode.
+    #[error("empty input: give a string to decode, as an argument or on standard input")]
+    Empty,
+    /// The string is none of the kinds we decode.
+    #[error("unrecognized string: expected a bolt12 offer (lno1...), invoice_request (lnr1...) or invoice (lni1...)")]
+    Unrecognized,
+    /// A bolt12 string that does not decode.
+    #[error("{0}")]
+    Bolt12(#[from] bolt12::json::DecodeJsonError),
+}
+
+/// The kinds of string `decode` understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `lno1`, `lnr1`, `lni1` (any case, optionally after `lightning:`).
+    Bolt12,
+}
+
+impl Kind {
+    /// Recognizes a string by its prefix or shape.
+    pub fn of(s: &str) -> Option<Kind> {
+        let s = bolt12::json::strip_lightning_prefix(s);
+        let head = s.get(..4).map(str::to_ascii_lowercase);
+        match head.as_deref() {
+            Some("lno1" | "lnr1" | "lni1") => Some(Kind::Bolt12),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes `input` into its JSON description.
+pub fn decode_value(input: &str) -> Result<Value, DecodeError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    match Kind::of(input).ok_or(DecodeError::Unrecognized)? {
+        Kind::Bolt12 => Ok(bolt12::json::decode_json(input)?),
+    }
+}
+
+/// Runs `bolt12 decode`: prints the pretty JSON on stdout.
+pub fn run(args: Args) -> Result<(), DecodeError> {
+    let input = match args.string {
+        Some(s) if s != "-" => s,
+        _ => {
+            let mut buf = String::new();
+            std::io::stdin().read_to_string(&mut buf)?;
+            buf
+        }
+    };
+    let value = decode_value(&input)?;
+    println!("{value:#}");
+    Ok(())
+}
