@@ -26,8 +26,11 @@ pub enum DecodeError {
     #[error("empty input: give a string to decode, as an argument or on standard input")]
     Empty,
     /// The string is none of the kinds we decode.
-    #[error("unrecognized string: expected a bolt12 offer (lno1...), invoice_request (lnr1...) or invoice (lni1...)")]
+    #[error("unrecognized string: expected a bolt12 offer (lno1...), invoice_request (lnr1...), invoice (lni1...), lnap proof (lnap1...) or rune")]
     Unrecognized,
+    /// An lnap proof that does not decode.
+    #[error("invalid lnap proof: {0}")]
+    Lnap(#[from] lnap::ProofError),
     /// A bolt12 string that does not decode.
     #[error("{0}")]
     Bolt12(#[from] bolt12::json::DecodeJsonError),
@@ -38,6 +41,10 @@ pub enum DecodeError {
 pub enum Kind {
     /// `lno1`, `lnr1`, `lni1` (any case, optionally after `lightning:`).
     Bolt12,
+    /// `lnap1`: a vendor proof.
+    Lnap,
+    /// A Core Lightning rune (base64url).
+    Rune,
 }
 
 impl Kind {
@@ -47,6 +54,9 @@ impl Kind {
         let head = s.get(..4).map(str::to_ascii_lowercase);
         match head.as_deref() {
             Some("lno1" | "lnr1" | "lni1") => Some(Kind::Bolt12),
+            _ if s.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("lnap1")) => Some(Kind::Lnap),
+            // As Core Lightning's decode: what is not a bolt12 string may be a rune.
+            _ if runes::Rune::from_base64(s).is_ok() => Some(Kind::Rune),
             _ => None,
         }
     }
@@ -60,6 +70,8 @@ pub fn decode_value(input: &str) -> Result<Value, DecodeError> {
     }
     match Kind::of(input).ok_or(DecodeError::Unrecognized)? {
         Kind::Bolt12 => Ok(bolt12::json::decode_json(input)?),
+        Kind::Lnap => Ok(input.parse::<lnap::Proof>()?.to_json()),
+        Kind::Rune => crate::rune::decode_json(input).map_err(|_| DecodeError::Unrecognized),
     }
 }
 

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod lnap;
 mod offer;
+mod rune;
 
 #[derive(Debug, Parser)]
 #[command(name = "bolt12", version, about = "BOLT 12 / Lightning toolkit")]
@@ -22,11 +24,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decode a string (bolt12 offer, invoice_request or invoice) into Core Lightning's
-    /// `decode` JSON.
+    /// Decode a string (bolt12 offer, invoice_request or invoice, rune, lnap proof) into
+    /// Core Lightning's `decode` JSON.
     Decode(decode::Args),
     /// Create an offer (`lno1...`).
     Offer(offer::Args),
+    /// Core Lightning runes: decode, attenuate, create, check.
+    Rune(rune::Args),
+    /// lnap vendor proofs: create, verify, check an offer or invoice.
+    Lnap(lnap::Args),
 }
 
 /// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
@@ -44,5 +50,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Decode(args) => finish(decode::run(args)),
         Command::Offer(args) => finish(offer::run(args)),
+        Command::Rune(args) => finish(rune::run(args)),
+        Command::Lnap(args) => finish(lnap::run(args)),
     }
 }
