@@ -20,6 +20,7 @@ pub mod invoice_request;
 pub mod json;
 pub mod merkle;
 pub mod offer;
+pub mod stateless;
 pub mod string;
 
 /// TLV streams and subtypes generated from `spec-csv/04-onion-routing.csv`,
