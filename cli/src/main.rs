@@ -14,6 +14,7 @@ mod decode;
 mod lnap;
 mod offer;
 mod rune;
+mod stateless;
 
 #[derive(Debug, Parser)]
 #[command(name = "bolt12", version, about = "BOLT 12 / Lightning toolkit")]
@@ -33,6 +34,8 @@ enum Command {
     Rune(rune::Args),
     /// lnap vendor proofs: create, verify, check an offer or invoice.
     Lnap(lnap::Args),
+    /// Recognise our own invoice requests and invoices from key material (no storage).
+    Stateless(stateless::Args),
 }
 
 /// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
@@ -52,5 +55,6 @@ fn main() -> ExitCode {
         Command::Offer(args) => finish(offer::run(args)),
         Command::Rune(args) => finish(rune::run(args)),
         Command::Lnap(args) => finish(lnap::run(args)),
+        Command::Stateless(args) => finish(stateless::run(args)),
     }
 }

@@ -2,6 +2,9 @@
 //! freshly generated secret key, and prints its `lno1...` string (with `--json`: the
 //! string, its `offer_id`, its decoded fields and any generated secret key).
 use bolt12::json::{chain_by_name, currency_minor_unit, KNOWN_CHAINS};
+use bolt12::stateless::report::{offer_with_key_material, parse_key_material, parse_nonce};
+use bolt12::stateless::StatelessBuildError;
+use bolt12::tlv::BlindedPath;
 use bolt12::{BuildError, OfferBuilder};
 use secp256k1::{SecretKey, SECP256K1};
 use serde_json::{json, Map, Value};
@@ -44,10 +47,30 @@ pub struct Args {
     /// `offer_metadata`, hex.
     #[arg(long, value_name = "HEX", value_parser = parse_hex)]
     pub metadata: Option<HexBytes>,
+    /// `offer_paths`: a `blinded_path` in its wire encoding, hex. Repeat for several.
+    #[arg(long = "path", value_name = "HEX", value_parser = parse_path)]
+    pub paths: Vec<BlindedPath>,
+    /// Stateless offer: 32 bytes of key material (hex), as LDK's `ExpandedKey`. With
+    /// `--path`, the issuer key is derived (no metadata); without, `offer_metadata` carries
+    /// nonce and HMAC and the issuer id is `--issuer-key`'s public key (the node id).
+    #[arg(long, value_name = "HEX32", requires = "nonce")]
+    pub key_material: Option<String>,
+    /// The 16-byte nonce (hex) for `--key-material`.
+    #[arg(long, value_name = "HEX16", requires = "key_material")]
+    pub nonce: Option<String>,
     /// Print a JSON object (offer string, offer_id, decoded fields, generated secret key)
     /// instead of the bare string.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_path(s: &str) -> Result<BlindedPath, String> {
+    let bytes = hex::decode(s).map_err(|e| format!("not hex: {e}"))?;
+    let mut r = wire::Reader::new(&bytes);
+    let path =
+        <BlindedPath as wire::Wire>::read(&mut r, "blinded_path").map_err(|e| e.to_string())?;
+    r.finish("blinded_path").map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// Bytes given in hex on the command line.
@@ -66,6 +89,12 @@ pub enum OfferError {
     /// The builder refused the fields.
     #[error("cannot build offer: {0}")]
     Build(#[from] BuildError),
+    /// `--key-material` or `--nonce` is malformed.
+    #[error("{0}")]
+    Hex(#[from] bolt12::stateless::report::HexArgError),
+    /// The stateless offer could not be built.
+    #[error("cannot build stateless offer: {0}")]
+    Stateless(#[from] StatelessBuildError),
 }
 
 fn parse_hex(s: &str) -> Result<HexBytes, String> {
@@ -122,11 +151,14 @@ fn fresh_secret_key() -> Result<SecretKey, OfferError> {
 
 /// Runs `bolt12 offer`.
 pub fn run(args: Args) -> Result<(), OfferError> {
+    let stateless = args.key_material.is_some();
     let (secret, generated) = match args.issuer_key {
-        Some(arg) => (parse_secret_key(&arg)?, false),
-        None => (fresh_secret_key()?, true),
+        Some(arg) => (Some(parse_secret_key(&arg)?), false),
+        // A stateless offer with paths needs no issuer key: it is derived.
+        None if stateless => (None, false),
+        None => (Some(fresh_secret_key()?), true),
     };
-    let mut builder = OfferBuilder::new().issuer_id(secret.public_key(SECP256K1));
+    let mut builder = OfferBuilder::new();
     if let Some(d) = args.description {
         builder = builder.description(d);
     }
@@ -151,7 +183,22 @@ pub fn run(args: Args) -> Result<(), OfferError> {
     if let Some(HexBytes(metadata)) = args.metadata {
         builder = builder.metadata(metadata);
     }
-    let offer = builder.build()?;
+    if !args.paths.is_empty() {
+        builder = builder.paths(args.paths);
+    }
+    let node_id = secret.map(|s| s.public_key(SECP256K1));
+    let offer = match (&args.key_material, &args.nonce) {
+        (Some(km), Some(nonce)) => offer_with_key_material(
+            &parse_key_material(km)?,
+            &parse_nonce(nonce)?,
+            builder,
+            node_id,
+        )?,
+        _ => match node_id {
+            Some(id) => builder.issuer_id(id).build()?,
+            None => builder.build()?,
+        },
+    };
     if let Some(code) = args.currency.filter(|c| currency_minor_unit(c).is_none()) {
         eprintln!(
             "warning: offer_currency {code} is not an ISO 4217 code we know; payers may not either"
@@ -168,7 +215,7 @@ pub fn run(args: Args) -> Result<(), OfferError> {
     out.insert("offer_id".into(), offer.id().to_string().into());
     out.insert("bolt12".into(), offer.to_string().into());
     out.insert("decoded".into(), bolt12::json::offer_json(&offer));
-    if generated {
+    if let (true, Some(secret)) = (generated, secret) {
         out.insert(
             "issuer_secret_key".into(),
             json!(hex::encode(secret.secret_bytes())),
