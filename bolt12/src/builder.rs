@@ -340,14 +340,6 @@ pub enum PayerCheckError {
     /// `invoice_node_id` is not `offer_issuer_id`, nor the final node of an offer path.
     #[error("invoice_node_id does not match the offer")]
     NodeIdMismatch,
-    /// `invoice_amount` is not `invreq_amount`.
-    #[error("invoice_amount {invoice} differs from invreq_amount {requested}")]
-    AmountMismatch {
-        /// Invoice amount.
-        invoice: u64,
-        /// Requested amount.
-        requested: u64,
-    },
     /// `invoice_amount` is above what the offer price authorises.
     #[error("invoice_amount {invoice} exceeds the expected {expected} msat")]
     AmountAboveExpected {
@@ -415,17 +407,16 @@ impl Invoice {
         if !node_ok {
             return Err(PayerCheckError::NodeIdMismatch);
         }
+        // `invoice_amount` = `invreq_amount` is a reader rule, checked by `Invoice::from_bytes`.
         let invoice = self.amount_msat();
-        if let Some(requested) = t.invreq_amount {
-            if invoice != requested {
-                return Err(PayerCheckError::AmountMismatch { invoice, requested });
-            }
-        } else if let Some(Amount::Msat(per_item)) =
-            crate::offer::amount_of(t.offer_amount, &t.offer_currency)
-        {
-            let expected = per_item.saturating_mul(t.invreq_quantity.unwrap_or(1));
-            if invoice > expected {
-                return Err(PayerCheckError::AmountAboveExpected { invoice, expected });
+        if t.invreq_amount.is_none() {
+            if let Some(Amount::Msat(per_item)) =
+                crate::offer::amount_of(t.offer_amount, &t.offer_currency)
+            {
+                let expected = per_item.saturating_mul(t.invreq_quantity.unwrap_or(1));
+                if invoice > expected {
+                    return Err(PayerCheckError::AmountAboveExpected { invoice, expected });
+                }
             }
         }
         if self.is_expired_at(now) {

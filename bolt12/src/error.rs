@@ -122,6 +122,14 @@ pub enum SemanticError {
         /// Payinfos.
         payinfos: usize,
     },
+    /// `invoice_amount` differs from the `invreq_amount` it mirrors.
+    #[error("invoice_amount: {invoice} msat differs from invreq_amount {requested} msat")]
+    InvoiceAmountMismatch {
+        /// `invoice_amount`.
+        invoice: u64,
+        /// `invreq_amount`.
+        requested: u64,
+    },
     /// Every path's `blinded_payinfo` has unknown even feature bits.
     #[error("invoice_paths: no usable path (every blinded_payinfo has unknown required features)")]
     NoUsablePaths,

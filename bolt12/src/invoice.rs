@@ -38,10 +38,27 @@ impl Invoice {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ParseError> {
         let tlvs = InvoiceTlvs::decode(&bytes)?;
         let t = &tlvs;
-        let amount_msat = t.invoice_amount.ok_or(SemanticError::Missing("invoice_amount"))?;
-        let created_at = t.invoice_created_at.ok_or(SemanticError::Missing("invoice_created_at"))?;
-        let payment_hash = t.invoice_payment_hash.ok_or(SemanticError::Missing("invoice_payment_hash"))?;
-        let node_id = t.invoice_node_id.ok_or(SemanticError::Missing("invoice_node_id"))?;
+        let amount_msat = t
+            .invoice_amount
+            .ok_or(SemanticError::Missing("invoice_amount"))?;
+        let created_at = t
+            .invoice_created_at
+            .ok_or(SemanticError::Missing("invoice_created_at"))?;
+        let payment_hash = t
+            .invoice_payment_hash
+            .ok_or(SemanticError::Missing("invoice_payment_hash"))?;
+        let node_id = t
+            .invoice_node_id
+            .ok_or(SemanticError::Missing("invoice_node_id"))?;
+        // "if `invreq_amount` is present: MUST reject the invoice if `invoice_amount` is not
+        // equal to `invreq_amount`": both are in the invoice, so the reader checks it here.
+        if let Some(requested) = t.invreq_amount.filter(|r| *r != amount_msat) {
+            return Err(SemanticError::InvoiceAmountMismatch {
+                invoice: amount_msat,
+                requested,
+            }
+            .into());
+        }
         checks::features_known(
             "invoice_features",
             t.invoice_features.as_ref(),
@@ -80,7 +97,15 @@ impl Invoice {
             }
             .into());
         }
-        Ok(Invoice { bytes, tlvs, merkle_root, node_id, amount_msat, created_at, payment_hash })
+        Ok(Invoice {
+            bytes,
+            tlvs,
+            merkle_root,
+            node_id,
+            amount_msat,
+            created_at,
+            payment_hash,
+        })
     }
 
     /// The exact TLV bytes.

@@ -145,23 +145,29 @@ fn validate(t: &InvoiceRequestTlvs) -> Result<(), SemanticError> {
             }
             _ => {}
         }
-        match (t.offer_amount, &t.offer_currency, t.invreq_amount) {
-            (None, _, None) => return Err(SemanticError::Missing("invreq_amount")),
-            (Some(per_item), None, Some(msat)) => {
-                let expected = per_item
+        // The expected amount (offer_amount x quantity) when the offer is priced in msat;
+        // bounded by the bitcoin supply even when invreq_amount is absent, since the invoice
+        // would then have to carry it.
+        let expected = match (t.offer_amount, &t.offer_currency) {
+            (Some(per_item), None) => Some(
+                per_item
                     .checked_mul(t.invreq_quantity.unwrap_or(1))
                     .filter(|e| *e <= MAX_MSAT)
-                    .ok_or(SemanticError::AmountOverflow("offer_amount"))?;
-                if msat < expected {
-                    return Err(SemanticError::InsufficientAmount { msat, expected });
-                }
+                    .ok_or(SemanticError::AmountOverflow("offer_amount"))?,
+            ),
+            _ => None,
+        };
+        match (t.offer_amount, t.invreq_amount, expected) {
+            (None, None, _) => return Err(SemanticError::Missing("invreq_amount")),
+            (_, Some(msat), Some(expected)) if msat < expected => {
+                return Err(SemanticError::InsufficientAmount { msat, expected })
             }
             _ => {}
         }
-        if let Some(chain) = &t.invreq_chain {
-            if !offer::chains_or_bitcoin(&t.offer_chains).contains(chain) {
-                return Err(SemanticError::ChainNotInOffer);
-            }
+        // No invreq_chain means bitcoin, which must then be one of the offer's chains too.
+        let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
+        if !offer::chains_or_bitcoin(&t.offer_chains).contains(&chain) {
+            return Err(SemanticError::ChainNotInOffer);
         }
     } else {
         for (present, field) in [

@@ -205,7 +205,8 @@ pub(crate) fn validate_offer_fields(
     if currency.is_some() && amount.is_none() {
         return Err(SemanticError::CurrencyWithoutAmount);
     }
-    if issuer_id.is_none() && paths.is_none() {
+    // An empty offer_paths gives no path to send the request over: as good as absent.
+    if issuer_id.is_none() && paths.as_ref().is_none_or(Vec::is_empty) {
         return Err(SemanticError::MissingIssuerIdAndPaths);
     }
     checks::paths_have_hops("offer_paths", paths.as_ref())

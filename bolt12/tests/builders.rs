@@ -3,8 +3,8 @@ use std::str::FromStr;
 
 use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
 use bolt12::{
-    BuildError, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer, OfferBuilder, ParseError,
-    PayerCheckError, SemanticError,
+    BuildError, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer,
+    OfferBuilder, ParseError, PayerCheckError, SemanticError,
 };
 use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
 use wire::{ChainHash, SciddirOrPubkey, Sha256};
@@ -20,8 +20,14 @@ fn path_to(node: &Keypair) -> BlindedPath {
         first_node_id: SciddirOrPubkey::Pubkey(keypair(9).public_key()),
         first_path_key: keypair(8).public_key(),
         path: vec![
-            BlindedPathHop { blinded_node_id: keypair(7).public_key(), encrypted_recipient_data: vec![1; 20] },
-            BlindedPathHop { blinded_node_id: node.public_key(), encrypted_recipient_data: vec![2; 12] },
+            BlindedPathHop {
+                blinded_node_id: keypair(7).public_key(),
+                encrypted_recipient_data: vec![1; 20],
+            },
+            BlindedPathHop {
+                blinded_node_id: node.public_key(),
+                encrypted_recipient_data: vec![2; 12],
+            },
         ],
     }
 }
@@ -55,27 +61,45 @@ fn issuer_payer_issuer_round_trip_with_issuer_id() {
         .build()
         .unwrap();
     let offer = Offer::from_str(&offer.to_string()).unwrap();
-    let req = request_for(&offer, &payer).quantity(3).payer_note("thanks").build_and_sign(&payer, NOW).unwrap();
+    let req = request_for(&offer, &payer)
+        .quantity(3)
+        .payer_note("thanks")
+        .build_and_sign(&payer, NOW)
+        .unwrap();
     let req = InvoiceRequest::from_str(&req.to_string()).unwrap();
     assert_eq!(req.offer_id(), Some(offer.id()));
     assert_eq!(req.expected_amount_msat(), Some(15_000));
-    let inv = InvoiceBuilder::for_request(&req, NOW, Sha256([5; 32]), vec![(path_to(&issuer), payinfo())])
-        .unwrap()
-        .relative_expiry(600)
-        .build_and_sign(&issuer)
-        .unwrap();
+    let inv = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([5; 32]),
+        vec![(path_to(&issuer), payinfo())],
+    )
+    .unwrap()
+    .relative_expiry(600)
+    .build_and_sign(&issuer)
+    .unwrap();
     let inv = Invoice::from_str(&inv.to_string()).unwrap();
     assert_eq!(inv.amount_msat(), 15_000);
     assert_eq!(inv.node_id(), issuer.public_key());
     assert_eq!(inv.offer_id(), Some(offer.id()));
-    assert_eq!(inv.check_against_request(&req, NOW + 10, &[ChainHash::BITCOIN]), Ok(()));
+    assert_eq!(
+        inv.check_against_request(&req, NOW + 10, &[ChainHash::BITCOIN]),
+        Ok(())
+    );
     // Payer checks: expiry, chain, node id, amount, mirrored fields.
     assert!(matches!(
         inv.check_against_request(&req, NOW + 601, &[ChainHash::BITCOIN]),
         Err(PayerCheckError::Expired { .. })
     ));
-    assert_eq!(inv.check_against_request(&req, NOW, &[ChainHash([1; 32])]), Err(PayerCheckError::UnsupportedChain));
-    let other_req = request_for(&offer, &payer).quantity(2).build_and_sign(&payer, NOW).unwrap();
+    assert_eq!(
+        inv.check_against_request(&req, NOW, &[ChainHash([1; 32])]),
+        Err(PayerCheckError::UnsupportedChain)
+    );
+    let other_req = request_for(&offer, &payer)
+        .quantity(2)
+        .build_and_sign(&payer, NOW)
+        .unwrap();
     assert!(matches!(
         inv.check_against_request(&other_req, NOW, &[ChainHash::BITCOIN]),
         Err(PayerCheckError::FieldMismatch { .. })
@@ -86,25 +110,59 @@ fn issuer_payer_issuer_round_trip_with_issuer_id() {
 fn offer_without_issuer_id_signs_with_the_path_key() {
     let node = keypair(3);
     let payer = keypair(4);
-    let offer = OfferBuilder::new().paths(vec![path_to(&node)]).build().unwrap();
+    let offer = OfferBuilder::new()
+        .paths(vec![path_to(&node)])
+        .build()
+        .unwrap();
     assert!(offer.issuer_id().is_none());
     assert_eq!(offer.signing_keys(), vec![node.public_key()]);
     // No offer_amount: invreq_amount is required.
     let missing = request_for(&offer, &payer).build_and_sign(&payer, NOW);
-    assert_eq!(missing, Err(BuildError::Invalid(ParseError::Semantic(SemanticError::Missing("invreq_amount")))));
-    let req = request_for(&offer, &payer).amount_msat(42_000).build_and_sign(&payer, NOW).unwrap();
-    let builder = InvoiceBuilder::for_request(&req, NOW, Sha256([6; 32]), vec![(path_to(&node), payinfo())]).unwrap();
-    assert_eq!(builder.clone().build_and_sign(&node).map(|_| ()), Err(BuildError::NodeIdNeeded));
-    let inv = builder.node_id(node.public_key()).build_and_sign(&node).unwrap();
-    assert_eq!(inv.check_against_request(&req, NOW, &[ChainHash::BITCOIN]), Ok(()));
+    assert_eq!(
+        missing,
+        Err(BuildError::Invalid(ParseError::Semantic(
+            SemanticError::Missing("invreq_amount")
+        )))
+    );
+    let req = request_for(&offer, &payer)
+        .amount_msat(42_000)
+        .build_and_sign(&payer, NOW)
+        .unwrap();
+    let builder = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([6; 32]),
+        vec![(path_to(&node), payinfo())],
+    )
+    .unwrap();
+    assert_eq!(
+        builder.clone().build_and_sign(&node).map(|_| ()),
+        Err(BuildError::NodeIdNeeded)
+    );
+    let inv = builder
+        .node_id(node.public_key())
+        .build_and_sign(&node)
+        .unwrap();
+    assert_eq!(
+        inv.check_against_request(&req, NOW, &[ChainHash::BITCOIN]),
+        Ok(())
+    );
     // An invoice signed by another key for the same request fails the payer's node check.
     let stranger = keypair(5);
-    let forged = InvoiceBuilder::for_request(&req, NOW, Sha256([6; 32]), vec![(path_to(&stranger), payinfo())])
-        .unwrap()
-        .node_id(stranger.public_key())
-        .build_and_sign(&stranger)
-        .unwrap();
-    assert_eq!(forged.check_against_request(&req, NOW, &[ChainHash::BITCOIN]), Err(PayerCheckError::NodeIdMismatch));
+    let forged = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([6; 32]),
+        vec![(path_to(&stranger), payinfo())],
+    )
+    .unwrap()
+    .node_id(stranger.public_key())
+    .build_and_sign(&stranger)
+    .unwrap();
+    assert_eq!(
+        forged.check_against_request(&req, NOW, &[ChainHash::BITCOIN]),
+        Err(PayerCheckError::NodeIdMismatch)
+    );
 }
 
 #[test]
@@ -112,15 +170,30 @@ fn writer_rules_are_enforced() {
     let issuer = keypair(1);
     let payer = keypair(2);
     assert_eq!(
-        OfferBuilder::new().amount_msat(10).issuer_id(issuer.public_key()).build().map(|_| ()),
-        Err(BuildError::Invalid(ParseError::Semantic(SemanticError::MissingDescription)))
+        OfferBuilder::new()
+            .amount_msat(10)
+            .issuer_id(issuer.public_key())
+            .build()
+            .map(|_| ()),
+        Err(BuildError::Invalid(ParseError::Semantic(
+            SemanticError::MissingDescription
+        )))
     );
     assert_eq!(
-        OfferBuilder::new().description("x").amount_currency("usd", 5).issuer_id(issuer.public_key()).build().map(|_| ()),
+        OfferBuilder::new()
+            .description("x")
+            .amount_currency("usd", 5)
+            .issuer_id(issuer.public_key())
+            .build()
+            .map(|_| ()),
         Err(BuildError::InvalidCurrency("usd".into()))
     );
     // Bitcoin alone is written by omitting offer_chains.
-    let btc = OfferBuilder::new().chains(vec![ChainHash::BITCOIN]).issuer_id(issuer.public_key()).build().unwrap();
+    let btc = OfferBuilder::new()
+        .chains(vec![ChainHash::BITCOIN])
+        .issuer_id(issuer.public_key())
+        .build()
+        .unwrap();
     assert!(btc.tlvs().offer_chains.is_none());
     let offer = OfferBuilder::new()
         .description("tea")
@@ -135,56 +208,108 @@ fn writer_rules_are_enforced() {
         Err(BuildError::OfferExpired { .. })
     ));
     assert_eq!(
-        request_for(&offer, &payer).build_and_sign(&keypair(9), NOW).map(|_| ()),
+        request_for(&offer, &payer)
+            .build_and_sign(&keypair(9), NOW)
+            .map(|_| ()),
         Err(BuildError::WrongSigningKey("invreq_payer_id"))
     );
     assert_eq!(
-        request_for(&offer, &payer).quantity(3).build_and_sign(&payer, NOW).map(|_| ()),
-        Err(BuildError::Invalid(ParseError::Semantic(SemanticError::InvalidQuantity { quantity: 3, max: 2 })))
+        request_for(&offer, &payer)
+            .quantity(3)
+            .build_and_sign(&payer, NOW)
+            .map(|_| ()),
+        Err(BuildError::Invalid(ParseError::Semantic(
+            SemanticError::InvalidQuantity {
+                quantity: 3,
+                max: 2
+            }
+        )))
     );
     assert_eq!(
-        request_for(&offer, &payer).quantity(2).amount_msat(1999).build_and_sign(&payer, NOW).map(|_| ()),
-        Err(BuildError::Invalid(ParseError::Semantic(SemanticError::InsufficientAmount { msat: 1999, expected: 2000 })))
+        request_for(&offer, &payer)
+            .quantity(2)
+            .amount_msat(1999)
+            .build_and_sign(&payer, NOW)
+            .map(|_| ()),
+        Err(BuildError::Invalid(ParseError::Semantic(
+            SemanticError::InsufficientAmount {
+                msat: 1999,
+                expected: 2000
+            }
+        )))
     );
     assert_eq!(
-        request_for(&offer, &payer).chain(ChainHash([3; 32])).build_and_sign(&payer, NOW).map(|_| ()),
+        request_for(&offer, &payer)
+            .chain(ChainHash([3; 32]))
+            .build_and_sign(&payer, NOW)
+            .map(|_| ()),
         Err(BuildError::UnsupportedChain)
     );
-    let req = request_for(&offer, &payer).build_and_sign(&payer, NOW).unwrap();
+    let req = request_for(&offer, &payer)
+        .build_and_sign(&payer, NOW)
+        .unwrap();
     assert_eq!(
         InvoiceBuilder::for_request(&req, NOW, Sha256([0; 32]), vec![]).map(|_| ()),
         Err(BuildError::NoPaths)
     );
-    let inv = InvoiceBuilder::for_request(&req, NOW, Sha256([0; 32]), vec![(path_to(&issuer), payinfo())]).unwrap();
-    assert_eq!(inv.build_and_sign(&payer).map(|_| ()), Err(BuildError::WrongSigningKey("invoice_node_id")));
+    let inv = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([0; 32]),
+        vec![(path_to(&issuer), payinfo())],
+    )
+    .unwrap();
+    assert_eq!(
+        inv.build_and_sign(&payer).map(|_| ()),
+        Err(BuildError::WrongSigningKey("invoice_node_id"))
+    );
 }
 
 #[test]
 fn tampering_with_a_signed_request_or_invoice_is_detected() {
     let issuer = keypair(1);
     let payer = keypair(2);
-    let offer = OfferBuilder::new().description("d").amount_msat(100).issuer_id(issuer.public_key()).build().unwrap();
-    let req = request_for(&offer, &payer).build_and_sign(&payer, NOW).unwrap();
-    let inv = InvoiceBuilder::for_request(&req, NOW, Sha256([1; 32]), vec![(path_to(&issuer), payinfo())])
-        .unwrap()
-        .build_and_sign(&issuer)
+    let offer = OfferBuilder::new()
+        .description("d")
+        .amount_msat(100)
+        .issuer_id(issuer.public_key())
+        .build()
         .unwrap();
+    let req = request_for(&offer, &payer)
+        .build_and_sign(&payer, NOW)
+        .unwrap();
+    let inv = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([1; 32]),
+        vec![(path_to(&issuer), payinfo())],
+    )
+    .unwrap()
+    .build_and_sign(&issuer)
+    .unwrap();
     // Re-encode each with one field changed: the signature no longer verifies.
     let mut t = req.tlvs().clone();
     t.invreq_metadata = Some(vec![0xbb; 16]);
     assert_eq!(
         InvoiceRequest::from_bytes(t.encode().unwrap()),
-        Err(ParseError::Semantic(SemanticError::InvalidSignature { key_field: "invreq_payer_id" }))
+        Err(ParseError::Semantic(SemanticError::InvalidSignature {
+            key_field: "invreq_payer_id"
+        }))
     );
     let mut t = inv.tlvs().clone();
     t.invoice_amount = Some(1);
     assert_eq!(
         Invoice::from_bytes(t.encode().unwrap()),
-        Err(ParseError::Semantic(SemanticError::InvalidSignature { key_field: "invoice_node_id" }))
+        Err(ParseError::Semantic(SemanticError::InvalidSignature {
+            key_field: "invoice_node_id"
+        }))
     );
     // Unknown odd records survive a round trip and stay covered by the signature.
     let mut t = req.tlvs().clone();
-    t.unknown.push(wire::UnknownRecord { tlv_type: 1_000_000_001, value: b"x".to_vec() });
+    t.unknown.push(wire::UnknownRecord {
+        tlv_type: 1_000_000_001,
+        value: b"x".to_vec(),
+    });
     assert!(InvoiceRequest::from_bytes(t.encode().unwrap()).is_err());
 }
 
@@ -192,12 +317,24 @@ fn tampering_with_a_signed_request_or_invoice_is_detected() {
 fn invoice_reader_rules() {
     let issuer = keypair(1);
     let payer = keypair(2);
-    let offer = OfferBuilder::new().description("d").amount_msat(100).issuer_id(issuer.public_key()).build().unwrap();
-    let req = request_for(&offer, &payer).build_and_sign(&payer, NOW).unwrap();
-    let inv = InvoiceBuilder::for_request(&req, NOW, Sha256([1; 32]), vec![(path_to(&issuer), payinfo())])
-        .unwrap()
-        .build_and_sign(&issuer)
+    let offer = OfferBuilder::new()
+        .description("d")
+        .amount_msat(100)
+        .issuer_id(issuer.public_key())
+        .build()
         .unwrap();
+    let req = request_for(&offer, &payer)
+        .build_and_sign(&payer, NOW)
+        .unwrap();
+    let inv = InvoiceBuilder::for_request(
+        &req,
+        NOW,
+        Sha256([1; 32]),
+        vec![(path_to(&issuer), payinfo())],
+    )
+    .unwrap()
+    .build_and_sign(&issuer)
+    .unwrap();
     let resign = |mutate: &dyn Fn(&mut bolt12::tlv::InvoiceTlvs)| {
         let mut t = inv.tlvs().clone();
         mutate(&mut t);
@@ -208,25 +345,43 @@ fn invoice_reader_rules() {
     };
     assert!(resign(&|_| {}).is_ok());
     for (field, mutate) in [
-        ("invoice_amount", (|t: &mut bolt12::tlv::InvoiceTlvs| t.invoice_amount = None) as fn(&mut _)),
+        (
+            "invoice_amount",
+            (|t: &mut bolt12::tlv::InvoiceTlvs| t.invoice_amount = None) as fn(&mut _),
+        ),
         ("invoice_created_at", |t| t.invoice_created_at = None),
         ("invoice_payment_hash", |t| t.invoice_payment_hash = None),
         ("invoice_paths", |t| t.invoice_paths = None),
         ("invoice_blindedpay", |t| t.invoice_blindedpay = None),
     ] {
-        assert_eq!(resign(&mutate), Err(ParseError::Semantic(SemanticError::Missing(field))), "{field}");
+        assert_eq!(
+            resign(&mutate),
+            Err(ParseError::Semantic(SemanticError::Missing(field))),
+            "{field}"
+        );
     }
     assert_eq!(
         resign(&|t| t.invoice_blindedpay = Some(vec![payinfo(), payinfo()])),
-        Err(ParseError::Semantic(SemanticError::BlindedPayMismatch { paths: 1, payinfos: 2 }))
+        Err(ParseError::Semantic(SemanticError::BlindedPayMismatch {
+            paths: 1,
+            payinfos: 2
+        }))
     );
     assert_eq!(
-        resign(&|t| t.invoice_blindedpay = Some(vec![BlindedPayinfo { features: vec![0x01, 0x00], ..payinfo() }])),
+        resign(&|t| t.invoice_blindedpay = Some(vec![BlindedPayinfo {
+            features: vec![0x01, 0x00],
+            ..payinfo()
+        }])),
         Err(ParseError::Semantic(SemanticError::NoUsablePaths))
     );
     assert_eq!(
         resign(&|t| t.invoice_features = Some(bolt12::features::from_bits(&[20]))),
-        Err(ParseError::Semantic(SemanticError::UnknownRequiredFeature { field: "invoice_features", bit: 20 }))
+        Err(ParseError::Semantic(
+            SemanticError::UnknownRequiredFeature {
+                field: "invoice_features",
+                bit: 20
+            }
+        ))
     );
     assert!(resign(&|t| t.invoice_features = Some(bolt12::features::from_bits(&[16, 21]))).is_ok());
     // Expiry is judged by the caller's clock, not at decode.

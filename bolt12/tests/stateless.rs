@@ -519,8 +519,13 @@ fn tampering_with_mirrored_request_fields_in_an_invoice_is_refused() {
                 Box::new(|t| t.invreq_payer_id = Some(kp(77).public_key())),
             ),
             (
+                // With invoice_amount too: the reader refuses an invoice whose amount differs
+                // from invreq_amount, and this is about the HMAC noticing the request changed.
                 "invreq_amount",
-                Box::new(|t| t.invreq_amount = Some(50_000)),
+                Box::new(|t| {
+                    t.invreq_amount = Some(50_000);
+                    t.invoice_amount = Some(50_000);
+                }),
             ),
             (
                 "offer_description",

@@ -1,0 +1,203 @@
+//! Instruction counts for the operations of `benches/offers.rs`, for a measurement that the
+//! load of a shared machine cannot disturb: `offers_instructions OP N` runs operation OP N
+//! times; running it under `valgrind --tool=callgrind` with two values of N and taking the
+//! difference of the totals gives the instructions of one operation (setup cancels out).
+//! Without arguments it lists the operations.
+//!
+//! `cargo bench -p bolt12 --bench offers_instructions --no-run`, then e.g.
+//! `valgrind --tool=callgrind --callgrind-out-file=cg.out <binary> ours_offer_typical 200`.
+use std::hint::black_box;
+use std::str::FromStr;
+
+use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::{
+    merkle, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer, OfferBuilder,
+};
+use secp256k1::{schnorr, Keypair, Message, PublicKey, SecretKey, SECP256K1};
+use wire::{SciddirOrPubkey, Sha256};
+
+fn key(i: u8) -> Keypair {
+    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[i; 32]).unwrap())
+}
+
+fn pk(i: u8) -> PublicKey {
+    key(i).public_key()
+}
+
+fn path(first: u8) -> BlindedPath {
+    BlindedPath {
+        first_node_id: SciddirOrPubkey::Pubkey(pk(first)),
+        first_path_key: pk(first + 1),
+        path: vec![
+            BlindedPathHop {
+                blinded_node_id: pk(first + 2),
+                encrypted_recipient_data: vec![0x5a; 50],
+            },
+            BlindedPathHop {
+                blinded_node_id: pk(first + 3),
+                encrypted_recipient_data: vec![0xa5; 35],
+            },
+        ],
+    }
+}
+
+/// The same inputs as `benches/offers.rs`.
+fn typical_offer() -> Offer {
+    OfferBuilder::new()
+        .description("A cup of coffee, single origin, roasted this week")
+        .amount_msat(4_500_000)
+        .issuer("coffee@example.com")
+        .issuer_id(pk(1))
+        .build()
+        .unwrap()
+}
+
+fn two_path_offer() -> Offer {
+    OfferBuilder::new()
+        .description("Donations")
+        .issuer("example.org")
+        .paths(vec![path(10), path(20)])
+        .build()
+        .unwrap()
+}
+
+fn vector_offers() -> Vec<String> {
+    let path = format!("{}/tests/data/offers-test.json", env!("CARGO_MANIFEST_DIR"));
+    let cases: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["valid"].as_bool().unwrap())
+        .map(|c| c["bolt12"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn request_and_invoice() -> (InvoiceRequest, Invoice) {
+    let offer = typical_offer();
+    let payer = key(2);
+    let req = InvoiceRequestBuilder::new(&offer, vec![7; 16], payer.public_key())
+        .unwrap()
+        .payer_note("thanks")
+        .build_and_sign(&payer, 1_700_000_000)
+        .unwrap();
+    let info = BlindedPayinfo {
+        fee_base_msat: 1000,
+        fee_proportional_millionths: 100,
+        cltv_expiry_delta: 144,
+        htlc_minimum_msat: 1,
+        htlc_maximum_msat: 10_000_000_000,
+        features: vec![],
+    };
+    let inv =
+        InvoiceBuilder::for_request(&req, 1_700_000_000, Sha256([9; 32]), vec![(path(30), info)])
+            .unwrap()
+            .build_and_sign(&key(1))
+            .unwrap();
+    (req, inv)
+}
+
+const OPS: &[&str] = &[
+    "ours_offer_vectors",
+    "ldk_offer_vectors",
+    "ours_offer_typical",
+    "ldk_offer_typical",
+    "ours_offer_two_paths",
+    "ldk_offer_two_paths",
+    "bare_verify_request",
+    "ours_merkle_verify_request",
+    "ours_from_bytes_request",
+    "bare_verify_invoice",
+    "ours_merkle_verify_invoice",
+    "ours_from_bytes_invoice",
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // `cargo bench` runs bench targets with `--bench`: nothing to do then.
+    if args.len() < 3 || args[1].starts_with("--") {
+        println!("usage: offers_instructions OP N; OP in {OPS:?}");
+        return;
+    }
+    let op = args[1].as_str();
+    let n: usize = args[2].parse().unwrap();
+    let vectors = vector_offers();
+    let typical = typical_offer().to_string();
+    let two_paths = two_path_offer().to_string();
+    let (req, inv) = request_and_invoice();
+    let signed = |name: &'static str, root: [u8; 32], sig: wire::Bip340Sig, signer: PublicKey| {
+        let msg = Message::from_digest(merkle::signature_digest(name, "signature", &root));
+        let sig64 = schnorr::Signature::from_slice(&sig.0).unwrap();
+        (
+            name,
+            root,
+            sig,
+            signer,
+            msg,
+            sig64,
+            signer.x_only_public_key().0,
+        )
+    };
+    let r = signed(
+        "invoice_request",
+        req.merkle_root(),
+        req.tlvs().signature.unwrap(),
+        req.payer_id(),
+    );
+    let i = signed(
+        "invoice",
+        inv.merkle_root(),
+        inv.tlvs().signature.unwrap(),
+        inv.node_id(),
+    );
+    for _ in 0..n {
+        match op {
+            "ours_offer_vectors" => vectors
+                .iter()
+                .for_each(|s| drop(black_box(Offer::from_str(black_box(s)).unwrap()))),
+            "ldk_offer_vectors" => vectors.iter().for_each(|s| {
+                drop(black_box(
+                    lightning::offers::offer::Offer::from_str(black_box(s)).unwrap(),
+                ))
+            }),
+            "ours_offer_typical" => drop(black_box(Offer::from_str(black_box(&typical)).unwrap())),
+            "ldk_offer_typical" => drop(black_box(
+                lightning::offers::offer::Offer::from_str(black_box(&typical)).unwrap(),
+            )),
+            "ours_offer_two_paths" => {
+                drop(black_box(Offer::from_str(black_box(&two_paths)).unwrap()))
+            }
+            "ldk_offer_two_paths" => drop(black_box(
+                lightning::offers::offer::Offer::from_str(black_box(&two_paths)).unwrap(),
+            )),
+            "bare_verify_request" => assert!(SECP256K1
+                .verify_schnorr(black_box(&r.5), black_box(&r.4), black_box(&r.6))
+                .is_ok()),
+            "ours_merkle_verify_request" => assert!(merkle::verify(
+                r.0,
+                "signature",
+                black_box(&r.1),
+                black_box(&r.2),
+                black_box(&r.3)
+            )),
+            "ours_from_bytes_request" => drop(black_box(
+                InvoiceRequest::from_bytes(black_box(req.as_bytes().to_vec())).unwrap(),
+            )),
+            "bare_verify_invoice" => assert!(SECP256K1
+                .verify_schnorr(black_box(&i.5), black_box(&i.4), black_box(&i.6))
+                .is_ok()),
+            "ours_merkle_verify_invoice" => assert!(merkle::verify(
+                i.0,
+                "signature",
+                black_box(&i.1),
+                black_box(&i.2),
+                black_box(&i.3)
+            )),
+            "ours_from_bytes_invoice" => drop(black_box(
+                Invoice::from_bytes(black_box(inv.as_bytes().to_vec())).unwrap(),
+            )),
+            other => panic!("unknown op {other}; one of {OPS:?}"),
+        }
+    }
+}
