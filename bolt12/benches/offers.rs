@@ -25,15 +25,15 @@ fn pk(i: u8) -> PublicKey {
 
 fn path(first: u8) -> BlindedPath {
     BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(pk(first)),
-        first_path_key: pk(first + 1),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pk(first))),
+        first_path_key: wire::Point::from(pk(first + 1)),
         path: vec![
             BlindedPathHop {
-                blinded_node_id: pk(first + 2),
+                blinded_node_id: wire::Point::from(pk(first + 2)),
                 encrypted_recipient_data: vec![0x5a; 50],
             },
             BlindedPathHop {
-                blinded_node_id: pk(first + 3),
+                blinded_node_id: wire::Point::from(pk(first + 3)),
                 encrypted_recipient_data: vec![0xa5; 35],
             },
         ],
@@ -158,7 +158,7 @@ fn bench_signature_verify(c: &mut Criterion) {
         let digest = merkle::signature_digest(name, "signature", root);
         let msg = Message::from_digest(digest);
         let schnorr_sig = schnorr::Signature::from_slice(&sig.0).unwrap();
-        let (xonly, _) = signer.x_only_public_key();
+        let (xonly, _) = signer.to_pubkey().unwrap().x_only_public_key();
         assert!(SECP256K1.verify_schnorr(&schnorr_sig, &msg, &xonly).is_ok());
         group.bench_function(BenchmarkId::new("bare_secp256k1_verify", name), |b| {
             b.iter(|| {

@@ -26,15 +26,15 @@ fn pk(i: u8) -> PublicKey {
 
 fn path(first: u8) -> BlindedPath {
     BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(pk(first)),
-        first_path_key: pk(first + 1),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pk(first))),
+        first_path_key: wire::Point::from(pk(first + 1)),
         path: vec![
             BlindedPathHop {
-                blinded_node_id: pk(first + 2),
+                blinded_node_id: wire::Point::from(pk(first + 2)),
                 encrypted_recipient_data: vec![0x5a; 50],
             },
             BlindedPathHop {
-                blinded_node_id: pk(first + 3),
+                blinded_node_id: wire::Point::from(pk(first + 3)),
                 encrypted_recipient_data: vec![0xa5; 35],
             },
         ],
@@ -143,13 +143,13 @@ fn main() {
         "invoice_request",
         req.merkle_root(),
         req.tlvs().signature.unwrap(),
-        req.payer_id(),
+        req.payer_id().to_pubkey().unwrap(),
     );
     let i = signed(
         "invoice",
         inv.merkle_root(),
         inv.tlvs().signature.unwrap(),
-        inv.node_id(),
+        inv.node_id().to_pubkey().unwrap(),
     );
     for _ in 0..n {
         match op {
@@ -179,7 +179,7 @@ fn main() {
                 "signature",
                 black_box(&r.1),
                 black_box(&r.2),
-                black_box(&r.3)
+                black_box(&wire::Point::from(r.3))
             )),
             "ours_from_bytes_request" => drop(black_box(
                 InvoiceRequest::from_bytes(black_box(req.as_bytes().to_vec())).unwrap(),
@@ -192,7 +192,7 @@ fn main() {
                 "signature",
                 black_box(&i.1),
                 black_box(&i.2),
-                black_box(&i.3)
+                black_box(&wire::Point::from(i.3))
             )),
             "ours_from_bytes_invoice" => drop(black_box(
                 Invoice::from_bytes(black_box(inv.as_bytes().to_vec())).unwrap(),

@@ -22,15 +22,15 @@ fn kp(byte: u8) -> Keypair {
 
 fn path(last: u8) -> BlindedPath {
     BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(kp(9).public_key()),
-        first_path_key: kp(8).public_key(),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(kp(9).public_key())),
+        first_path_key: wire::Point::from(kp(8).public_key()),
         path: vec![
             BlindedPathHop {
-                blinded_node_id: kp(7).public_key(),
+                blinded_node_id: wire::Point::from(kp(7).public_key()),
                 encrypted_recipient_data: vec![1; 50],
             },
             BlindedPathHop {
-                blinded_node_id: kp(last).public_key(),
+                blinded_node_id: wire::Point::from(kp(last).public_key()),
                 encrypted_recipient_data: vec![2; 30],
             },
         ],
@@ -48,7 +48,7 @@ fn request(key: &ExpandedKey, nonce: &Nonce, derived: bool) -> InvoiceRequest {
         IssuerKeys::Derived
     } else {
         IssuerKeys::Explicit {
-            node_id: kp(42).public_key(),
+            node_id: wire::Point::from(kp(42).public_key()),
         }
     };
     let offer = issuer::create_offer(key, nonce, b, keys).unwrap();

@@ -91,8 +91,8 @@ impl OfferBuilder {
         self
     }
     /// `offer_issuer_id`.
-    pub fn issuer_id(mut self, id: Point) -> Self {
-        self.tlvs.offer_issuer_id = Some(id);
+    pub fn issuer_id(mut self, id: impl Into<Point>) -> Self {
+        self.tlvs.offer_issuer_id = Some(id.into());
         self
     }
     /// `offer_quantity_max` (0: any quantity).
@@ -160,10 +160,14 @@ pub struct InvoiceRequestBuilder<'a> {
 impl<'a> InvoiceRequestBuilder<'a> {
     /// Copies every offer field (unknown ones included) and sets `invreq_metadata`, which
     /// MUST be unpredictable, and the transient `invreq_payer_id`.
-    pub fn new(offer: &'a Offer, metadata: Vec<u8>, payer_id: Point) -> Result<Self, BuildError> {
+    pub fn new(
+        offer: &'a Offer,
+        metadata: Vec<u8>,
+        payer_id: impl Into<Point>,
+    ) -> Result<Self, BuildError> {
         let mut tlvs = InvoiceRequestTlvs::decode(offer.as_bytes()).map_err(ParseError::from)?;
         tlvs.invreq_metadata = Some(metadata);
-        tlvs.invreq_payer_id = Some(payer_id);
+        tlvs.invreq_payer_id = Some(payer_id.into());
         if offer.quantity_max().is_some() {
             tlvs.invreq_quantity = Some(1);
         }
@@ -217,7 +221,7 @@ impl<'a> InvoiceRequestBuilder<'a> {
         if let Some(expiry) = self.offer.absolute_expiry().filter(|e| now > *e) {
             return Err(BuildError::OfferExpired { expiry, now });
         }
-        if Some(PublicKey::from_keypair(keypair)) != self.tlvs.invreq_payer_id {
+        if Some(Point::from(PublicKey::from_keypair(keypair))) != self.tlvs.invreq_payer_id {
             return Err(BuildError::WrongSigningKey("invreq_payer_id"));
         }
         let chain = self.tlvs.invreq_chain.unwrap_or(ChainHash::BITCOIN);
@@ -284,8 +288,8 @@ impl InvoiceBuilder {
     }
     /// `invoice_node_id`: for offers without `offer_issuer_id`, the final `blinded_node_id`
     /// of the path the request arrived on.
-    pub fn node_id(mut self, node_id: Point) -> Self {
-        self.tlvs.invoice_node_id = Some(node_id);
+    pub fn node_id(mut self, node_id: impl Into<Point>) -> Self {
+        self.tlvs.invoice_node_id = Some(node_id.into());
         self
     }
     /// `invoice_relative_expiry` (omit for the default 7200 seconds).
@@ -310,7 +314,7 @@ impl InvoiceBuilder {
             return Err(BuildError::AmountNeeded);
         }
         let node_id = self.tlvs.invoice_node_id.ok_or(BuildError::NodeIdNeeded)?;
-        if PublicKey::from_keypair(keypair) != node_id {
+        if Point::from(PublicKey::from_keypair(keypair)) != node_id {
             return Err(BuildError::WrongSigningKey("invoice_node_id"));
         }
         self.tlvs.signature = None;

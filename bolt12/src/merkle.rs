@@ -8,9 +8,9 @@
 //! - Branch: `H("LnBranch", lesser || greater)`. Levels pair adjacent nodes left to right;
 //!   a lone last node moves up unchanged.
 //! - Signature: `SIG("lightning" || messagename || fieldname, root, key)`.
-use secp256k1::{schnorr, Keypair, Message, PublicKey, XOnlyPublicKey, SECP256K1};
+use secp256k1::{schnorr, Keypair, Message, XOnlyPublicKey, SECP256K1};
 use sha2::{Digest, Sha256};
-use wire::{Bip340Sig, DecodeError, TlvRecord, TlvStreamReader};
+use wire::{Bip340Sig, DecodeError, Point, TlvRecord, TlvStreamReader};
 
 /// Signature TLV types: 240 through 1000 inclusive.
 pub const SIGNATURE_TYPES: core::ops::RangeInclusive<u64> = 240..=1000;
@@ -123,19 +123,22 @@ pub fn sign(message_name: &str, field_name: &str, root: &[u8; 32], keypair: &Key
     Bip340Sig(sig.serialize())
 }
 
-/// Verifies a BIP-340 signature by `key` (its x-only part) over `root`.
+/// Verifies a BIP-340 signature by `key` (its x-only part) over `root`. The key is lifted
+/// from its x coordinate here: the only point of a message that is decompressed.
 pub fn verify(
     message_name: &str,
     field_name: &str,
     root: &[u8; 32],
     sig: &Bip340Sig,
-    key: &PublicKey,
+    key: &Point,
 ) -> bool {
     let digest = signature_digest(message_name, field_name, root);
     let Ok(sig) = schnorr::Signature::from_slice(&sig.0) else {
         return false;
     };
-    let (xonly, _) = key.x_only_public_key();
+    let Ok(xonly) = XOnlyPublicKey::from_slice(&key.as_bytes()[1..]) else {
+        return false;
+    };
     verify_xonly(&digest, &sig, &xonly)
 }
 

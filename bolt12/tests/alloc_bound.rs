@@ -89,11 +89,11 @@ fn big_invoice(paths: usize, hops: usize, data: usize) -> Invoice {
         .build_and_sign(&payer, 1_700_000_000)
         .unwrap();
     let path = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(pk(3)),
-        first_path_key: pk(4),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pk(3))),
+        first_path_key: wire::Point::from(pk(4)),
         path: (0..hops)
             .map(|_| BlindedPathHop {
-                blinded_node_id: pk(5),
+                blinded_node_id: wire::Point::from(pk(5)),
                 encrypted_recipient_data: vec![0xab; data],
             })
             .collect(),

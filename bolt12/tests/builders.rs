@@ -17,15 +17,15 @@ fn keypair(byte: u8) -> Keypair {
 
 fn path_to(node: &Keypair) -> BlindedPath {
     BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(keypair(9).public_key()),
-        first_path_key: keypair(8).public_key(),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(keypair(9).public_key())),
+        first_path_key: wire::Point::from(keypair(8).public_key()),
         path: vec![
             BlindedPathHop {
-                blinded_node_id: keypair(7).public_key(),
+                blinded_node_id: wire::Point::from(keypair(7).public_key()),
                 encrypted_recipient_data: vec![1; 20],
             },
             BlindedPathHop {
-                blinded_node_id: node.public_key(),
+                blinded_node_id: wire::Point::from(node.public_key()),
                 encrypted_recipient_data: vec![2; 12],
             },
         ],

@@ -293,7 +293,7 @@ fn signature_vector_invoice_request() {
 
 fn hop(byte: u8, data: &[u8]) -> BlindedPathHop {
     BlindedPathHop {
-        blinded_node_id: pubkey(byte),
+        blinded_node_id: wire::Point::from(pubkey(byte)),
         encrypted_recipient_data: data.to_vec(),
     }
 }
@@ -306,7 +306,7 @@ fn offer_request_invoice(created_at: u64) -> (Offer, bolt12::InvoiceRequest, bol
         .unwrap()
         .tlvs()
         .clone();
-    tlvs.offer_issuer_id = Some(alice.public_key());
+    tlvs.offer_issuer_id = Some(wire::Point::from(alice.public_key()));
     tlvs.offer_amount = Some(5000);
     tlvs.offer_quantity_max = Some(3);
     let offer = Offer::from_tlvs(&tlvs).unwrap();
@@ -320,8 +320,8 @@ fn offer_request_invoice(created_at: u64) -> (Offer, bolt12::InvoiceRequest, bol
         .build_and_sign(&bob, created_at)
         .unwrap();
     let path = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(pubkey(3)),
-        first_path_key: pubkey(4),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pubkey(3))),
+        first_path_key: wire::Point::from(pubkey(4)),
         path: vec![hop(5, &[0xaa; 4]), hop(6, &[0xbb; 2])],
     };
     let payinfo = BlindedPayinfo {

@@ -192,14 +192,19 @@ fn le_bits(le: &[u8]) -> Vec<usize> {
 fn our_path(p: &BlindedPath) -> PathView {
     PathView {
         intro: match p.first_node_id {
-            SciddirOrPubkey::Pubkey(pk) => Intro::Node(pk),
+            SciddirOrPubkey::Pubkey(pk) => Intro::Node(pk.to_pubkey().unwrap()),
             SciddirOrPubkey::Scid { direction, scid } => Intro::Scid(direction.as_u8(), scid.0),
         },
-        blinding: p.first_path_key,
+        blinding: p.first_path_key.to_pubkey().unwrap(),
         hops: p
             .path
             .iter()
-            .map(|h| (h.blinded_node_id, h.encrypted_recipient_data.clone()))
+            .map(|h| {
+                (
+                    h.blinded_node_id.to_pubkey().unwrap(),
+                    h.encrypted_recipient_data.clone(),
+                )
+            })
             .collect(),
     }
 }
@@ -218,7 +223,7 @@ fn our_payinfo(p: &BlindedPayinfo) -> PayinfoView {
 fn to_our_path(v: &PathView) -> BlindedPath {
     BlindedPath {
         first_node_id: match v.intro {
-            Intro::Node(pk) => SciddirOrPubkey::Pubkey(pk),
+            Intro::Node(pk) => SciddirOrPubkey::Pubkey(wire::Point::from(pk)),
             Intro::Scid(d, scid) => SciddirOrPubkey::Scid {
                 direction: if d == 0 {
                     Direction::NodeOne
@@ -228,12 +233,12 @@ fn to_our_path(v: &PathView) -> BlindedPath {
                 scid: ShortChannelId(scid),
             },
         },
-        first_path_key: v.blinding,
+        first_path_key: wire::Point::from(v.blinding),
         path: v
             .hops
             .iter()
             .map(|(id, data)| BlindedPathHop {
-                blinded_node_id: *id,
+                blinded_node_id: wire::Point::from(*id),
                 encrypted_recipient_data: data.clone(),
             })
             .collect(),
@@ -360,7 +365,7 @@ macro_rules! our_offer_view {
             issuer: t.offer_issuer.clone(),
             quantity_max: t.offer_quantity_max,
             absolute_expiry: t.offer_absolute_expiry,
-            issuer_id: t.offer_issuer_id,
+            issuer_id: t.offer_issuer_id.map(|p| p.to_pubkey().unwrap()),
             paths: t.offer_paths.iter().flatten().map(our_path).collect(),
             feature_bits: t.offer_features.as_deref().map(be_bits).unwrap_or_default(),
         }
@@ -416,7 +421,7 @@ macro_rules! our_request_view {
             metadata: t.invreq_metadata.clone().unwrap(),
             chain: t.invreq_chain.unwrap_or(ChainHash::BITCOIN).0,
             quantity: t.invreq_quantity,
-            payer_id: t.invreq_payer_id.unwrap(),
+            payer_id: t.invreq_payer_id.unwrap().to_pubkey().unwrap(),
             payer_note: t.invreq_payer_note.clone(),
             feature_bits: t
                 .invreq_features
@@ -447,7 +452,7 @@ fn our_invoice_view(t: &InvoiceTlvs) -> InvoiceView {
         created_at: t.invoice_created_at.unwrap(),
         relative_expiry: t.invoice_relative_expiry.map_or(7200, u64::from),
         payment_hash: t.invoice_payment_hash.unwrap().0,
-        node_id: t.invoice_node_id.unwrap(),
+        node_id: t.invoice_node_id.unwrap().to_pubkey().unwrap(),
         paths: t
             .invoice_paths
             .iter()
@@ -667,7 +672,7 @@ fn offer_difference(bytes: &[u8], ours: &Result<Offer, ParseError>) -> Option<&'
         t.offer_amount,
         &t.offer_chains,
         &t.offer_paths,
-        &t.offer_issuer_id,
+        &t.offer_issuer_id.map(|p| p.to_pubkey().unwrap()),
     )
 }
 
@@ -683,7 +688,7 @@ macro_rules! request_level_difference {
                 t.offer_amount,
                 &t.offer_chains,
                 &t.offer_paths,
-                &t.offer_issuer_id,
+                &t.offer_issuer_id.map(|p| p.to_pubkey().unwrap()),
             )
         } else {
             None
@@ -735,15 +740,15 @@ fn invoice_difference(bytes: &[u8], ours: &Result<Invoice, ParseError>) -> Optio
         None => {
             let node_id = t.invoice_node_id?;
             let signing_keys: Vec<PublicKey> = match (&t.offer_issuer_id, &t.offer_paths) {
-                (Some(id), _) => vec![*id],
+                (Some(id), _) => vec![id.to_pubkey().unwrap()],
                 (None, Some(paths)) => paths
                     .iter()
                     .filter_map(|p| p.path.last())
-                    .map(|h| h.blinded_node_id)
+                    .map(|h| h.blinded_node_id.to_pubkey().unwrap())
                     .collect(),
-                (None, None) => vec![node_id],
+                (None, None) => vec![node_id.to_pubkey().unwrap()],
             };
-            if !signing_keys.contains(&node_id) {
+            if !signing_keys.contains(&node_id.to_pubkey().unwrap()) {
                 Some("D14 invoice_node_id not the offer's key (payer-side check)")
             } else if t.invreq_amount.is_some_and(|a| Some(a) != t.invoice_amount) {
                 Some("D15 invoice_amount differs from invreq_amount (payer-side check)")
@@ -1625,7 +1630,7 @@ fn signed_invoice(mut t: InvoiceTlvs, key: &Keypair) -> Vec<u8> {
 
 fn base_offer_tlvs() -> OfferTlvs {
     OfferTlvs {
-        offer_issuer_id: Some(kp(1).public_key()),
+        offer_issuer_id: Some(wire::Point::from(kp(1).public_key())),
         offer_description: Some("d".into()),
         offer_amount: Some(1000),
         ..OfferTlvs::default()
@@ -1818,7 +1823,7 @@ fn d7_request_without_offer() {
         invreq_metadata: Some(vec![5; 8]),
         offer_description: Some("refund".into()),
         invreq_amount: Some(5000),
-        invreq_payer_id: Some(kp(2).public_key()),
+        invreq_payer_id: Some(wire::Point::from(kp(2).public_key())),
         ..InvoiceRequestTlvs::default()
     };
     let bytes = signed_request(t, &kp(2));
@@ -1936,7 +1941,7 @@ fn d13_no_usable_path() {
 fn d14_invoice_node_id_not_issuer() {
     let (_, req, inv) = base();
     let mut t = inv.tlvs().clone();
-    t.invoice_node_id = Some(kp(9).public_key());
+    t.invoice_node_id = Some(wire::Point::from(kp(9).public_key()));
     let bytes = signed_invoice(t, &kp(9));
     let ours = Invoice::from_bytes(bytes.clone()).unwrap();
     assert_eq!(

@@ -29,14 +29,14 @@ fn point() -> impl Strategy<Value = PublicKey> {
 
 fn hop() -> impl Strategy<Value = BlindedPathHop> {
     (point(), proptest::collection::vec(any::<u8>(), 0..64)).prop_map(|(id, data)| BlindedPathHop {
-        blinded_node_id: id,
+        blinded_node_id: wire::Point::from(id),
         encrypted_recipient_data: data,
     })
 }
 
 fn path() -> impl Strategy<Value = BlindedPath> {
     let intro = prop_oneof![
-        point().prop_map(SciddirOrPubkey::Pubkey),
+        point().prop_map(|k| SciddirOrPubkey::Pubkey(k.into())),
         (any::<bool>(), any::<u64>()).prop_map(|(d, scid)| SciddirOrPubkey::Scid {
             direction: if d {
                 Direction::NodeTwo
@@ -49,7 +49,7 @@ fn path() -> impl Strategy<Value = BlindedPath> {
     (intro, point(), proptest::collection::vec(hop(), 1..4)).prop_map(|(first, key, hops)| {
         BlindedPath {
             first_node_id: first,
-            first_path_key: key,
+            first_path_key: wire::Point::from(key),
             path: hops,
         }
     })

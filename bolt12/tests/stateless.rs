@@ -33,15 +33,15 @@ fn node() -> Keypair {
 
 fn path(last: u8, data: u8) -> BlindedPath {
     BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(kp(9).public_key()),
-        first_path_key: kp(8).public_key(),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(kp(9).public_key())),
+        first_path_key: wire::Point::from(kp(8).public_key()),
         path: vec![
             BlindedPathHop {
-                blinded_node_id: kp(7).public_key(),
+                blinded_node_id: wire::Point::from(kp(7).public_key()),
                 encrypted_recipient_data: vec![data; 20],
             },
             BlindedPathHop {
-                blinded_node_id: kp(last).public_key(),
+                blinded_node_id: wire::Point::from(kp(last).public_key()),
                 encrypted_recipient_data: vec![2; 12],
             },
         ],
@@ -100,7 +100,7 @@ fn offer(c: Combo) -> Offer {
         IssuerKeys::Derived
     } else {
         IssuerKeys::Explicit {
-            node_id: node().public_key(),
+            node_id: wire::Point::from(node().public_key()),
         }
     };
     issuer::create_offer(&issuer_key(), &OFFER_NONCE, b, keys).unwrap()
@@ -150,10 +150,16 @@ fn round_trip_every_combination() {
         // Layout of the offer.
         if c.derived_issuer {
             assert_eq!(offer.tlvs().offer_metadata, None, "{c:?}");
-            assert_ne!(offer.issuer_id(), Some(&node().public_key()));
+            assert_ne!(
+                offer.issuer_id(),
+                Some(&wire::Point::from(node().public_key()))
+            );
         } else {
             assert_eq!(offer.tlvs().offer_metadata.as_ref().map(Vec::len), Some(48));
-            assert_eq!(offer.issuer_id(), Some(&node().public_key()));
+            assert_eq!(
+                offer.issuer_id(),
+                Some(&wire::Point::from(node().public_key()))
+            );
         }
         let req = request(c, &offer, &payer_explicit);
         // Layout of the request.
@@ -174,7 +180,7 @@ fn round_trip_every_combination() {
         match verified.keys() {
             RequestKeys::Derived(k) => {
                 assert!(c.derived_issuer);
-                assert_eq!(Some(&k.public_key()), offer.issuer_id());
+                assert_eq!(Some(&wire::Point::from(k.public_key())), offer.issuer_id());
                 assert_eq!(verified.keys_kind(), "derived");
             }
             RequestKeys::Explicit => {
@@ -353,7 +359,7 @@ fn offer_tampers(c: Combo) -> Vec<Tamper> {
         ),
         (
             "offer_issuer_id",
-            Box::new(|t| t.offer_issuer_id = Some(kp(99).public_key())),
+            Box::new(|t| t.offer_issuer_id = Some(wire::Point::from(kp(99).public_key()))),
         ),
         (
             "unknown offer record",
@@ -516,7 +522,7 @@ fn tampering_with_mirrored_request_fields_in_an_invoice_is_refused() {
             ),
             (
                 "invreq_payer_id",
-                Box::new(|t| t.invreq_payer_id = Some(kp(77).public_key())),
+                Box::new(|t| t.invreq_payer_id = Some(wire::Point::from(kp(77).public_key()))),
             ),
             (
                 // With invoice_amount too: the reader refuses an invoice whose amount differs
@@ -680,7 +686,7 @@ fn offer_with_key_material_follows_ldk_choice() {
         &key,
         &OFFER_NONCE,
         plain.clone(),
-        Some(node().public_key()),
+        Some(wire::Point::from(node().public_key())),
     )
     .unwrap();
     assert_eq!(

@@ -62,12 +62,12 @@ fn message_path(last: u8) -> (BlindedPath, BlindedMessagePath) {
         (kp(last).public_key(), vec![2u8; 12]),
     ];
     let ours = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(intro),
-        first_path_key: blinding,
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(intro)),
+        first_path_key: wire::Point::from(blinding),
         path: hops
             .iter()
             .map(|(id, data)| BlindedPathHop {
-                blinded_node_id: *id,
+                blinded_node_id: wire::Point::from(*id),
                 encrypted_recipient_data: data.clone(),
             })
             .collect(),
@@ -102,7 +102,7 @@ fn ldk_payment_paths() -> Vec<BlindedPaymentPath> {
         .path
         .iter()
         .map(|h| BlindedHop {
-            blinded_node_id: h.blinded_node_id,
+            blinded_node_id: h.blinded_node_id.to_pubkey().unwrap(),
             encrypted_payload: h.encrypted_recipient_data.clone(),
         })
         .collect();
@@ -164,10 +164,13 @@ fn our_offer(shape: Shape, i: u8) -> Offer {
         IssuerKeys::Derived
     } else {
         IssuerKeys::Explicit {
-            node_id: node().public_key(),
+            node_id: wire::Point::from(node().public_key()),
         }
     };
-    assert_eq!(IssuerKeys::like_ldk(&b, node().public_key()), keys);
+    assert_eq!(
+        IssuerKeys::like_ldk(&b, wire::Point::from(node().public_key())),
+        keys
+    );
     issuer::create_offer(&ours(i), &Nonce(nonce(i)), b, keys).unwrap()
 }
 
@@ -207,14 +210,20 @@ fn offers_are_identical_to_ldk() {
             // Explicit: node id and 48-byte metadata; derived: no metadata, another key.
             if shape.paths {
                 assert_eq!(ours.tlvs().offer_metadata, None);
-                assert_ne!(ours.issuer_id(), Some(&node().public_key()));
+                assert_ne!(
+                    ours.issuer_id(),
+                    Some(&wire::Point::from(node().public_key()))
+                );
             } else {
                 assert_eq!(ours.tlvs().offer_metadata.as_ref().map(Vec::len), Some(48));
                 assert_eq!(
                     &ours.tlvs().offer_metadata.as_ref().unwrap()[..16],
                     &nonce(i)
                 );
-                assert_eq!(ours.issuer_id(), Some(&node().public_key()));
+                assert_eq!(
+                    ours.issuer_id(),
+                    Some(&wire::Point::from(node().public_key()))
+                );
             }
         }
     }
@@ -275,7 +284,7 @@ fn each_issuer_recognises_the_others_requests() {
             match verified.keys() {
                 RequestKeys::Derived(k) => {
                     assert!(shape.paths);
-                    assert_eq!(Some(&k.public_key()), offer.issuer_id());
+                    assert_eq!(Some(&wire::Point::from(k.public_key())), offer.issuer_id());
                 }
                 RequestKeys::Explicit => assert!(!shape.paths),
             }
@@ -447,7 +456,7 @@ fn ldk_payer_recognises_our_invoices() {
                 Duration::from_secs(u64::from(issuer::DEFAULT_RELATIVE_EXPIRY))
             );
             let signer: PublicKey = linvoice.signing_pubkey();
-            assert_eq!(Some(&signer), offer.issuer_id());
+            assert_eq!(Some(&wire::Point::from(signer)), offer.issuer_id());
         }
     }
 }
@@ -519,7 +528,7 @@ mod random_inputs {
                 b = b.paths(vec![message_path(6).0]);
                 lb = lb.path(message_path(6).1);
             }
-            let keys = IssuerKeys::like_ldk(&b, node().public_key());
+            let keys = IssuerKeys::like_ldk(&b, wire::Point::from(node().public_key()));
             let offer = issuer::create_offer(&key, &Nonce(offer_nonce), b, keys).unwrap();
             let loffer = lb.build().unwrap();
             prop_assert_eq!(offer.to_string(), loffer.to_string());

@@ -186,7 +186,7 @@ pub fn run(args: Args) -> Result<(), OfferError> {
     if !args.paths.is_empty() {
         builder = builder.paths(args.paths);
     }
-    let node_id = secret.map(|s| s.public_key(SECP256K1));
+    let node_id = secret.map(|s| wire::Point::from(s.public_key(SECP256K1)));
     let offer = match (&args.key_material, &args.nonce) {
         (Some(km), Some(nonce)) => offer_with_key_material(
             &parse_key_material(km)?,

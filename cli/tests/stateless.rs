@@ -34,10 +34,10 @@ fn kp(b: u8) -> Keypair {
 
 fn path_hex() -> (BlindedPath, String) {
     let path = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(kp(9).public_key()),
-        first_path_key: kp(8).public_key(),
+        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(kp(9).public_key())),
+        first_path_key: wire::Point::from(kp(8).public_key()),
         path: vec![BlindedPathHop {
-            blinded_node_id: kp(7).public_key(),
+            blinded_node_id: wire::Point::from(kp(7).public_key()),
             encrypted_recipient_data: vec![1; 16],
         }],
     };
@@ -183,7 +183,10 @@ fn stateless_offer_with_explicit_metadata() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let offer = Offer::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap();
-    assert_eq!(offer.issuer_id(), Some(&kp(0x42).public_key()));
+    assert_eq!(
+        offer.issuer_id(),
+        Some(&wire::Point::from(kp(0x42).public_key()))
+    );
     assert_eq!(
         offer.tlvs().offer_metadata.as_ref().map(Vec::len),
         Some(48),

@@ -29,7 +29,7 @@ fn make_with(chain: &Chain, vendor: &str, expiry: Option<u64>, certchain: String
     let key = SigningKey::from_pem(&chain.leaf.key_pem).unwrap();
     Proof::create(
         vendor,
-        vec![node(1), node(2)],
+        vec![wire::Point::from(node(1)), wire::Point::from(node(2))],
         Some("test shop".into()),
         expiry,
         None,
@@ -100,7 +100,12 @@ fn tampering_and_expiry_are_named() {
         })
     );
     // Tampered TLV: another node id added, old signature kept.
-    let t = tampered(&proof, |t| t.node_ids.as_mut().unwrap().push(node(9)));
+    let t = tampered(&proof, |t| {
+        t.node_ids
+            .as_mut()
+            .unwrap()
+            .push(wire::Point::from(node(9)))
+    });
     assert!(matches!(
         t.verify(&roots, at()),
         Err(VerifyError::Vouch(VouchError::Signature(_)))

@@ -115,7 +115,7 @@ impl Wire for Point {
     const MIN_LEN: usize = 33;
     fn read(r: &mut Reader<'_>, what: &'static str) -> Result<Self, DecodeError> {
         let bytes: [u8; 33] = r.array(what)?;
-        // `from_slice` on exactly 33 bytes accepts only the compressed 02/03 form.
+        // Checked on the curve without decompressing (see `Point`).
         Point::from_slice(&bytes).map_err(|_| DecodeError::InvalidPoint { what })
     }
     fn write(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {

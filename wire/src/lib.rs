@@ -17,6 +17,7 @@ extern crate self as wire;
 
 mod codec;
 mod error;
+mod point;
 mod reader;
 mod tlv;
 mod types;
@@ -24,6 +25,7 @@ mod writer;
 
 pub use codec::{read_array_counted, read_array_rest, write_array, Wire};
 pub use error::{DecodeError, EncodeError};
+pub use point::InvalidPoint;
 pub use reader::Reader;
 pub use tlv::{RecordWriter, TlvRecord, TlvStreamReader, UnknownRecord};
 pub use types::{

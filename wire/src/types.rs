@@ -1,8 +1,7 @@
 //! The fixed-size fundamental types of BOLT 1 §"Fundamental Types".
 use core::fmt;
 
-/// `point`: a 33-byte compressed secp256k1 point, validated when decoded.
-pub type Point = secp256k1::PublicKey;
+pub use crate::point::Point;
 
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     for b in bytes {

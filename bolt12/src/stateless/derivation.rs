@@ -14,7 +14,7 @@ use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use thiserror::Error;
-use wire::TlvStreamReader;
+use wire::{Point, TlvStreamReader};
 use zeroize::Zeroize;
 
 use super::keys::{ExpandedKey, Nonce, PaymentId};
@@ -128,8 +128,8 @@ pub fn keypair_from_hmac(mut hmac: [u8; 32]) -> Option<Keypair> {
 }
 
 /// Constant-time equality of two public keys' encodings.
-pub fn same_key(a: &PublicKey, b: &PublicKey) -> bool {
-    a.serialize().ct_eq(&b.serialize()).into()
+pub fn same_key(a: &PublicKey, b: &Point) -> bool {
+    a.serialize().ct_eq(b.as_bytes()).into()
 }
 
 /// Checks `metadata` (the nonce, optionally followed by a 32-byte HMAC) against the records:
@@ -142,7 +142,7 @@ pub fn verify<'a>(
     iv: &[u8; 16],
     metadata: &[u8],
     records: impl IntoIterator<Item = &'a [u8]>,
-    signing_key: &PublicKey,
+    signing_key: &Point,
     encrypted_payment_id: Option<&[u8; 32]>,
 ) -> Result<Option<Keypair>, Mismatch> {
     let nonce = Nonce::from_prefix(metadata).ok_or(Mismatch::TooShort(metadata.len()))?;

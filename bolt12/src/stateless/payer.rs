@@ -97,7 +97,7 @@ pub fn request_invoice<'a>(
             *k
         }
     };
-    tlvs.invreq_payer_id = Some(signer.public_key());
+    tlvs.invreq_payer_id = Some(signer.public_key().into());
     tlvs.signature = None;
     let unsigned = tlvs.encode().map_err(BuildError::from)?;
     let root = merkle::root(&unsigned)
