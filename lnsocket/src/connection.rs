@@ -1,0 +1,416 @@
+//! A Lightning peer connection: BOLT 8 session plus the BOLT 1 control
+//! layer (BOLT #1 §"Setup Messages" and §"Control Messages").
+//!
+//! - `init` is exchanged first, with a configurable feature set; a peer
+//!   that requires unknown features, or sets a feature without its BOLT 9
+//!   dependency, is refused (BOLT #1 §"The `init` Message").
+//! - `ping`s are answered automatically (BOLT #1 §"The `ping` and `pong`
+//!   Messages"); an idle connection sends keep-alive pings and is closed
+//!   when a pong does not arrive in time.
+//! - Unknown odd messages, including custom ones (odd, >= 32768), are
+//!   handed to the caller; unknown even messages close the connection
+//!   (BOLT #1 §"Lightning Message Format").
+//!
+//! Keep-alive and auto-pong run while the caller awaits
+//! [`Connection::recv`]; a caller that stops reading stops answering.
+
+use std::time::Duration;
+
+use secp256k1::PublicKey;
+
+use crate::addr::PeerAddr;
+use crate::connect::open_stream;
+use crate::error::Error;
+use crate::features;
+use crate::msgs;
+use crate::noise::PrivateKey;
+use crate::rt::{self, Instant};
+use crate::session::NoiseStream;
+use crate::transport::BoxStream;
+
+/// BOLT #1: a `ping` asking for this many bytes or more gets no `pong`.
+const PONG_LIMIT: u16 = 65532;
+/// First custom message type (BOLT #1 §"Lightning Message Format").
+pub const CUSTOM_TYPE_MIN: u16 = 32768;
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Our static key. `None`: a fresh random key per connection (an
+    /// anonymous client, as browser front ends use).
+    pub local_key: Option<PrivateKey>,
+    /// The `features` we send in `init` (big-endian bitmap).
+    pub features: Vec<u8>,
+    /// The `networks` we send in `init`, if any.
+    pub networks: Option<Vec<wire::ChainHash>>,
+    /// Limit for opening the TCP / WebSocket connection.
+    pub connect_timeout: Duration,
+    /// Limit for the whole BOLT 8 handshake.
+    pub handshake_timeout: Duration,
+    /// Limit for receiving the peer's `init` after the handshake.
+    pub init_timeout: Duration,
+    /// Send a keep-alive `ping` after this long without receiving anything;
+    /// `None` disables keep-alive.
+    pub ping_interval: Option<Duration>,
+    /// Close the connection if a `pong` does not arrive this long after a ping.
+    pub pong_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            local_key: None,
+            features: features::light_client_defaults(),
+            networks: None,
+            connect_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            init_timeout: Duration::from_secs(10),
+            ping_interval: Some(Duration::from_secs(60)),
+            pong_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A message handed to the caller by [`Connection::recv`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// The peer sent `error`.
+    Error(msgs::Error),
+    /// The peer sent `warning`.
+    Warning(msgs::Warning),
+    /// The `pong` answering a ping sent with [`Connection::send_ping`].
+    Pong {
+        /// Length of its `ignored` field.
+        len: usize,
+        /// Time since the ping was sent.
+        rtt: Duration,
+    },
+    /// Any odd message type this layer does not interpret (BOLT #1 "it's ok
+    /// to be odd"), including custom messages (`msg_type >= 32768`).
+    Odd {
+        /// The message type.
+        msg_type: u16,
+        /// The bytes after the type.
+        payload: Vec<u8>,
+    },
+}
+
+impl Message {
+    /// Whether this is a custom message (odd type >= 32768).
+    pub fn is_custom(&self) -> bool {
+        matches!(self, Message::Odd { msg_type, .. } if *msg_type >= CUSTOM_TYPE_MIN)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct OutstandingPing {
+    sent: Instant,
+    by_caller: bool,
+}
+
+/// An open peer connection after the `init` exchange.
+pub struct Connection {
+    stream: NoiseStream,
+    config: Config,
+    remote_init: msgs::Init,
+    last_received: Instant,
+    ping: Option<OutstandingPing>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("remote", &self.stream.remote_node_id())
+            .finish_non_exhaustive()
+    }
+}
+
+fn split_type(msg: &[u8]) -> Result<(u16, &[u8]), Error> {
+    match msg {
+        [a, b, rest @ ..] => Ok((u16::from_be_bytes([*a, *b]), rest)),
+        _ => Err(Error::MissingType(msg.len())),
+    }
+}
+
+/// Printable-ASCII rendering of `error` / `warning` data (BOLT #1: SHOULD
+/// NOT print non-printable data verbatim).
+pub fn printable(data: &[u8]) -> String {
+    if data.iter().all(|b| (32..=126).contains(b)) {
+        String::from_utf8_lossy(data).into_owned()
+    } else {
+        format!("0x{}", hex::encode(data))
+    }
+}
+
+impl Connection {
+    /// Connect to `addr` (`<node_id>@host:port` or `<node_id>@ws[s]://...`),
+    /// run the BOLT 8 handshake as initiator and exchange `init`.
+    pub async fn connect(addr: &str, config: Config) -> Result<Self, Error> {
+        let addr: PeerAddr = addr.parse()?;
+        Self::connect_to(&addr, config).await
+    }
+
+    /// As [`Connection::connect`] with a parsed address.
+    pub async fn connect_to(addr: &PeerAddr, config: Config) -> Result<Self, Error> {
+        let io = open_stream(&addr.endpoint, config.connect_timeout).await?;
+        Self::initiate(io, addr.node_id, config).await
+    }
+
+    /// Handshake as initiator on an already-open stream, then exchange `init`.
+    pub async fn initiate(io: BoxStream, remote: PublicKey, config: Config) -> Result<Self, Error> {
+        let key = match &config.local_key {
+            Some(k) => k.clone(),
+            None => PrivateKey::generate().map_err(Error::Random)?,
+        };
+        let stream = NoiseStream::initiate(io, key, remote, config.handshake_timeout).await?;
+        Self::exchange_init(stream, config).await
+    }
+
+    /// Handshake as responder with static key `local` on an accepted stream,
+    /// then exchange `init`. `config.local_key` is not used.
+    pub async fn respond(io: BoxStream, local: PrivateKey, config: Config) -> Result<Self, Error> {
+        let stream = NoiseStream::respond(io, local, config.handshake_timeout).await?;
+        Self::exchange_init(stream, config).await
+    }
+
+    /// BOLT #1 §"The `init` Message": send ours first, then wait for theirs;
+    /// refuse unknown even feature bits.
+    pub async fn exchange_init(mut stream: NoiseStream, config: Config) -> Result<Self, Error> {
+        let ours = msgs::Init {
+            globalfeatures: Vec::new(),
+            features: config.features.clone(),
+            tlvs: msgs::InitTlvs {
+                networks: config.networks.clone(),
+                ..Default::default()
+            },
+        };
+        let bytes = ours.encode().map_err(|cause| Error::Encode {
+            name: "init",
+            cause,
+        })?;
+        stream.send(&bytes).await?;
+        let limit = config.init_timeout;
+        let theirs = match rt::timeout(limit, Self::read_init(&mut stream)).await {
+            Ok(Ok(init)) => init,
+            Ok(Err(e)) => {
+                stream.close().await;
+                return Err(e);
+            }
+            Err(_) => {
+                stream.close().await;
+                return Err(Error::InitTimeout(limit));
+            }
+        };
+        Ok(Self {
+            stream,
+            config,
+            remote_init: theirs,
+            last_received: Instant::now(),
+            ping: None,
+        })
+    }
+
+    async fn read_init(stream: &mut NoiseStream) -> Result<msgs::Init, Error> {
+        let msg = stream.recv().await?;
+        let (t, payload) = split_type(&msg)?;
+        match t {
+            msgs::Init::TYPE => {
+                let init = msgs::Init::decode(payload).map_err(|cause| Error::Decode {
+                    name: "init",
+                    cause,
+                })?;
+                let all = features::combine(&init.globalfeatures, &init.features);
+                let unknown = features::unknown_required(&all);
+                if !unknown.is_empty() {
+                    return Err(Error::UnknownRequiredFeatures(unknown));
+                }
+                if let Some(&(feature, needs)) = features::missing_dependencies(&all).first() {
+                    return Err(Error::MissingFeatureDependency { feature, needs });
+                }
+                Ok(init)
+            }
+            msgs::Error::TYPE => {
+                let e = msgs::Error::decode(payload).map_err(|cause| Error::Decode {
+                    name: "error",
+                    cause,
+                })?;
+                Err(Error::PeerError(printable(&e.data)))
+            }
+            other => Err(Error::ExpectedInit(other)),
+        }
+    }
+
+    /// The peer's node id (its BOLT 8 static key).
+    pub fn remote_node_id(&self) -> PublicKey {
+        self.stream.remote_node_id()
+    }
+
+    /// The peer's `init` message.
+    pub fn remote_init(&self) -> &msgs::Init {
+        &self.remote_init
+    }
+
+    /// The peer's combined feature bitmap (`globalfeatures | features`).
+    pub fn remote_features(&self) -> Vec<u8> {
+        features::combine(&self.remote_init.globalfeatures, &self.remote_init.features)
+    }
+
+    /// The settings this connection runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Bytes of message buffering this connection holds (send buffer plus
+    /// receive decoder), excluding what the socket itself holds.
+    pub fn buffered_capacity(&self) -> usize {
+        self.stream.buffered_capacity()
+    }
+
+    /// Send a whole message (2-byte type then payload) as is. The caller is
+    /// responsible for BOLT 1's rule against unnegotiated even types.
+    pub async fn send_raw(&mut self, msg: &[u8]) -> Result<(), Error> {
+        self.stream.send(msg).await
+    }
+
+    /// Send a message of type `msg_type` with `payload`.
+    pub async fn send_message(&mut self, msg_type: u16, payload: &[u8]) -> Result<(), Error> {
+        let mut msg = Vec::with_capacity(2 + payload.len());
+        msg.extend_from_slice(&msg_type.to_be_bytes());
+        msg.extend_from_slice(payload);
+        self.stream.send(&msg).await
+    }
+
+    /// Send a custom message: `msg_type` must be odd and at least 32768.
+    pub async fn send_custom(&mut self, msg_type: u16, payload: &[u8]) -> Result<(), Error> {
+        if msg_type < CUSTOM_TYPE_MIN || msg_type & 1 == 0 {
+            return Err(Error::NotCustomType(msg_type));
+        }
+        self.send_message(msg_type, payload).await
+    }
+
+    /// Send `ping` asking for `num_pong_bytes` of `pong`; its `pong` is
+    /// returned by [`Connection::recv`] as [`Message::Pong`] with the RTT.
+    pub async fn send_ping(&mut self, num_pong_bytes: u16) -> Result<(), Error> {
+        self.ping_inner(num_pong_bytes, true).await
+    }
+
+    async fn ping_inner(&mut self, num_pong_bytes: u16, by_caller: bool) -> Result<(), Error> {
+        let ping = msgs::Ping {
+            num_pong_bytes,
+            ignored: Vec::new(),
+        };
+        let bytes = ping.encode().map_err(|cause| Error::Encode {
+            name: "ping",
+            cause,
+        })?;
+        self.stream.send(&bytes).await?;
+        self.ping = Some(OutstandingPing {
+            sent: Instant::now(),
+            by_caller,
+        });
+        Ok(())
+    }
+
+    /// How long to wait for the next message before the keep-alive logic
+    /// must act, and what it must do then.
+    fn next_deadline(&self) -> Option<(Duration, bool)> {
+        if let Some(p) = self.ping {
+            let left = self.config.pong_timeout.saturating_sub(p.sent.elapsed());
+            return Some((left, true));
+        }
+        let interval = self.config.ping_interval?;
+        Some((interval.saturating_sub(self.last_received.elapsed()), false))
+    }
+
+    /// Receive the next message for the caller, answering pings and
+    /// running keep-alive meanwhile. Cancel-safe.
+    pub async fn recv(&mut self) -> Result<Message, Error> {
+        loop {
+            let msg = match self.next_deadline() {
+                None => self.stream.recv().await?,
+                Some((left, waiting_for_pong)) => {
+                    match rt::timeout(left, self.stream.recv()).await {
+                        Ok(msg) => msg?,
+                        Err(_) if waiting_for_pong => {
+                            self.stream.close().await;
+                            return Err(Error::PongTimeout(self.config.pong_timeout));
+                        }
+                        Err(_) => {
+                            // BOLT #1: pings keep long-lived connections alive.
+                            self.ping_inner(0, false).await?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            self.last_received = Instant::now();
+            match self.handle(&msg).await {
+                Ok(Some(m)) => return Ok(m),
+                Ok(None) => {}
+                Err(e) => {
+                    self.stream.close().await;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    async fn handle(&mut self, msg: &[u8]) -> Result<Option<Message>, Error> {
+        let (t, payload) = split_type(msg)?;
+        match t {
+            msgs::Ping::TYPE => {
+                let ping = msgs::Ping::decode(payload).map_err(|cause| Error::Decode {
+                    name: "ping",
+                    cause,
+                })?;
+                if ping.num_pong_bytes < PONG_LIMIT {
+                    let pong = msgs::Pong {
+                        ignored: vec![0; usize::from(ping.num_pong_bytes)],
+                    };
+                    let bytes = pong.encode().map_err(|cause| Error::Encode {
+                        name: "pong",
+                        cause,
+                    })?;
+                    self.stream.send(&bytes).await?;
+                }
+                Ok(None)
+            }
+            msgs::Pong::TYPE => {
+                let pong = msgs::Pong::decode(payload).map_err(|cause| Error::Decode {
+                    name: "pong",
+                    cause,
+                })?;
+                match self.ping.take() {
+                    Some(p) if p.by_caller => Ok(Some(Message::Pong {
+                        len: pong.ignored.len(),
+                        rtt: p.sent.elapsed(),
+                    })),
+                    _ => Ok(None),
+                }
+            }
+            msgs::Error::TYPE => msgs::Error::decode(payload)
+                .map(|e| Some(Message::Error(e)))
+                .map_err(|cause| Error::Decode {
+                    name: "error",
+                    cause,
+                }),
+            msgs::Warning::TYPE => msgs::Warning::decode(payload)
+                .map(|w| Some(Message::Warning(w)))
+                .map_err(|cause| Error::Decode {
+                    name: "warning",
+                    cause,
+                }),
+            t if t % 2 == 1 => Ok(Some(Message::Odd {
+                msg_type: t,
+                payload: payload.to_vec(),
+            })),
+            msgs::Init::TYPE => Err(Error::DuplicateInit),
+            t => Err(Error::UnknownEvenMessage(t)),
+        }
+    }
+
+    /// Close the connection.
+    pub async fn close(&mut self) {
+        self.stream.close().await;
+    }
+}

@@ -1,0 +1,71 @@
+//! Ordered byte streams that carry the BOLT 8 byte stream.
+//!
+//! BOLT #8 §"Lightning Message Specification" defines messages over a
+//! reliable ordered byte stream; any transport that provides one will do:
+//! TCP ([`tcp`]), a native WebSocket client or server ([`ws`], feature
+//! `native-ws`), or the browser's WebSocket (`browser`, `wasm32` only).
+//! WebSocket frames are treated as arbitrary chunks of that stream: a frame
+//! boundary is never assumed to be a message boundary.
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tcp;
+#[cfg(all(not(target_arch = "wasm32"), feature = "native-ws"))]
+pub mod ws;
+
+/// Why a transport failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The operating system reported an I/O error.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The WebSocket layer failed (handshake, protocol violation, TLS).
+    #[error("WebSocket error: {0}")]
+    WebSocket(String),
+    /// The peer sent a text frame; BOLT 8 bytes travel in binary frames only.
+    #[error("peer sent a WebSocket text frame; only binary frames are allowed")]
+    TextFrame,
+    /// The stream was already closed.
+    #[error("transport is closed")]
+    Closed,
+}
+
+/// An ordered, reliable byte stream.
+///
+/// `Send` on native targets so connections can move between tokio tasks;
+/// the browser's WebSocket is single-threaded and is not.
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+pub trait ByteStream: MaybeSend {
+    /// Read at most `buf.len()` bytes into `buf`. `Ok(0)` means the peer
+    /// closed the stream. Bytes beyond `buf.len()` that already arrived stay
+    /// queued for the next call. Must be cancel-safe: if the future is
+    /// dropped before completing, no bytes are lost.
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError>;
+
+    /// Write a prefix of `data` and return its length (WebSocket: all of
+    /// it, as one binary frame). Must be cancel-safe: if the future is
+    /// dropped, nothing was written.
+    async fn write(&mut self, data: &[u8]) -> Result<usize, TransportError>;
+
+    /// Push written data out to the peer. Cancel-safe and idempotent.
+    async fn flush(&mut self) -> Result<(), TransportError>;
+
+    /// Close the stream; errors are ignored since the stream is going away.
+    async fn close(&mut self);
+}
+
+/// `Send` on native targets, nothing on `wasm32`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send> MaybeSend for T {}
+/// `Send` on native targets, nothing on `wasm32`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T> MaybeSend for T {}
+
+/// A boxed byte stream, so one connection type serves every transport.
+pub type BoxStream = Box<dyn ByteStream>;
