@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod decode;
 mod lnap;
+mod net;
 mod offer;
 mod rune;
 mod stateless;
@@ -36,6 +37,10 @@ enum Command {
     Lnap(lnap::Args),
     /// Recognise our own invoice requests and invoices from key material (no storage).
     Stateless(stateless::Args),
+    /// Connect to a node (BOLT 8), exchange init, ping: print its features and the RTT.
+    Ping(net::PingArgs),
+    /// Call a Core Lightning JSON-RPC method over Commando, authorised by a rune.
+    Commando(net::CommandoArgs),
 }
 
 /// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
@@ -56,5 +61,7 @@ fn main() -> ExitCode {
         Command::Rune(args) => finish(rune::run(args)),
         Command::Lnap(args) => finish(lnap::run(args)),
         Command::Stateless(args) => finish(stateless::run(args)),
+        Command::Ping(args) => finish(net::ping(args)),
+        Command::Commando(args) => finish(net::commando(args)),
     }
 }
