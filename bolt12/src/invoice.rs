@@ -1,7 +1,5 @@
 //! Invoices, BOLT 12 §"Invoices": the `invoice` TLV stream and its `lni` string (the
 //! prefix Core Lightning uses).
-use core::fmt;
-use core::str::FromStr;
 
 use wire::{ChainHash, Point, Sha256};
 
@@ -10,7 +8,7 @@ use crate::error::{ParseError, SemanticError};
 use crate::features::{MPP_COMPULSORY, MPP_OPTIONAL};
 use crate::offer::{self, OfferId};
 use crate::tlv::InvoiceTlvs;
-use crate::{features, merkle, string};
+use crate::{features, merkle};
 
 /// Human-readable prefix of invoices.
 pub const PREFIX: &str = "lni";
@@ -171,23 +169,4 @@ impl Invoice {
     }
 }
 
-impl FromStr for Invoice {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (hrp, bytes) = string::decode(s)?;
-        if hrp != PREFIX {
-            return Err(ParseError::WrongPrefix {
-                expected: PREFIX,
-                found: hrp,
-            });
-        }
-        Invoice::from_bytes(bytes)
-    }
-}
-
-impl fmt::Display for Invoice {
-    /// The `lni1...` string.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&string::encode(PREFIX, &self.bytes))
-    }
-}
+bolt12_string_form!(Invoice, PREFIX);

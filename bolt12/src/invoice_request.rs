@@ -1,15 +1,13 @@
 //! Invoice requests, BOLT 12 §"Invoice Requests": the `invoice_request` TLV stream and its
 //! `lnr` string.
-use core::fmt;
-use core::str::FromStr;
 
 use wire::{ChainHash, Point};
 
 use crate::checks;
 use crate::error::{ParseError, SemanticError};
+use crate::merkle;
 use crate::offer::{self, Amount, OfferId};
 use crate::tlv::InvoiceRequestTlvs;
-use crate::{merkle, string};
 
 /// Human-readable prefix of invoice requests.
 pub const PREFIX: &str = "lnr";
@@ -198,23 +196,4 @@ fn validate(t: &InvoiceRequestTlvs) -> Result<(), SemanticError> {
     Ok(())
 }
 
-impl FromStr for InvoiceRequest {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (hrp, bytes) = string::decode(s)?;
-        if hrp != PREFIX {
-            return Err(ParseError::WrongPrefix {
-                expected: PREFIX,
-                found: hrp,
-            });
-        }
-        InvoiceRequest::from_bytes(bytes)
-    }
-}
-
-impl fmt::Display for InvoiceRequest {
-    /// The `lnr1...` string.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&string::encode(PREFIX, &self.bytes))
-    }
-}
+bolt12_string_form!(InvoiceRequest, PREFIX);

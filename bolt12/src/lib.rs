@@ -10,6 +10,33 @@
 //!   payer makes on an invoice against its request.
 #![forbid(unsafe_code)]
 
+/// `FromStr` and `Display` for a message's BOLT 12 string form: the prefix is checked, the
+/// bytes go through the message's `from_bytes` reader.
+macro_rules! bolt12_string_form {
+    ($message:ty, $prefix:expr) => {
+        impl core::str::FromStr for $message {
+            type Err = $crate::ParseError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let (hrp, bytes) = $crate::string::decode(s)?;
+                if hrp != $prefix {
+                    return Err($crate::ParseError::WrongPrefix {
+                        expected: $prefix,
+                        found: hrp,
+                    });
+                }
+                <$message>::from_bytes(bytes)
+            }
+        }
+
+        impl core::fmt::Display for $message {
+            /// The string form: prefix, `1`, bech32 data; lowercase, unsplit.
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(&$crate::string::encode($prefix, self.as_bytes()))
+            }
+        }
+    };
+}
+
 pub mod builder;
 mod checks;
 mod error;

@@ -1,13 +1,12 @@
 //! Offers, BOLT 12 §"Offers": the `offer` TLV stream and its `lno` string.
 use core::fmt;
-use core::str::FromStr;
 
 use wire::{ChainHash, Point, TlvStreamReader};
 
 use crate::checks;
 use crate::error::{ParseError, SemanticError};
+use crate::merkle;
 use crate::tlv::{BlindedPath, OfferTlvs};
-use crate::{merkle, string};
 
 /// Human-readable prefix of offers.
 pub const PREFIX: &str = "lno";
@@ -221,23 +220,4 @@ pub(crate) fn offer_id_of(stream: &[u8]) -> [u8; 32] {
     merkle::root_of_records(records).unwrap_or_default()
 }
 
-impl FromStr for Offer {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (hrp, bytes) = string::decode(s)?;
-        if hrp != PREFIX {
-            return Err(ParseError::WrongPrefix {
-                expected: PREFIX,
-                found: hrp,
-            });
-        }
-        Offer::from_bytes(bytes)
-    }
-}
-
-impl fmt::Display for Offer {
-    /// The `lno1...` string, lowercase, unsplit.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&string::encode(PREFIX, &self.bytes))
-    }
-}
+bolt12_string_form!(Offer, PREFIX);

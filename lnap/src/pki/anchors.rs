@@ -5,9 +5,9 @@
 //! certificates given as roots contribute only those (plus DNS name
 //! constraints), as in RFC 5914's `TrustAnchorInfo`.
 
-use super::cert::{parse_certificates, DnsNameConstraints};
+use super::cert::{dns_subtrees, parse_certificates, DnsNameConstraints};
 use super::error::PkiError;
-use x509_parser::extensions::{GeneralName, NameConstraints};
+use x509_parser::extensions::NameConstraints;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::X509Name;
 
@@ -65,8 +65,8 @@ impl TrustAnchor {
                     }
                 })?;
                 Some(DnsNameConstraints {
-                    permitted: dns(parsed.permitted_subtrees.as_deref()),
-                    excluded: dns(parsed.excluded_subtrees.as_deref()),
+                    permitted: dns_subtrees(parsed.permitted_subtrees.as_deref()),
+                    excluded: dns_subtrees(parsed.excluded_subtrees.as_deref()),
                 })
             }
         };
@@ -77,17 +77,6 @@ impl TrustAnchor {
             name_constraints,
         })
     }
-}
-
-fn dns(subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>) -> Vec<String> {
-    subtrees
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| match s.base {
-            GeneralName::DNSName(n) => Some(n.to_ascii_lowercase()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Prepends a DER SEQUENCE tag and definite length (X.690 §8.1.3) to `content`.

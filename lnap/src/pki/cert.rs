@@ -262,7 +262,10 @@ impl Certificate {
     }
 }
 
-fn dns_subtrees(subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>) -> Vec<String> {
+/// The DNS names of name-constraint subtrees, lowercased (other name forms are ignored).
+pub(crate) fn dns_subtrees(
+    subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>,
+) -> Vec<String> {
     subtrees
         .unwrap_or_default()
         .iter()
