@@ -236,7 +236,10 @@ impl<'a> Emitter<'a> {
             (Kind::Utf8, Count::One) => format!("out.push(*{v});\n"),
             (Kind::Stream(t), Count::One) => format!("{t}::write({v}, out)?;\n"),
             // `v` is a reference (`&self.x` or a `v` binding): index the place itself.
-            (k, _) if k.is_byte() => format!("out.extend_from_slice(&{}[..]);\n", v.trim_start_matches('&')),
+            (k, _) if k.is_byte() => format!(
+                "out.extend_from_slice(&{}[..]);\n",
+                v.trim_start_matches('&')
+            ),
             (Kind::Utf8, Count::Fixed(n)) => {
                 fixed_check(n) + &format!("out.extend_from_slice({v}.as_bytes());\n")
             }

@@ -34,7 +34,14 @@ fn parses_every_line_kind() {
     assert_eq!(hello.type_value, "32769");
     assert_eq!(hello.fields[1].count, Count::Field("len".into()));
     let stream = spec.stream("hello_tlvs").unwrap();
-    assert_eq!(stream.records.iter().map(|r| r.tlv_type).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        stream
+            .records
+            .iter()
+            .map(|r| r.tlv_type)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     assert_eq!(stream.records[0].fields[0].count, Count::Fixed(3));
     let thing = spec.subtype("thing").unwrap();
     assert_eq!(thing.fields[2].count, Count::Rest);
@@ -75,14 +82,20 @@ fn generates_only_what_roots_need() {
 #[test]
 fn typealias_patches_resolve_types() {
     let mut g = generator("tlvtype,s,r,1\ntlvdata,s,r,x,u8,\n");
-    assert_eq!(g.generate(&["s"]).unwrap_err(), Error::UnknownType("u8".into()));
-    g.add_csv("patch.csv", "# comment\ntypealias,u8,byte\n").unwrap();
+    assert_eq!(
+        g.generate(&["s"]).unwrap_err(),
+        Error::UnknownType("u8".into())
+    );
+    g.add_csv("patch.csv", "# comment\ntypealias,u8,byte\n")
+        .unwrap();
     assert!(g.generate(&["s"]).unwrap().contains("pub r: Option<u8>,"));
 }
 
 #[test]
 fn extern_types_are_used_not_generated() {
-    let mut g = generator("subtype,inner\nsubtypedata,inner,v,u8,\ntlvtype,s,r,1\ntlvdata,s,r,x,inner,...\n");
+    let mut g = generator(
+        "subtype,inner\nsubtypedata,inner,v,u8,\ntlvtype,s,r,1\ntlvdata,s,r,x,inner,...\n",
+    );
     g.extern_type("inner", "::other::Inner");
     let code = g.generate(&["s"]).unwrap();
     assert!(code.contains("Option<Vec<::other::Inner>>"));
@@ -95,7 +108,10 @@ fn malformed_csv_is_refused_with_its_line() {
         ("msgdata,nope,a,u8,\n", "undeclared message"),
         ("tlvtype,s,a,1\ntlvtype,s,b,1\n", "repeats"),
         ("tlvtype,s,a,x\n", "not a number"),
-        ("msgtype,m,1\nmsgdata,m,a,byte,len\n", "not an earlier single field"),
+        (
+            "msgtype,m,1\nmsgdata,m,a,byte,len\n",
+            "not an earlier single field",
+        ),
         ("subtype,t\nsubtypedata,t,a,byte\n", "needs 5 columns"),
         ("bogus,1\n", "unknown line kind"),
     ];
@@ -114,7 +130,10 @@ fn malformed_csv_is_refused_with_its_line() {
 #[test]
 fn unknown_roots_and_symbolic_message_types_are_errors() {
     let g = generator("msgtype,fail,PERM|NODE|2\n");
-    assert_eq!(g.generate(&["nothing"]).unwrap_err(), Error::UnknownRoot("nothing".into()));
+    assert_eq!(
+        g.generate(&["nothing"]).unwrap_err(),
+        Error::UnknownRoot("nothing".into())
+    );
     assert!(matches!(g.generate(&["fail"]), Err(Error::Unsupported(_))));
 }
 
@@ -122,10 +141,25 @@ fn unknown_roots_and_symbolic_message_types_are_errors() {
 fn the_real_csvs_generate() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec-csv/");
     let mut g = Generator::new();
-    for f in ["01-messaging.csv", "04-onion-routing.csv", "12-offer-encoding.csv", "patches.csv"] {
-        g.add_csv(f, &std::fs::read_to_string(format!("{dir}{f}")).unwrap()).unwrap();
+    for f in [
+        "01-messaging.csv",
+        "04-onion-routing.csv",
+        "12-offer-encoding.csv",
+        "patches.csv",
+    ] {
+        g.add_csv(f, &std::fs::read_to_string(format!("{dir}{f}")).unwrap())
+            .unwrap();
     }
-    let code = g.generate(&["offer", "invoice_request", "invoice", "invoice_error", "init", "onionmsg_tlv"]).unwrap();
+    let code = g
+        .generate(&[
+            "offer",
+            "invoice_request",
+            "invoice",
+            "invoice_error",
+            "init",
+            "onionmsg_tlv",
+        ])
+        .unwrap();
     // onionmsg_tlv's `tlv_invoice_request` resolves to BOLT 12's stream through the patch.
     assert!(code.contains("pub invoice_request: Option<InvoiceRequestTlvs>,"));
     assert!(code.contains("pub invreq_bip_353_name: Option<InvreqBip353Name>,"));

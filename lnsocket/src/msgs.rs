@@ -33,7 +33,11 @@ mod tests {
     /// BOLT 1 Appendix C: invalid `init` extensions.
     #[test]
     fn appendix_c_invalid_init_messages() {
-        for hex_msg in ["00100000000001", "001000000000ca012a", "001000000000c90101c90102"] {
+        for hex_msg in [
+            "00100000000001",
+            "001000000000ca012a",
+            "001000000000c90101c90102",
+        ] {
             let bytes = hex::decode(hex_msg).unwrap();
             let (_, payload) = split(&bytes);
             assert!(Init::decode(payload).is_err(), "{hex_msg} must be rejected");
@@ -45,7 +49,10 @@ mod tests {
         let init = Init {
             globalfeatures: vec![],
             features: vec![0x02, 0x00],
-            tlvs: InitTlvs { networks: Some(vec![wire::ChainHash::BITCOIN]), ..Default::default() },
+            tlvs: InitTlvs {
+                networks: Some(vec![wire::ChainHash::BITCOIN]),
+                ..Default::default()
+            },
         };
         let bytes = init.encode().unwrap();
         let (t, payload) = split(&bytes);
@@ -55,17 +62,31 @@ mod tests {
 
     #[test]
     fn ping_pong_lengths_are_derived_and_checked() {
-        let ping = Ping { num_pong_bytes: 4, ignored: vec![0; 3] };
+        let ping = Ping {
+            num_pong_bytes: 4,
+            ignored: vec![0; 3],
+        };
         assert_eq!(hex::encode(ping.encode().unwrap()), "001200040003000000");
-        let pong = Pong { ignored: vec![0; 70000] };
-        assert!(matches!(pong.encode(), Err(wire::EncodeError::LengthOverflow { .. })));
+        let pong = Pong {
+            ignored: vec![0; 70000],
+        };
+        assert!(matches!(
+            pong.encode(),
+            Err(wire::EncodeError::LengthOverflow { .. })
+        ));
         // A byteslen claiming more than the payload holds is refused, not allocated.
-        assert!(matches!(Pong::decode(&[0xff, 0xff, 0]), Err(wire::DecodeError::Truncated { .. })));
+        assert!(matches!(
+            Pong::decode(&[0xff, 0xff, 0]),
+            Err(wire::DecodeError::Truncated { .. })
+        ));
     }
 
     #[test]
     fn error_and_warning_carry_channel_id_and_data() {
-        let e = Error { channel_id: wire::ChannelId([7; 32]), data: b"boom".to_vec() };
+        let e = Error {
+            channel_id: wire::ChannelId([7; 32]),
+            data: b"boom".to_vec(),
+        };
         let bytes = e.encode().unwrap();
         let (t, payload) = split(&bytes);
         assert_eq!(t, 17);
