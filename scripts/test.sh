@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the toolkit. Installs what the tests need first, idempotently, so it
-# works on a fresh machine (the CI machine included).
+# works on a fresh machine (the CI machine included):
+#   pyln-proto (PyPI), openssl and chromium (Debian), the wasm32 target, clang, binaryen and
+#   wasm-bindgen-cli (wasm/install-tools.sh), the npm packages of web-demo/ and
+#   lnsocket/tests/browser/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 log() { printf '\n==> %s\n' "$*"; }
 
@@ -18,8 +22,23 @@ if ! command -v openssl >/dev/null; then
     apt-get update -qq && apt-get install -y -qq --no-install-recommends openssl
 fi
 
+log "cargo fmt --check"
+cargo fmt --all --check
+
 log "cargo test (workspace)"
 cargo test --workspace
 
+log "cargo clippy (workspace, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets -q -- -D warnings
+
 log "benchmarks compile (run them with: cargo bench)"
-cargo bench --workspace --no-run
+cargo bench --workspace --no-run -q
+
+log "wasm tools (rustup target, clang, binaryen, wasm-bindgen-cli)"
+./wasm/install-tools.sh
+
+log "lnsocket's browser WebSocket transport, built for wasm32, under node"
+bash lnsocket/tests/browser/run.sh
+
+log "npm package and demo page: Node tests and Chromium (playwright-core) tests"
+./web-demo/tests/run.sh

@@ -1,1 +1,182 @@
+//! wasm-bindgen facade of the BOLT 12 toolkit: the `bolt12-toolkit` npm package.
+//!
+//! - [`bolt12_api`]: decode and validate `lno`/`lnr`/`lni` strings (Core Lightning's
+//!   `decode` JSON, as the CLI prints it), build and sign invoice requests, check
+//!   invoices against the offer or the request.
+//! - [`runes_api`] (feature `runes`): decode and attenuate Core Lightning runes.
+//! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs.
+//! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket
+//!   (BOLT 8, `init`, automatic pongs) and a `Commando` client.
+//!
+//! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
+//! `ErrorCode` in the TypeScript declarations).
 #![forbid(unsafe_code)]
+
+use wasm_bindgen::prelude::*;
+
+pub mod bolt12_api;
+#[cfg(feature = "lnap")]
+pub mod lnap_api;
+#[cfg(all(feature = "net", target_arch = "wasm32"))]
+pub mod net;
+#[cfg(feature = "runes")]
+pub mod runes_api;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_COMMON: &'static str = r#"
+/** Stable codes carried by every `Error` this package throws (`err.code`). */
+export type ErrorCode =
+  | "NOT_BOLT12"          // not a bolt12 string at all (no `prefix1data` shape)
+  | "UNKNOWN_PREFIX"      // prefix is not lno / lnr / lni
+  | "INVALID_BOLT12"      // encoding or a BOLT 12 reader rule broken (see `err.kind`)
+  | "WRONG_TYPE"          // e.g. an invoice where an offer was expected
+  | "BAD_ARGUMENT"        // an option or parameter has the wrong type or value
+  | "BUILD_FAILED"        // an invoice request could not be built (offer expired, amount missing...)
+  | "RANDOM_FAILED"       // no secure random source
+  | "RUNE_INVALID"        // the rune or restriction does not parse
+  | "LNAP_INVALID"        // the lnap proof does not parse
+  | "LNAP_ANCHORS"        // trust anchors could not be loaded
+  | "BAD_ADDRESS"         // node id or WebSocket URL malformed
+  | "NODE_UNREACHABLE"    // WebSocket could not be opened (or timed out)
+  | "HANDSHAKE_FAILED"    // BOLT 8 handshake failed: wrong node id, or not a Lightning node
+  | "INIT_FAILED"         // BOLT 1 init exchange failed
+  | "CONNECTION_CLOSED"   // the connection is closed
+  | "CONNECTION_ERROR"    // any other connection failure
+  | "RUNE_UNAUTHORIZED"   // 19537: the node refused the rune (wrong rune, or method/params not permitted)
+  | "COMMANDO_REMOTE"     // 19536: the node's commando refused the request
+  | "COMMANDO_LOCAL"      // 19535 reported by the node
+  | "RUNE_NOT_AUTHORIZED" // 1501
+  | "RUNE_NOT_PERMITTED"  // 1502
+  | "RUNE_BLACKLISTED"    // 1503
+  | "RPC_ERROR"           // the command itself failed (`err.rpcCode` is the node's code)
+  | "TIMEOUT"             // no reply within the timeout
+  | "DISCONNECTED"        // connection lost before the reply arrived
+  | "REPLY_TOO_LARGE"
+  | "REQUEST_TOO_LARGE"
+  | "BAD_REPLY";          // the node's reply is not valid JSON-RPC
+
+/** The errors this package throws. */
+export interface ToolkitError extends Error {
+  /** Stable machine-readable code. */
+  code: ErrorCode;
+  /** JSON-RPC error code, for errors reported by a node over Commando (19537, -32601, ...). */
+  rpcCode?: number;
+  /** The node's `data`, if any. */
+  data?: unknown;
+  /** For `INVALID_BOLT12`: `offer`, `invoice_request` or `invoice`. */
+  kind?: string;
+}
+"#;
+
+/// A JavaScript `Error` with a stable `code`.
+pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("ToolkitError");
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
+
+/// Sets `key` on an error (or any object) built by [`js_error`].
+pub(crate) fn with_field(err: JsValue, key: &str, value: JsValue) -> JsValue {
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
+    err
+}
+
+/// A `serde_json` value as a JavaScript value (through `JSON.parse`, which keeps the key
+/// order).
+pub(crate) fn to_js(v: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// A JavaScript value as `serde_json` (through `JSON.stringify`); `undefined` is `null`.
+#[cfg(all(feature = "net", target_arch = "wasm32"))]
+pub(crate) fn from_js(v: &JsValue) -> Result<serde_json::Value, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    let s = js_sys::JSON::stringify(v)
+        .map_err(|_| js_error("BAD_ARGUMENT", "value cannot be converted to JSON"))?;
+    let s: String = s.into();
+    serde_json::from_str(&s).map_err(|e| js_error("BAD_ARGUMENT", &e.to_string()))
+}
+
+/// Seconds since the epoch: `now` if the caller gave one, else the host's clock.
+pub(crate) fn now_secs(now: Option<f64>) -> u64 {
+    let ms = match now {
+        Some(s) => s * 1000.0,
+        None => clock_ms(),
+    };
+    if ms.is_finite() && ms > 0.0 {
+        (ms / 1000.0) as u64
+    } else {
+        0
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn clock_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn clock_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Reads an optional property of an options object.
+pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
+    if !obj.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// An optional non-negative integer option (number, bigint or decimal string).
+pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
+    let Some(v) = opt_prop(obj, key) else {
+        return Ok(None);
+    };
+    let bad = || {
+        js_error(
+            "BAD_ARGUMENT",
+            &format!("{key} must be a non-negative integer"),
+        )
+    };
+    if let Some(n) = v.as_f64() {
+        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
+            return Ok(Some(n as u64));
+        }
+        return Err(bad());
+    }
+    let s = if v.is_bigint() {
+        js_sys::BigInt::from(v)
+            .to_string(10)
+            .map(String::from)
+            .map_err(|_| bad())?
+    } else {
+        v.as_string().ok_or_else(bad)?
+    };
+    s.trim().parse::<u64>().map(Some).map_err(|_| bad())
+}
+
+/// An optional string option.
+pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    match opt_prop(obj, key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| js_error("BAD_ARGUMENT", &format!("{key} must be a string"))),
+    }
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

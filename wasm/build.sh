@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the npm package into wasm/pkg/ (and `npm pack`s it with --pack).
+#
+# Needs (installed by ./wasm/install-tools.sh, idempotent): the wasm32-unknown-unknown
+# rustup target, clang (libsecp256k1), wasm-bindgen-cli at exactly the wasm-bindgen
+# version in Cargo.lock, wasm-opt (Debian's binaryen).
+#
+# Three builds of the facade: `full` (decode/build/check, runes, lnap, LnSocket, Commando),
+# `lite` (the same without lnap, whose X.509/RSA/P-256/P-384 code and root certificates
+# are most of the size) and `decode` (BOLT 12 decode/validate/invoice requests/checks).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+# Its own target dir: the size-tuned release settings below would otherwise rebuild the
+# native release artifacts that `cargo bench` shares.
+export CARGO_TARGET_DIR="${WASM_TARGET_DIR:-$root/target/wasm-pkg}"
+# Size-oriented release settings for this build only (the workspace profile is shared).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_PROFILE_RELEASE_LTO=fat
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+export CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_PROFILE_RELEASE_STRIP=false
+export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
+export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-$(command -v llvm-ar || ls /usr/bin/llvm-ar-* 2>/dev/null | head -1 || echo ar)}"
+
+"$here/install-tools.sh"
+
+out="$here/pkg"
+wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release"
+rm -rf "$out"
+mkdir -p "$out"
+
+build() { # name, cargo feature args...
+    local name="$1"; shift
+    (cd "$root" && cargo build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release "$@")
+    mkdir -p "$out/$name"
+    # wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen
+    # (wasm-opt 108) rewrites the externref table wasm-bindgen adds into one browsers
+    # refuse ("WebAssembly.Table.set(): Argument 1 is invalid for table").
+    local tmp="$out/$name/opt.wasm"
+    wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+        --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+        "$wasm_dir/bolt12_wasm.wasm" -o "$tmp"
+    wasm-bindgen --target web --out-dir "$out/$name" --out-name bolt12_toolkit "$tmp"
+    rm -f "$tmp"
+    rm -f "$out/$name/.gitignore" "$out/$name/package.json"
+}
+
+build decode --no-default-features
+build lite --no-default-features --features runes,net
+build full
+
+cp "$here"/npm/* "$out/"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
+sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"
+
+echo "package: $out"
+for f in full lite decode; do
+    w="$out/$f/bolt12_toolkit_bg.wasm"; j="$out/$f/bolt12_toolkit.js"
+    echo "  $f: wasm $(wc -c <"$w") B (gzip $(gzip -9c "$w" | wc -c) B), js $(wc -c <"$j") B (gzip $(gzip -9c "$j" | wc -c) B)"
+done
+if [ "${1:-}" = "--pack" ]; then
+    (cd "$out" && npm pack --silent)
+fi

@@ -1,0 +1,5 @@
+// The decode-only entry for Node.
+import { readFileSync } from "node:fs";
+import { initSync } from "./decode/bolt12_toolkit.js";
+initSync({ module: readFileSync(new URL("./decode/bolt12_toolkit_bg.wasm", import.meta.url)) });
+export * from "./decode/bolt12_toolkit.js";

@@ -1,0 +1,745 @@
+//! `LnSocket` (BOLT 8 + `init` + automatic pongs over the browser's WebSocket) and a
+//! `Commando` client with promises, concurrent commands, timeouts, reconnection and
+//! typed errors.
+//!
+//! lnsocket's connection has a single owner and is not `Send` in the browser, while
+//! commando's transport traits are `Send`: each connection is owned by a local "pump"
+//! task (`spawn_local`) that talks to the rest through channels, which are `Send`.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use commando::{
+    Client, ClientConfig, CommandoError, Connector, CustomMessage, MessageSink, MessageSource,
+    Request, Timer, TransportError,
+};
+use futures_channel::{mpsc, oneshot};
+use futures_util::future::{select, Either};
+use futures_util::StreamExt;
+use lnsocket::{Config, Connection, Message, PeerAddr};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
+
+use crate::{from_js, js_error, opt_prop, opt_string, opt_u64, to_js, with_field};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_NET: &'static str = r#"
+/** Options of `LnSocket.connect`. */
+export interface LnSocketOptions {
+  /** Limit for opening the WebSocket, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
+  timeoutMs?: number;
+  /** Send a keep-alive ping after this long without traffic (ms, default 60000; 0 disables). */
+  pingIntervalMs?: number;
+}
+
+/** A message received by `LnSocket.recv`: any odd type (custom messages included), `error` (17) or `warning` (1). */
+export interface LnMessage {
+  type: number;
+  payload: Uint8Array;
+}
+
+/** Connection states reported to `CommandoOptions.onState`. */
+export type ConnectionState = "connecting" | "connected" | "retrying" | "failed" | "closed";
+
+/** A state change of a `Commando` connection. */
+export interface ConnectionStateEvent {
+  state: ConnectionState;
+  /** Connection attempt number: 1 = the first connection, 2 = the first reconnection attempt... */
+  attempt: number;
+  /** Why the connection was lost or could not be made. */
+  error?: string;
+  /** Stable code for `error`. */
+  code?: ErrorCode;
+}
+
+/** Options of `Commando.connect`. */
+export interface CommandoOptions {
+  /** The node's id (33-byte compressed public key, hex). */
+  nodeId: string;
+  /** `ws://host:port` or `wss://host/path` where the node accepts BOLT 8 over WebSocket. */
+  url: string;
+  /** Default rune for `call`. */
+  rune?: string;
+  /** Per-command timeout (ms, default 30000). */
+  timeoutMs?: number;
+  /** Limit for each connection attempt (ms, default 10000). */
+  connectTimeoutMs?: number;
+  /** Re-establish a dropped connection (default true). */
+  reconnect?: boolean;
+  /** Attempts per reconnection (default 10). */
+  reconnectAttempts?: number;
+  /** Pause between attempts (ms, default 1000). */
+  reconnectDelayMs?: number;
+  /** Called on every state change. */
+  onState?: (event: ConnectionStateEvent) => void;
+}
+
+/** Options of `Commando.call`. */
+export interface CallOptions {
+  /** Rune for this call (default: the connection's). */
+  rune?: string;
+  /** Timeout for this call (ms). */
+  timeoutMs?: number;
+  /** A Core Lightning filter object. */
+  filter?: unknown;
+}
+"#;
+
+/// The code for an lnsocket failure.
+fn lnsocket_code(e: &lnsocket::Error) -> &'static str {
+    use lnsocket::Error as E;
+    match e {
+        E::Addr(_) => "BAD_ADDRESS",
+        E::Connect { .. } | E::ConnectTimeout(_) => "NODE_UNREACHABLE",
+        E::Noise(_) | E::HandshakeRejected | E::HandshakeTimeout(_) | E::TruncatedMessage => {
+            "HANDSHAKE_FAILED"
+        }
+        E::MissingFeatureDependency { .. }
+        | E::InitTimeout(_)
+        | E::ExpectedInit(_)
+        | E::UnknownRequiredFeatures(_)
+        | E::PeerError(_)
+        | E::DuplicateInit => "INIT_FAILED",
+        E::PeerClosed | E::Closed => "CONNECTION_CLOSED",
+        _ => "CONNECTION_ERROR",
+    }
+}
+
+fn lnsocket_error(e: &lnsocket::Error) -> JsValue {
+    js_error(lnsocket_code(e), &e.to_string())
+}
+
+fn commando_code(e: &CommandoError) -> &'static str {
+    use CommandoError as C;
+    match e {
+        C::Remote { .. } => "COMMANDO_REMOTE",
+        C::Unauthorized { .. } => "RUNE_UNAUTHORIZED",
+        C::RemoteLocal { .. } => "COMMANDO_LOCAL",
+        C::RuneNotAuthorized { .. } => "RUNE_NOT_AUTHORIZED",
+        C::RuneNotPermitted { .. } => "RUNE_NOT_PERMITTED",
+        C::RuneBlacklisted { .. } => "RUNE_BLACKLISTED",
+        C::Rpc { .. } => "RPC_ERROR",
+        C::Timeout(_) => "TIMEOUT",
+        C::Disconnected => "DISCONNECTED",
+        C::ReplyTooLarge { .. } => "REPLY_TOO_LARGE",
+        C::RequestTooLarge { .. } => "REQUEST_TOO_LARGE",
+        C::ParamsNotContainer => "BAD_ARGUMENT",
+        C::Transport(_) => "CONNECTION_ERROR",
+        _ => "BAD_REPLY",
+    }
+}
+
+fn commando_error(e: &CommandoError) -> JsValue {
+    let err = js_error(commando_code(e), &e.message());
+    let err = with_field(err, "rpcCode", JsValue::from_f64(e.code() as f64));
+    match e.data() {
+        Some(d) => with_field(err, "data", to_js(d)),
+        None => err,
+    }
+}
+
+fn ms_option(options: &JsValue, key: &str, default_ms: u64) -> Result<Duration, JsValue> {
+    Ok(Duration::from_millis(
+        opt_u64(options, key)?.unwrap_or(default_ms),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// The pump: owns one lnsocket connection.
+
+type Outgoing = (u16, Vec<u8>, oneshot::Sender<Result<(), String>>);
+type Incoming = Result<(u16, Vec<u8>), (String, &'static str)>;
+
+enum Event {
+    In(Result<Message, lnsocket::Error>),
+    Out(Option<Outgoing>),
+}
+
+/// Runs `conn` on a local task: messages to send go in through the first channel,
+/// messages received (and the final error) come out of the second. The pump, and the
+/// connection, end when the peer closes, on an error, or when every sender is dropped.
+fn spawn_pump(
+    conn: Connection,
+) -> (
+    mpsc::UnboundedSender<Outgoing>,
+    mpsc::UnboundedReceiver<Incoming>,
+) {
+    let (out_tx, mut out_rx) = mpsc::unbounded::<Outgoing>();
+    let (in_tx, in_rx) = mpsc::unbounded::<Incoming>();
+    spawn_local(async move {
+        let mut conn = conn;
+        loop {
+            let ev = {
+                let recv = conn.recv();
+                let next = out_rx.next();
+                futures_util::pin_mut!(recv);
+                match select(recv, next).await {
+                    Either::Left((m, _)) => Event::In(m),
+                    Either::Right((o, _)) => Event::Out(o),
+                }
+            };
+            match ev {
+                Event::In(Ok(Message::Odd { msg_type, payload })) => {
+                    let _ = in_tx.unbounded_send(Ok((msg_type, payload)));
+                }
+                Event::In(Ok(Message::Error(e))) => {
+                    let _ = in_tx.unbounded_send(Ok((17, e.data)));
+                }
+                Event::In(Ok(Message::Warning(w))) => {
+                    let _ = in_tx.unbounded_send(Ok((1, w.data)));
+                }
+                Event::In(Ok(Message::Pong { .. })) => {}
+                Event::In(Err(e)) => {
+                    let _ = in_tx.unbounded_send(Err((e.to_string(), lnsocket_code(&e))));
+                    break;
+                }
+                Event::Out(Some((t, payload, ack))) => {
+                    let r = if t & 1 == 0 {
+                        Err(format!("refusing to send even message type {t}"))
+                    } else {
+                        conn.send_message(t, &payload)
+                            .await
+                            .map_err(|e| e.to_string())
+                    };
+                    let _ = ack.send(r);
+                }
+                Event::Out(None) => {
+                    conn.close().await;
+                    break;
+                }
+            }
+        }
+    });
+    (out_tx, in_rx)
+}
+
+fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
+    let timeout = ms_option(options, "timeoutMs", 10_000)?;
+    let ping = ms_option(options, "pingIntervalMs", 60_000)?;
+    Ok(Config {
+        connect_timeout: timeout,
+        handshake_timeout: timeout,
+        init_timeout: timeout,
+        ping_interval: (!ping.is_zero()).then_some(ping),
+        ..Config::default()
+    })
+}
+
+fn peer_addr(node_id: &str, url: &str) -> Result<PeerAddr, JsValue> {
+    format!("{}@{}", node_id.trim(), url.trim())
+        .parse::<PeerAddr>()
+        .map_err(|e| js_error("BAD_ADDRESS", &format!("invalid address: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------
+// LnSocket
+
+struct SocketInner {
+    out: RefCell<Option<mpsc::UnboundedSender<Outgoing>>>,
+    incoming: RefCell<Option<mpsc::UnboundedReceiver<Incoming>>>,
+    node_id: String,
+    features: Vec<u8>,
+}
+
+/// A Lightning peer connection over the browser's WebSocket: BOLT 8 handshake, `init`
+/// exchange, automatic `pong`s and keep-alive pings (while a `recv` is pending or not:
+/// a background task owns the connection).
+#[wasm_bindgen]
+pub struct LnSocket {
+    inner: Rc<SocketInner>,
+}
+
+#[wasm_bindgen]
+impl LnSocket {
+    /// Connects to `nodeId` at `url` (`ws://` or `wss://`), runs the BOLT 8 handshake as
+    /// initiator with a fresh random key and exchanges `init`.
+    ///
+    /// Rejects with `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (e.g. wrong node
+    /// id), `INIT_FAILED` or `CONNECTION_ERROR`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<LnSocket>")]
+    pub fn connect(
+        node_id: String,
+        url: String,
+        #[wasm_bindgen(unchecked_param_type = "LnSocketOptions | undefined")] options: JsValue,
+    ) -> js_sys::Promise {
+        future_to_promise(async move {
+            let addr = peer_addr(&node_id, &url)?;
+            let config = lnsocket_config(&options)?;
+            let conn = Connection::connect_to(&addr, config)
+                .await
+                .map_err(|e| lnsocket_error(&e))?;
+            let node_id = conn.remote_node_id().to_string();
+            let features = conn.remote_features();
+            let (out, incoming) = spawn_pump(conn);
+            Ok(LnSocket {
+                inner: Rc::new(SocketInner {
+                    out: RefCell::new(Some(out)),
+                    incoming: RefCell::new(Some(incoming)),
+                    node_id,
+                    features,
+                }),
+            }
+            .into())
+        })
+    }
+
+    /// The peer's node id (hex).
+    #[wasm_bindgen(getter, js_name = nodeId)]
+    pub fn node_id(&self) -> String {
+        self.inner.node_id.clone()
+    }
+
+    /// The peer's `init` features (big-endian bitmap, hex).
+    #[wasm_bindgen(getter, js_name = remoteFeatures)]
+    pub fn remote_features(&self) -> String {
+        hex::encode(&self.inner.features)
+    }
+
+    /// Sends a message of odd type `type` (BOLT 1 forbids unnegotiated even types).
+    /// Rejects with `BAD_ARGUMENT` or `CONNECTION_CLOSED`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn send(&self, msg_type: u16, payload: Vec<u8>) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            if msg_type & 1 == 0 {
+                return Err(js_error(
+                    "BAD_ARGUMENT",
+                    &format!("refusing to send even message type {msg_type}"),
+                ));
+            }
+            let (ack, done) = oneshot::channel();
+            let sent = inner
+                .out
+                .borrow()
+                .as_ref()
+                .map(|tx| tx.unbounded_send((msg_type, payload, ack)).is_ok())
+                .unwrap_or(false);
+            if !sent {
+                return Err(js_error("CONNECTION_CLOSED", "connection is closed"));
+            }
+            match done.await {
+                Ok(Ok(())) => Ok(JsValue::UNDEFINED),
+                Ok(Err(e)) => Err(js_error("CONNECTION_ERROR", &e)),
+                Err(_) => Err(js_error("CONNECTION_CLOSED", "connection is closed")),
+            }
+        })
+    }
+
+    /// The next message: any odd type (custom messages included), `error` (type 17) or
+    /// `warning` (type 1); pings are answered for you. One `recv` at a time.
+    /// Rejects with `CONNECTION_CLOSED` once the peer has closed, or with the failure.
+    #[wasm_bindgen(unchecked_return_type = "Promise<LnMessage>")]
+    pub fn recv(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let Some(mut rx) = inner.incoming.borrow_mut().take() else {
+                return Err(js_error(
+                    "BAD_ARGUMENT",
+                    "another recv() is pending, or the connection is closed",
+                ));
+            };
+            let next = rx.next().await;
+            *inner.incoming.borrow_mut() = Some(rx);
+            match next {
+                Some(Ok((t, payload))) => {
+                    let o = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&o, &"type".into(), &JsValue::from(t));
+                    let bytes = js_sys::Uint8Array::from(payload.as_slice());
+                    let _ = js_sys::Reflect::set(&o, &"payload".into(), &bytes);
+                    Ok(o.into())
+                }
+                Some(Err((msg, code))) => Err(js_error(code, &msg)),
+                None => Err(js_error("CONNECTION_CLOSED", "connection is closed")),
+            }
+        })
+    }
+
+    /// Closes the connection.
+    pub fn close(&self) {
+        self.inner.out.borrow_mut().take();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Commando over the pump
+
+struct Sink(mpsc::UnboundedSender<Outgoing>);
+
+#[async_trait]
+impl MessageSink for Sink {
+    async fn send(&self, msg: CustomMessage) -> Result<(), TransportError> {
+        let (ack, done) = oneshot::channel();
+        self.0
+            .unbounded_send((msg.msg_type, msg.payload, ack))
+            .map_err(|_| TransportError::Closed)?;
+        match done.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(TransportError::Io(e)),
+            Err(_) => Err(TransportError::Closed),
+        }
+    }
+}
+
+struct Source {
+    rx: mpsc::UnboundedReceiver<Incoming>,
+    states: mpsc::UnboundedSender<StateEvent>,
+    attempt: u32,
+}
+
+#[async_trait]
+impl MessageSource for Source {
+    async fn recv(&mut self) -> Result<Option<CustomMessage>, TransportError> {
+        loop {
+            match self.rx.next().await {
+                Some(Ok((msg_type, payload))) if msg_type & 1 == 1 && msg_type != 1 => {
+                    return Ok(Some(CustomMessage { msg_type, payload }))
+                }
+                Some(Ok(_)) => {}
+                Some(Err((e, code))) => {
+                    let _ =
+                        self.states
+                            .unbounded_send(StateEvent::lost(self.attempt, e.clone(), code));
+                    return Err(TransportError::Io(e));
+                }
+                None => {
+                    let _ = self.states.unbounded_send(StateEvent::lost(
+                        self.attempt,
+                        "connection closed".into(),
+                        "CONNECTION_CLOSED",
+                    ));
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// A state change, sent from `Send` code to the local task that calls `onState`.
+#[derive(Debug, Clone)]
+struct StateEvent {
+    state: &'static str,
+    attempt: u32,
+    error: Option<(String, &'static str)>,
+}
+
+impl StateEvent {
+    fn new(state: &'static str, attempt: u32) -> Self {
+        StateEvent {
+            state,
+            attempt,
+            error: None,
+        }
+    }
+    fn lost(attempt: u32, e: String, code: &'static str) -> Self {
+        StateEvent {
+            state: "lost",
+            attempt,
+            error: Some((e, code)),
+        }
+    }
+    fn with_error(mut self, e: String, code: &'static str) -> Self {
+        self.error = Some((e, code));
+        self
+    }
+}
+
+/// Opens lnsocket connections on a local task and hands back their `Send` halves.
+struct BrowserConnector {
+    addr: PeerAddr,
+    config: Config,
+    attempts: AtomicU32,
+    states: mpsc::UnboundedSender<StateEvent>,
+    /// The typed failure of the last attempt.
+    last_error: Mutex<Option<(String, &'static str)>>,
+}
+
+#[async_trait]
+impl Connector for BrowserConnector {
+    async fn connect(&self) -> Result<commando::Connection, TransportError> {
+        let attempt = self.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+        let state = if attempt == 1 {
+            "connecting"
+        } else {
+            "retrying"
+        };
+        let _ = self.states.unbounded_send(StateEvent::new(state, attempt));
+        let (tx, rx) = oneshot::channel();
+        let addr = self.addr.clone();
+        let config = self.config.clone();
+        spawn_local(async move {
+            let r = match Connection::connect_to(&addr, config).await {
+                Ok(conn) => Ok(spawn_pump(conn)),
+                Err(e) => Err((e.to_string(), lnsocket_code(&e))),
+            };
+            let _ = tx.send(r);
+        });
+        let r = rx
+            .await
+            .unwrap_or_else(|_| Err(("connection attempt cancelled".into(), "CONNECTION_ERROR")));
+        match r {
+            Ok((out, incoming)) => {
+                let _ = self
+                    .states
+                    .unbounded_send(StateEvent::new("connected", attempt));
+                let sink: Arc<dyn MessageSink> = Arc::new(Sink(out));
+                let source: Box<dyn MessageSource> = Box::new(Source {
+                    rx: incoming,
+                    states: self.states.clone(),
+                    attempt,
+                });
+                Ok((sink, source))
+            }
+            Err((e, code)) => {
+                let _ = self.states.unbounded_send(
+                    StateEvent::new("attempt_failed", attempt).with_error(e.clone(), code),
+                );
+                if let Ok(mut last) = self.last_error.lock() {
+                    *last = Some((e.clone(), code));
+                }
+                Err(TransportError::Connect(e))
+            }
+        }
+    }
+}
+
+/// Commando's timer on the browser's `setTimeout`.
+struct JsTimer;
+
+impl Timer for JsTimer {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        let (tx, rx) = oneshot::channel::<()>();
+        spawn_local(async move {
+            gloo_timers::future::sleep(d).await;
+            let _ = tx.send(());
+        });
+        Box::pin(async move {
+            let _ = rx.await;
+        })
+    }
+}
+
+fn emit(on_state: &Option<js_sys::Function>, ev: &StateEvent, state: &str) {
+    let Some(f) = on_state else { return };
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"state".into(), &JsValue::from_str(state));
+    let _ = js_sys::Reflect::set(&o, &"attempt".into(), &JsValue::from(ev.attempt));
+    if let Some((e, code)) = &ev.error {
+        let _ = js_sys::Reflect::set(&o, &"error".into(), &JsValue::from_str(e));
+        let _ = js_sys::Reflect::set(&o, &"code".into(), &JsValue::from_str(code));
+    }
+    let _ = f.call1(&JsValue::NULL, &o);
+}
+
+struct CommandoInner {
+    client: RefCell<Option<Client>>,
+    rune: Option<String>,
+    node_id: String,
+    state: Rc<RefCell<&'static str>>,
+}
+
+/// A Commando client: JSON-RPC to a Core Lightning node (or any Commando server) over
+/// an `LnSocket`, authorised by runes. Many calls may be in flight at once; each has a
+/// timeout; a dropped connection is re-established (`reconnect`), and calls still
+/// waiting for their reply carry on over the new connection.
+#[wasm_bindgen]
+pub struct Commando {
+    inner: Rc<CommandoInner>,
+}
+
+#[wasm_bindgen]
+impl Commando {
+    /// Connects to the node (BOLT 8 over WebSocket) and returns the client.
+    ///
+    /// Rejects with `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (wrong node id
+    /// or not a Lightning node), `INIT_FAILED` or `CONNECTION_ERROR`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Commando>")]
+    pub fn connect(
+        #[wasm_bindgen(unchecked_param_type = "CommandoOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        future_to_promise(async move {
+            let node_id = opt_string(&options, "nodeId")?
+                .ok_or_else(|| js_error("BAD_ARGUMENT", "nodeId is required"))?;
+            let url = opt_string(&options, "url")?
+                .ok_or_else(|| js_error("BAD_ARGUMENT", "url is required"))?;
+            let addr = peer_addr(&node_id, &url)?;
+            let rune = opt_string(&options, "rune")?.filter(|r| !r.trim().is_empty());
+            let connect_timeout = ms_option(&options, "connectTimeoutMs", 10_000)?;
+            let config = Config {
+                connect_timeout,
+                handshake_timeout: connect_timeout,
+                init_timeout: connect_timeout,
+                ..Config::default()
+            };
+            let reconnect = opt_prop(&options, "reconnect")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true);
+            let client_config = ClientConfig {
+                timeout: ms_option(&options, "timeoutMs", 30_000)?,
+                reconnect,
+                reconnect_attempts: u32::try_from(
+                    opt_u64(&options, "reconnectAttempts")?.unwrap_or(10),
+                )
+                .unwrap_or(u32::MAX)
+                .max(1),
+                reconnect_delay: ms_option(&options, "reconnectDelayMs", 1_000)?,
+                ..ClientConfig::default()
+            };
+            let on_state: Option<js_sys::Function> = opt_prop(&options, "onState")
+                .map(|f| f.dyn_into::<js_sys::Function>())
+                .transpose()
+                .map_err(|_| js_error("BAD_ARGUMENT", "onState must be a function"))?;
+
+            let (states_tx, mut states_rx) = mpsc::unbounded::<StateEvent>();
+            let state = Rc::new(RefCell::new("connecting"));
+            // Forward state events to JS; "lost" becomes "retrying" or "failed".
+            {
+                let state = state.clone();
+                let on_state = on_state.clone();
+                spawn_local(async move {
+                    let mut last_retry = 0;
+                    while let Some(mut ev) = states_rx.next().await {
+                        let shown = match ev.state {
+                            // The connection `attempt` was lost: `attempt + 1` comes next.
+                            "lost" if reconnect => {
+                                ev.attempt += 1;
+                                "retrying"
+                            }
+                            "lost" => "failed",
+                            "attempt_failed" => continue,
+                            s => s,
+                        };
+                        if *state.borrow() == "closed" {
+                            break;
+                        }
+                        if shown == "retrying" {
+                            if ev.attempt == last_retry {
+                                continue;
+                            }
+                            last_retry = ev.attempt;
+                        }
+                        *state.borrow_mut() = shown;
+                        emit(&on_state, &ev, shown);
+                    }
+                });
+            }
+            let connector = Arc::new(BrowserConnector {
+                addr,
+                config,
+                attempts: AtomicU32::new(0),
+                states: states_tx.clone(),
+                last_error: Mutex::new(None),
+            });
+            let (client, driver) =
+                match Client::connect(connector.clone(), client_config, Arc::new(JsTimer)).await {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let last = connector.last_error.lock().ok().and_then(|mut l| l.take());
+                        let _ = states_tx.unbounded_send(StateEvent::new("failed", 1));
+                        return Err(match last {
+                            Some((msg, code)) => js_error(code, &msg),
+                            None => commando_error(&e),
+                        });
+                    }
+                };
+            {
+                let state = state.clone();
+                let on_state = on_state.clone();
+                spawn_local(async move {
+                    driver.run().await;
+                    // Ends for good: all clients dropped (closed) or reconnection gave up.
+                    let now = *state.borrow();
+                    if now != "closed" {
+                        *state.borrow_mut() = "failed";
+                        let ev = StateEvent::new("failed", 0).with_error(
+                            "connection lost and could not be re-established".into(),
+                            "NODE_UNREACHABLE",
+                        );
+                        emit(&on_state, &ev, "failed");
+                    }
+                });
+            }
+            Ok(Commando {
+                inner: Rc::new(CommandoInner {
+                    client: RefCell::new(Some(client)),
+                    rune,
+                    node_id: node_id.trim().to_owned(),
+                    state,
+                }),
+            }
+            .into())
+        })
+    }
+
+    /// The node id this client talks to.
+    #[wasm_bindgen(getter, js_name = nodeId)]
+    pub fn node_id(&self) -> String {
+        self.inner.node_id.clone()
+    }
+
+    /// The connection state: `connecting`, `connected`, `retrying`, `failed` or `closed`.
+    #[wasm_bindgen(getter, unchecked_return_type = "ConnectionState")]
+    pub fn state(&self) -> String {
+        (*self.inner.state.borrow()).to_owned()
+    }
+
+    /// Number of calls awaiting their reply.
+    #[wasm_bindgen(getter, js_name = inFlight)]
+    pub fn in_flight(&self) -> usize {
+        self.inner
+            .client
+            .borrow()
+            .as_ref()
+            .map(Client::in_flight)
+            .unwrap_or(0)
+    }
+
+    /// Runs `method` with `params` (an object or an array; default `{}`) and resolves to
+    /// the node's `result`. Rejects with the node's error (`RUNE_UNAUTHORIZED` with the
+    /// node's message for a refused rune, `RPC_ERROR` with `rpcCode`, ...) or a local one
+    /// (`TIMEOUT`, `DISCONNECTED`, `CONNECTION_CLOSED`, `BAD_ARGUMENT`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn call(
+        &self,
+        method: String,
+        #[wasm_bindgen(unchecked_param_type = "object | unknown[] | undefined")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions | undefined")] options: JsValue,
+    ) -> js_sys::Promise {
+        let client = self.inner.client.borrow().clone();
+        let default_rune = self.inner.rune.clone();
+        future_to_promise(async move {
+            let client = client.ok_or_else(|| js_error("CONNECTION_CLOSED", "client is closed"))?;
+            let params = match from_js(&params)? {
+                serde_json::Value::Null => serde_json::json!({}),
+                p => p,
+            };
+            let mut req = Request::new(method).params(params);
+            if let Some(r) = opt_string(&options, "rune")?.or(default_rune) {
+                req = req.rune(r);
+            }
+            if let Some(t) = opt_u64(&options, "timeoutMs")? {
+                req = req.timeout(Duration::from_millis(t));
+            }
+            if let Some(f) = opt_prop(&options, "filter") {
+                req = req.filter(from_js(&f)?);
+            }
+            client
+                .call(req)
+                .await
+                .map(|v| to_js(&v))
+                .map_err(|e| commando_error(&e))
+        })
+    }
+
+    /// Closes the connection; pending and later calls fail with `DISCONNECTED` /
+    /// `CONNECTION_CLOSED`.
+    pub fn close(&self) {
+        *self.inner.state.borrow_mut() = "closed";
+        self.inner.client.borrow_mut().take();
+    }
+}

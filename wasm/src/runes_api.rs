@@ -1,0 +1,51 @@
+//! Core Lightning runes: decode and attenuate (no secret needed).
+
+use runes::{Restriction, Rune};
+use wasm_bindgen::prelude::*;
+
+use crate::{js_error, now_secs, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RUNES: &'static str = r#"
+/** Core Lightning's `decode` JSON for a rune. */
+export interface RuneDecoded {
+  type: "rune";
+  unique_id?: string;
+  version?: string;
+  /** `HEX-AUTHCODE:RESTRICTIONS` */
+  string?: string;
+  restrictions?: { alternatives: string[]; summary: string }[];
+  valid: boolean;
+  [field: string]: unknown;
+}
+"#;
+
+fn rune_error(e: impl std::fmt::Display) -> JsValue {
+    js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
+}
+
+/// Decodes a rune (base64url) into Core Lightning's `decode` JSON: unique id, version,
+/// each restriction with its alternatives and an English summary (`time` restrictions
+/// described relative to `now`, seconds since the epoch, default: now).
+///
+/// Throws `RUNE_INVALID`.
+#[wasm_bindgen(js_name = decodeRune, unchecked_return_type = "RuneDecoded")]
+pub fn decode_rune(rune: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
+    runes::decode_rune(rune.trim(), now_secs(now))
+        .map(|v| to_js(&v))
+        .map_err(rune_error)
+}
+
+/// Attenuates a rune: appends `restriction` (Core Lightning syntax, alternatives separated
+/// by `|`, e.g. `method=getinfo|method=listoffers` or `time<1700000000`) and returns the
+/// new rune (base64url). Anyone can do this without the node's secret; the node still
+/// accepts the result, with the extra restriction.
+///
+/// Throws `RUNE_INVALID` for a bad rune or restriction.
+#[wasm_bindgen(js_name = attenuateRune)]
+pub fn attenuate_rune(rune: &str, restriction: &str) -> Result<String, JsValue> {
+    let r = Rune::from_base64(rune.trim()).map_err(rune_error)?;
+    let restr = Restriction::parse(restriction.trim())
+        .map_err(|e| js_error("RUNE_INVALID", &format!("invalid restriction: {e}")))?;
+    Ok(r.with_restriction(restr).to_base64())
+}

@@ -1,0 +1,149 @@
+// Node test of the npm package (installed from its `npm pack` tarball): decode, runes,
+// invoice requests and checks, LnSocket and Commando against the demo node on loopback.
+// Run with Node's global WebSocket (node >= 22, or --experimental-websocket on 20).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as tk from "bolt12-toolkit";
+import * as decodeOnly from "bolt12-toolkit/decode";
+import * as lite from "bolt12-toolkit/lite";
+import { startNode, stopAll } from "./demo-node.mjs";
+
+// BOLT 12 test vector (offers-test.json): an offer with description and issuer id.
+const OFFER = "lno1pgx9getnwss8vetrw3hhyucjy358garswvaz7tmzdak8gvfj9ehhyeeqgf85c4p3xgsxjmnyw4ehgunfv4e3vggzamrjghtt05kvkvpcp0a79gmy3nt6jsn98ad2xs8de6sl9qmgvcvs";
+
+let node;
+before(async () => { node = await startNode({ http: false }); });
+after(async () => { await stopAll(); });
+
+test("decode: a valid offer gives Core Lightning's decode JSON", () => {
+  const d = tk.decode(OFFER);
+  assert.equal(d.type, "bolt12 offer");
+  assert.equal(d.valid, true);
+  assert.match(d.offer_id, /^[0-9a-f]{64}$/);
+  assert.equal(typeof d.offer_description, "string");
+  assert.equal(Object.keys(d).at(-1), "valid");
+  assert.deepEqual(decodeOnly.decode(OFFER), d, "decode-only entry gives the same JSON");
+  assert.equal("Commando" in decodeOnly, false, "decode-only entry has no network code");
+  assert.deepEqual(lite.decode(OFFER), d, "lite entry gives the same JSON");
+  assert.equal(typeof lite.Commando.connect, "function");
+  assert.equal("lnapVerify" in lite, false, "lite entry has no lnap");
+});
+
+test("decode: bad strings throw Errors with stable codes", () => {
+  const cases = [
+    ["hello world", "NOT_BOLT12"],
+    ["lnbc1qqqqqq", "UNKNOWN_PREFIX"],
+    [OFFER.slice(0, -4), "INVALID_BOLT12"],
+  ];
+  for (const [s, code] of cases) {
+    assert.throws(() => tk.decode(s), (e) => e instanceof Error && e.code === code, s);
+  }
+  const v = tk.validate("hello world");
+  assert.deepEqual([v.valid, v.code], [false, "NOT_BOLT12"]);
+  assert.equal(tk.validate(OFFER).valid, true);
+});
+
+test("runes: decode and attenuate", () => {
+  const d = tk.decodeRune(node.readonly_rune);
+  assert.equal(d.type, "rune");
+  assert.equal(d.unique_id, "1");
+  assert.equal(d.restrictions.length, 2);
+  const weaker = tk.attenuateRune(node.rune, "method=getinfo");
+  const w = tk.decodeRune(weaker);
+  assert.deepEqual(w.restrictions.at(-1).alternatives, ["method=getinfo"]);
+  assert.throws(() => tk.decodeRune("not a rune!"), (e) => e.code === "RUNE_INVALID");
+  assert.throws(() => tk.attenuateRune(node.rune, "method"), (e) => e.code === "RUNE_INVALID");
+});
+
+test("lnap: malformed proofs are typed errors", () => {
+  for (const f of [() => tk.lnapDecode("lnap1qqqq"), () => tk.lnapVerify("zz"), () => tk.lnapCheckOffer("lnap1qqqq", OFFER)]) {
+    assert.throws(f, (e) => e instanceof Error && e.code === "LNAP_INVALID");
+  }
+});
+
+test("commando: getinfo, concurrent calls, offer -> invoice request -> invoice checked", async () => {
+  const states = [];
+  const c = await tk.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: node.rune, onState: (e) => states.push(e.state) });
+  try {
+    const info = await c.call("getinfo");
+    assert.equal(info.id, node.node_id);
+    assert.deepEqual(states, ["connecting", "connected"]);
+    // Ten commands in flight at once on one connection, each answered with its own reply.
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => c.call("decode", { string: OFFER }).then((d) => [i, d.offer_id])));
+    assert.equal(new Set(many.map(([, id]) => id)).size, 1);
+    const offer = await c.call("offer", { amount: 21000, description: "node test" });
+    assert.match(offer.bolt12, /^lno1/);
+    const od = tk.decode(offer.bolt12);
+    assert.equal(od.offer_issuer_id, node.node_id);
+    assert.equal(od.offer_amount_msat, 21000);
+    // The payer side in WebAssembly: a signed invoice request for the node's offer.
+    const req = tk.createInvoiceRequest(offer.bolt12, { payerNote: "hi" });
+    assert.equal(req.decoded.type, "bolt12 invoice_request");
+    assert.equal(req.decoded.invreq_payer_id, req.payerId);
+    // The node's fetchinvoice: a real invoice signed by its key, checked here.
+    const f = await c.call("fetchinvoice", { offer: offer.bolt12 });
+    const byOffer = tk.checkInvoice(f.invoice, { offer: offer.bolt12 });
+    assert.deepEqual([byOffer.ok, byOffer.code, byOffer.nodeId, byOffer.amountMsat], [true, "OK", node.node_id, 21000]);
+    const byRequest = tk.checkInvoice(f.invoice, { invoiceRequest: f.invoice_request });
+    assert.equal(byRequest.ok, true);
+    // Against another offer: refused with the mismatching field.
+    const other = await c.call("offer", { amount: 5, description: "other" });
+    const mismatch = tk.checkInvoice(f.invoice, { offer: other.bolt12 });
+    assert.deepEqual([mismatch.ok, mismatch.code], [false, "FIELD_MISMATCH"]);
+    // Per-call timeout: the node waits 30 s, the call gives up first (and the others go on).
+    const slow = c.call("waitblockheight", { blockheight: 999999999, timeout: 30 }, { timeoutMs: 300 });
+    const quick = c.call("waitblockheight", { blockheight: 1 });
+    await assert.rejects(slow, (e) => e.code === "TIMEOUT" && e.rpcCode === 19535);
+    assert.deepEqual(await quick, { blockheight: 850000 });
+    assert.equal(c.inFlight, 0);
+    // Unknown method: the node's error, typed.
+    await assert.rejects(c.call("nosuchmethod"), (e) => e.code === "RPC_ERROR" && e.rpcCode === -32601);
+  } finally {
+    c.close();
+  }
+});
+
+test("commando: a restricted rune is refused with the node's message", async () => {
+  const weaker = tk.attenuateRune(node.rune, "method=getinfo");
+  const c = await tk.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: weaker, reconnect: false });
+  try {
+    assert.equal((await c.call("getinfo")).id, node.node_id);
+    await assert.rejects(c.call("offer", { amount: "any", description: "x" }), (e) =>
+      e.code === "RUNE_UNAUTHORIZED" && e.rpcCode === 19537 && /^Invalid rune: Not permitted: method is not equal to getinfo/.test(e.message));
+    await assert.rejects(c.call("getinfo", {}, { rune: "AAAA" + node.rune.slice(4) }), (e) => e.code === "RUNE_UNAUTHORIZED" && /Not authorized/.test(e.message));
+  } finally {
+    c.close();
+  }
+});
+
+test("connection errors are typed: wrong node id, unreachable, bad address", async () => {
+  const wrongId = "02" + "11".repeat(32);
+  const other = await startNode({ http: false });
+  const otherId = other.node_id;
+  await other.stop();
+  await assert.rejects(tk.Commando.connect({ nodeId: otherId, url: node.ws_url, connectTimeoutMs: 5000 }), (e) => e.code === "HANDSHAKE_FAILED", "wrong node id");
+  await assert.rejects(tk.Commando.connect({ nodeId: node.node_id, url: other.ws_url, connectTimeoutMs: 5000 }), (e) => e.code === "NODE_UNREACHABLE", "nothing listening");
+  await assert.rejects(tk.Commando.connect({ nodeId: "02zz", url: node.ws_url }), (e) => e.code === "BAD_ADDRESS");
+  await assert.rejects(tk.LnSocket.connect(wrongId.slice(0, 10), node.ws_url), (e) => e.code === "BAD_ADDRESS");
+});
+
+test("LnSocket: BOLT 8 + init over WebSocket, raw commando message", async () => {
+  const s = await tk.LnSocket.connect(node.node_id, node.ws_url);
+  try {
+    assert.equal(s.nodeId, node.node_id);
+    // A commando command (type 0x4c4f, 8-byte id, JSON) sent by hand; the reply is 0x594d.
+    const body = new TextEncoder().encode(JSON.stringify({ method: "getinfo", id: "raw", params: {}, rune: node.rune }));
+    const msg = new Uint8Array(8 + body.length);
+    msg.set([0, 0, 0, 0, 0, 0, 0, 7]);
+    msg.set(body, 8);
+    await s.send(0x4c4f, msg);
+    const reply = await s.recv();
+    assert.equal(reply.type, 0x594d);
+    assert.deepEqual([...reply.payload.slice(0, 8)], [0, 0, 0, 0, 0, 0, 0, 7]);
+    const json = JSON.parse(new TextDecoder().decode(reply.payload.slice(8)));
+    assert.equal(json.result.id, node.node_id);
+    await assert.rejects(s.send(2, new Uint8Array()), (e) => e.code === "BAD_ARGUMENT");
+  } finally {
+    s.close();
+  }
+});

@@ -1,0 +1,41 @@
+// Compiled with `tsc --noEmit --strict` by types.test.mjs: the package's declarations
+// must describe what the tests and the page use.
+import {
+  decode, validate, createInvoiceRequest, checkInvoice, decodeRune, attenuateRune,
+  lnapDecode, lnapVerify, lnapCheckOffer, Commando, LnSocket, version,
+  type Bolt12Decoded, type Bolt12Validation, type InvoiceCheck, type CreatedInvoiceRequest,
+  type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
+  type LnMessage,
+} from "bolt12-toolkit";
+import * as lite from "bolt12-toolkit/lite";
+import * as decodeOnly from "bolt12-toolkit/decode";
+
+const d: Bolt12Decoded = decode("lno1...");
+const valid: boolean = d.valid;
+const v: Bolt12Validation = validate("x", 1700000000);
+const code: ErrorCode | undefined = v.code;
+const req: CreatedInvoiceRequest = createInvoiceRequest("lno1...", { amountMsat: 1000n, payerNote: "hi" });
+const check: InvoiceCheck = checkInvoice("lni1...", { offer: "lno1...", now: 1 });
+const r: RuneDecoded = decodeRune(attenuateRune("rune", "method=getinfo"));
+const rep: LnapReport = lnapCheckOffer(lnapDecode("lnap1...").type, "lno1...");
+const verdict: "verified" | "not_covered" | "mismatch" | "expired" | "untrusted" = lnapVerify("p").verdict;
+const s: string = version();
+
+async function use(): Promise<void> {
+  const c: Commando = await Commando.connect({
+    nodeId: "02..", url: "ws://127.0.0.1:1", rune: "r",
+    onState: (e: ConnectionStateEvent) => { const st: string = e.state; void st; },
+  });
+  const info: unknown = await c.call("getinfo", {}, { timeoutMs: 1000 });
+  c.close();
+  const sock: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", { timeoutMs: 1000 });
+  await sock.send(32769, new Uint8Array([1]));
+  const m: LnMessage = await sock.recv();
+  const t: number = m.type;
+  try { decode("x"); } catch (e) { const err = e as ToolkitError; const c2: ErrorCode = err.code; void c2; }
+  void info; void t;
+  const lc: lite.Commando | undefined = undefined;
+  const dd: Bolt12Decoded = decodeOnly.decode("lno1");
+  void lc; void dd;
+}
+void [d, valid, code, req, check, r, rep, verdict, s, use];
