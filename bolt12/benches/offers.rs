@@ -4,76 +4,14 @@
 //! group, so the anchor is measured in the same run, side by side.
 //!
 //! Run: `cargo bench -p bolt12 --bench offers -- --warm-up-time 1 --measurement-time 3`
+mod fixtures;
+use fixtures::*;
 use std::hint::black_box;
 use std::str::FromStr;
 
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
-use bolt12::{
-    merkle, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer, OfferBuilder,
-};
+use bolt12::{merkle, Invoice, InvoiceRequest, Offer};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use secp256k1::{schnorr, Keypair, Message, PublicKey, SecretKey, SECP256K1};
-use wire::{SciddirOrPubkey, Sha256};
-
-fn key(i: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[i; 32]).unwrap())
-}
-
-fn pk(i: u8) -> PublicKey {
-    key(i).public_key()
-}
-
-fn path(first: u8) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pk(first))),
-        first_path_key: wire::Point::from(pk(first + 1)),
-        path: vec![
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(pk(first + 2)),
-                encrypted_recipient_data: vec![0x5a; 50],
-            },
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(pk(first + 3)),
-                encrypted_recipient_data: vec![0xa5; 35],
-            },
-        ],
-    }
-}
-
-/// The 20 valid offers of `offers-test.json`.
-fn vector_offers() -> Vec<String> {
-    let path = format!("{}/tests/data/offers-test.json", env!("CARGO_MANIFEST_DIR"));
-    let cases: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let offers: Vec<String> = cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["valid"].as_bool().unwrap())
-        .map(|c| c["bolt12"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(offers.len(), 20);
-    offers
-}
-
-fn typical_offer() -> Offer {
-    OfferBuilder::new()
-        .description("A cup of coffee, single origin, roasted this week")
-        .amount_msat(4_500_000)
-        .issuer("coffee@example.com")
-        .issuer_id(pk(1))
-        .build()
-        .unwrap()
-}
-
-fn two_path_offer() -> Offer {
-    OfferBuilder::new()
-        .description("Donations")
-        .issuer("example.org")
-        .paths(vec![path(10), path(20)])
-        .build()
-        .unwrap()
-}
+use secp256k1::{schnorr, Message, SECP256K1};
 
 fn bench_offer_decode(c: &mut Criterion) {
     let vectors = vector_offers();
@@ -108,30 +46,6 @@ fn bench_offer_decode(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-fn request_and_invoice() -> (InvoiceRequest, Invoice) {
-    let offer = typical_offer();
-    let payer = key(2);
-    let req = InvoiceRequestBuilder::new(&offer, vec![7; 16], payer.public_key())
-        .unwrap()
-        .payer_note("thanks")
-        .build_and_sign(&payer, 1_700_000_000)
-        .unwrap();
-    let info = BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 10_000_000_000,
-        features: vec![],
-    };
-    let inv =
-        InvoiceBuilder::for_request(&req, 1_700_000_000, Sha256([9; 32]), vec![(path(30), info)])
-            .unwrap()
-            .build_and_sign(&key(1))
-            .unwrap();
-    (req, inv)
 }
 
 fn bench_signature_verify(c: &mut Criterion) {

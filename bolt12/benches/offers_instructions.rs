@@ -6,97 +6,13 @@
 //!
 //! `cargo bench -p bolt12 --bench offers_instructions --no-run`, then e.g.
 //! `valgrind --tool=callgrind --callgrind-out-file=cg.out <binary> ours_offer_typical 200`.
+mod fixtures;
+use fixtures::*;
 use std::hint::black_box;
 use std::str::FromStr;
 
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
-use bolt12::{
-    merkle, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer, OfferBuilder,
-};
-use secp256k1::{schnorr, Keypair, Message, PublicKey, SecretKey, SECP256K1};
-use wire::{SciddirOrPubkey, Sha256};
-
-fn key(i: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[i; 32]).unwrap())
-}
-
-fn pk(i: u8) -> PublicKey {
-    key(i).public_key()
-}
-
-fn path(first: u8) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(pk(first))),
-        first_path_key: wire::Point::from(pk(first + 1)),
-        path: vec![
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(pk(first + 2)),
-                encrypted_recipient_data: vec![0x5a; 50],
-            },
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(pk(first + 3)),
-                encrypted_recipient_data: vec![0xa5; 35],
-            },
-        ],
-    }
-}
-
-/// The same inputs as `benches/offers.rs`.
-fn typical_offer() -> Offer {
-    OfferBuilder::new()
-        .description("A cup of coffee, single origin, roasted this week")
-        .amount_msat(4_500_000)
-        .issuer("coffee@example.com")
-        .issuer_id(pk(1))
-        .build()
-        .unwrap()
-}
-
-fn two_path_offer() -> Offer {
-    OfferBuilder::new()
-        .description("Donations")
-        .issuer("example.org")
-        .paths(vec![path(10), path(20)])
-        .build()
-        .unwrap()
-}
-
-fn vector_offers() -> Vec<String> {
-    let path = format!("{}/tests/data/offers-test.json", env!("CARGO_MANIFEST_DIR"));
-    let cases: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["valid"].as_bool().unwrap())
-        .map(|c| c["bolt12"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn request_and_invoice() -> (InvoiceRequest, Invoice) {
-    let offer = typical_offer();
-    let payer = key(2);
-    let req = InvoiceRequestBuilder::new(&offer, vec![7; 16], payer.public_key())
-        .unwrap()
-        .payer_note("thanks")
-        .build_and_sign(&payer, 1_700_000_000)
-        .unwrap();
-    let info = BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 10_000_000_000,
-        features: vec![],
-    };
-    let inv =
-        InvoiceBuilder::for_request(&req, 1_700_000_000, Sha256([9; 32]), vec![(path(30), info)])
-            .unwrap()
-            .build_and_sign(&key(1))
-            .unwrap();
-    (req, inv)
-}
+use bolt12::{merkle, Invoice, InvoiceRequest, Offer};
+use secp256k1::{schnorr, Message, SECP256K1};
 
 const OPS: &[&str] = &[
     "ours_offer_vectors",
@@ -126,19 +42,20 @@ fn main() {
     let typical = typical_offer().to_string();
     let two_paths = two_path_offer().to_string();
     let (req, inv) = request_and_invoice();
-    let signed = |name: &'static str, root: [u8; 32], sig: wire::Bip340Sig, signer: PublicKey| {
-        let msg = Message::from_digest(merkle::signature_digest(name, "signature", &root));
-        let sig64 = schnorr::Signature::from_slice(&sig.0).unwrap();
-        (
-            name,
-            root,
-            sig,
-            signer,
-            msg,
-            sig64,
-            signer.x_only_public_key().0,
-        )
-    };
+    let signed =
+        |name: &'static str, root: [u8; 32], sig: wire::Bip340Sig, signer: secp256k1::PublicKey| {
+            let msg = Message::from_digest(merkle::signature_digest(name, "signature", &root));
+            let sig64 = schnorr::Signature::from_slice(&sig.0).unwrap();
+            (
+                name,
+                root,
+                sig,
+                signer,
+                msg,
+                sig64,
+                signer.x_only_public_key().0,
+            )
+        };
     let r = signed(
         "invoice_request",
         req.merkle_root(),
