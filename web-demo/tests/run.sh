@@ -34,4 +34,5 @@ ws_flag=()
 node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || ws_flag=(--experimental-websocket)
 cd "$demo"
 node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/browser.test.mjs
+"$here/bundler/run.sh"  # the package bundled with Vite (tests/bundler/), in chromium
 echo "screenshots: $here/output/"
