@@ -1,6 +1,7 @@
 //! Reader checks shared by offers, invoice requests and invoices.
-use crate::error::SemanticError;
+use crate::error::{ParseError, SemanticError};
 use crate::features;
+use crate::merkle;
 use crate::tlv::BlindedPath;
 
 /// Every path must have at least one hop ("if `num_hops` is 0 in any `blinded_path`").
@@ -72,4 +73,22 @@ pub(crate) fn is_offer_type(t: u64) -> bool {
 /// Invoice request non-signature fields: 0 to 159 and 1000000000 to 2999999999.
 pub(crate) fn is_invreq_type(t: u64) -> bool {
     (0..=159).contains(&t) || (1_000_000_000..=2_999_999_999).contains(&t)
+}
+
+/// §"Signature Calculation", reader: the stream's Merkle root, and `signature` checked as a
+/// BIP-340 signature by `key` (the field named `key_field`) under the tag
+/// "lightning" || `message_name` || "signature". Returns the root.
+pub(crate) fn signed_by(
+    bytes: &[u8],
+    message_name: &str,
+    signature: Option<&wire::Bip340Sig>,
+    key: &wire::Point,
+    key_field: &'static str,
+) -> Result<[u8; 32], ParseError> {
+    let root = merkle::root(bytes)?.ok_or(SemanticError::Missing(key_field))?;
+    let sig = signature.ok_or(SemanticError::Missing("signature"))?;
+    if !merkle::verify(message_name, "signature", &root, sig, key) {
+        return Err(SemanticError::InvalidSignature { key_field }.into());
+    }
+    Ok(root)
 }

@@ -8,7 +8,7 @@ use crate::error::{ParseError, SemanticError};
 use crate::features::{MPP_COMPULSORY, MPP_OPTIONAL};
 use crate::offer::{self, OfferId};
 use crate::tlv::InvoiceTlvs;
-use crate::{features, merkle};
+use crate::features;
 
 /// Human-readable prefix of invoices.
 pub const PREFIX: &str = "lni";
@@ -84,17 +84,13 @@ impl Invoice {
         {
             return Err(SemanticError::NoUsablePaths.into());
         }
-        let merkle_root = merkle::root(&bytes)?.ok_or(SemanticError::Missing("invoice_node_id"))?;
-        let sig = t
-            .signature
-            .as_ref()
-            .ok_or(SemanticError::Missing("signature"))?;
-        if !merkle::verify(MESSAGE_NAME, "signature", &merkle_root, sig, &node_id) {
-            return Err(SemanticError::InvalidSignature {
-                key_field: "invoice_node_id",
-            }
-            .into());
-        }
+        let merkle_root = checks::signed_by(
+            &bytes,
+            MESSAGE_NAME,
+            t.signature.as_ref(),
+            &node_id,
+            "invoice_node_id",
+        )?;
         Ok(Invoice {
             bytes,
             tlvs,

@@ -37,20 +37,16 @@ impl InvoiceRequest {
             .map_err(|e| checks::relabel_range(e, MESSAGE_NAME, RANGES, allowed))?;
         checks::unknown_in_range(&tlvs.unknown, MESSAGE_NAME, RANGES, allowed)?;
         validate(&tlvs)?;
-        let merkle_root = merkle::root(&bytes)?.ok_or(SemanticError::Missing("invreq_metadata"))?;
         let payer_id = tlvs
             .invreq_payer_id
             .ok_or(SemanticError::Missing("invreq_payer_id"))?;
-        let sig = tlvs
-            .signature
-            .as_ref()
-            .ok_or(SemanticError::Missing("signature"))?;
-        if !merkle::verify(MESSAGE_NAME, "signature", &merkle_root, sig, &payer_id) {
-            return Err(SemanticError::InvalidSignature {
-                key_field: "invreq_payer_id",
-            }
-            .into());
-        }
+        let merkle_root = checks::signed_by(
+            &bytes,
+            MESSAGE_NAME,
+            tlvs.signature.as_ref(),
+            &payer_id,
+            "invreq_payer_id",
+        )?;
         Ok(InvoiceRequest {
             bytes,
             tlvs,
