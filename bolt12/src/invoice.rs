@@ -5,10 +5,10 @@ use wire::{ChainHash, Point, Sha256};
 
 use crate::checks;
 use crate::error::{ParseError, SemanticError};
+use crate::features;
 use crate::features::{MPP_COMPULSORY, MPP_OPTIONAL};
 use crate::offer::{self, OfferId};
 use crate::tlv::InvoiceTlvs;
-use crate::features;
 
 /// Human-readable prefix of invoices.
 pub const PREFIX: &str = "lni";
