@@ -265,8 +265,8 @@ fn writer_rules_are_enforced() {
     );
 }
 
-#[test]
-fn tampering_with_a_signed_request_or_invoice_is_detected() {
+/// An offer by key 1, a request for it signed by key 2, and the invoice signed by key 1.
+fn signed_request_and_invoice() -> (Keypair, InvoiceRequest, Invoice) {
     let issuer = keypair(1);
     let payer = keypair(2);
     let offer = OfferBuilder::new()
@@ -287,6 +287,12 @@ fn tampering_with_a_signed_request_or_invoice_is_detected() {
     .unwrap()
     .build_and_sign(&issuer)
     .unwrap();
+    (issuer, req, inv)
+}
+
+#[test]
+fn tampering_with_a_signed_request_or_invoice_is_detected() {
+    let (_, req, inv) = signed_request_and_invoice();
     // Re-encode each with one field changed: the signature no longer verifies.
     let mut t = req.tlvs().clone();
     t.invreq_metadata = Some(vec![0xbb; 16]);
@@ -315,26 +321,7 @@ fn tampering_with_a_signed_request_or_invoice_is_detected() {
 
 #[test]
 fn invoice_reader_rules() {
-    let issuer = keypair(1);
-    let payer = keypair(2);
-    let offer = OfferBuilder::new()
-        .description("d")
-        .amount_msat(100)
-        .issuer_id(issuer.public_key())
-        .build()
-        .unwrap();
-    let req = request_for(&offer, &payer)
-        .build_and_sign(&payer, NOW)
-        .unwrap();
-    let inv = InvoiceBuilder::for_request(
-        &req,
-        NOW,
-        Sha256([1; 32]),
-        vec![(path_to(&issuer), payinfo())],
-    )
-    .unwrap()
-    .build_and_sign(&issuer)
-    .unwrap();
+    let (issuer, _, inv) = signed_request_and_invoice();
     let resign = |mutate: &dyn Fn(&mut bolt12::tlv::InvoiceTlvs)| {
         let mut t = inv.tlvs().clone();
         mutate(&mut t);
