@@ -230,7 +230,7 @@ async fn rune_denies_parameter() {
     let e = bounded(c.call(too_much)).await.unwrap_err();
     assert_eq!(
         e.message(),
-        "Invalid rune: Not permitted: pnameamount_msat is greater or equal to 1000"
+        "Invalid rune: Not permitted: parameter amount_msat is greater or equal to 1000"
     );
 }
 

@@ -168,22 +168,28 @@ pub struct CheckRequest<'a> {
 }
 
 /// Why `checkrune` refused. `Display` is the JSON-RPC error message.
+///
+/// The three parameter errors do not echo the offending token: Core
+/// Lightning only does that with `--developer` (`command_fail_badparam` in
+/// common/json_command.c says "invalid token (see logs for details)", so a
+/// misquoted rune never ends up in an error shown to a third party). The
+/// token is kept in the variant for the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CheckError {
     /// The rune does not parse (JSON-RPC invalid params).
-    #[error("rune: should be base64 string: invalid token '\"{rune}\"'")]
+    #[error("rune: should be base64 string: invalid token (see logs for details)")]
     InvalidRune {
         /// The rune text given.
         rune: String,
     },
     /// The rune's unique id is missing or not a number below 2^63.
-    #[error("rune: should have valid numeric unique_id: invalid token '\"{rune}\"'")]
+    #[error("rune: should have valid numeric unique_id: invalid token (see logs for details)")]
     NonNumericUniqueId {
         /// The rune text given.
         rune: String,
     },
     /// `params` is neither a JSON object nor an array.
-    #[error("params: must be object or array: invalid token '{params}'")]
+    #[error("params: must be object or array: invalid token (see logs for details)")]
     ParamsNotContainer {
         /// The params text given.
         params: String,
@@ -423,6 +429,50 @@ fn check_condition(
     }
 }
 
+/// `checkrune`'s "Turn runespeak into english!" (lightningd/runes.c
+/// `json_checkrune`): only the start of the whole failure text is
+/// rewritten, so in `A AND B` only `A`'s field is: `pnameX` becomes
+/// `parameter X`, `parrN` `parameter #N`, `pnum` `number of parameters`,
+/// `pinv` `invoice parameter `.
+fn runespeak_to_english(reason: &str) -> String {
+    let reason = json_escape(reason);
+    for (prefix, english) in [
+        ("pname", "parameter "),
+        ("parr", "parameter #"),
+        ("pnum", "number of parameters"),
+        ("pinv", "invoice parameter "),
+    ] {
+        if let Some(rest) = reason.strip_prefix(prefix) {
+            return format!("{english}{rest}");
+        }
+    }
+    reason
+}
+
+/// `json_escape` (ccan/json_escape, not partial), which `checkrune` applies
+/// to the failure text before it becomes the message: `"` and `\` get a
+/// backslash, `\n \b \f \t \r` their short escapes, other ASCII
+/// control characters and DEL `\u00XX` (upper-case hex).
+fn json_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Check a base64 rune for a request, as `checkrune` does: parse, demand a
 /// numeric unique id, validate params, refuse blacklisted ids, verify the
 /// derivation from the master secret, evaluate every restriction, and on
@@ -460,7 +510,9 @@ pub fn check_rune(
     let params = Params::build(container.as_ref());
     parsed
         .meets_criteria(|alt| check_condition(alt, &ctx, req, &params))
-        .map_err(|reason| CheckError::NotPermitted { reason })?;
+        .map_err(|reason| CheckError::NotPermitted {
+            reason: runespeak_to_english(&reason),
+        })?;
     store.record_use(ctx.uid, ctx.now);
     Ok(())
 }
@@ -468,6 +520,32 @@ pub fn check_rune(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_text_as_checkrune_words_it() {
+        // Only the start of the whole text is put into English (test_runes.py).
+        assert_eq!(
+            runespeak_to_english("pnamea not present AND pnameb not present"),
+            "parameter a not present AND pnameb not present"
+        );
+        assert_eq!(
+            runespeak_to_english("parr0 is present"),
+            "parameter #0 is present"
+        );
+        assert_eq!(
+            runespeak_to_english("pnum is not equal to 1"),
+            "number of parameters is not equal to 1"
+        );
+        assert_eq!(
+            runespeak_to_english("method is present"),
+            "method is present"
+        );
+        // Escaped as JSON first, as the node does.
+        assert_eq!(
+            runespeak_to_english("method is not equal to a\"b\\c\t\u{1}"),
+            "method is not equal to a\\\"b\\\\c\\t\\u0001"
+        );
+    }
 
     #[test]
     fn strtoul_like_c() {

@@ -50,8 +50,10 @@ fn describe_time(t: u64, now: u64) -> String {
                 if diff < 365 * 2 {
                     v.push_str(&format!("{} months {} days", diff / 30, diff % 30));
                 } else {
+                    // Two years or more: whole months, as Core Lightning
+                    // v26.06 prints it (plugins/offers.c `json_add_rune`).
                     diff /= 30; // months
-                    v.push_str(&format!("{} years {} months", diff / 12, diff % 12));
+                    v.push_str(&format!("{diff} months"));
                 }
             }
         }

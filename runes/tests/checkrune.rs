@@ -60,7 +60,7 @@ fn checkrune_example_2_amount_below_limit() {
     assert_eq!(err.code(), 1502);
     assert_eq!(
         err.to_string(),
-        "Not permitted: pnameamountmsat is greater or equal to 10000"
+        "Not permitted: parameter amountmsat is greater or equal to 10000"
     );
     // ...and the current spelling with it.
     let r9 = rune(&m, "5", &[&["method/pay", "pnameamount_msat<100000001"]]);
@@ -86,7 +86,7 @@ fn checkrune_example_2_amount_below_limit() {
         )
         .unwrap_err()
         .to_string(),
-        "Not permitted: pnameamountmsat is not an integer field"
+        "Not permitted: parameter amountmsat is not an integer field"
     );
 }
 
@@ -120,11 +120,14 @@ fn method_params_and_peer() {
         "Not permitted: method is not equal to listpeers"
     );
     let e = check(&m, &store, secs(T0), &r, "listpeers", r#"["0381", 2]"#).unwrap_err();
-    assert_eq!(e.to_string(), "Not permitted: pnum is not equal to 1");
+    assert_eq!(
+        e.to_string(),
+        "Not permitted: number of parameters is not equal to 1"
+    );
     let e = check(&m, &store, secs(T0), &r, "listpeers", r#"["02"]"#).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Not permitted: pnameid not present AND parr0 does not start with 0381"
+        "Not permitted: parameter id not present AND parr0 does not start with 0381"
     );
     // Another peer.
     let other = [2u8; 33];
