@@ -101,6 +101,11 @@ impl<'a> Emitter<'a> {
     fn kind(&self, type_name: &str) -> Result<Kind, Error> {
         let t = self.spec.resolve_alias(type_name);
         if let Some(path) = self.externs.get(t) {
+            // An extern TLV stream (e.g. BOLT 12's `invoice_request` inside BOLT 4's
+            // `onionmsg_tlv`) has the generated stream API, not `wire::Wire`.
+            if self.spec.stream(t).is_some() {
+                return Ok(Kind::Stream(path.clone()));
+            }
             return Ok(Kind::Wire(path.clone()));
         }
         Ok(match t {

@@ -103,6 +103,20 @@ fn extern_types_are_used_not_generated() {
 }
 
 #[test]
+fn extern_streams_are_read_and_written_with_the_stream_api() {
+    let mut g = generator(
+        "tlvtype,inner,a,1\ntlvdata,inner,a,x,byte,...\ntlvtype,outer,wrapped,64\ntlvdata,outer,wrapped,w,inner,\n",
+    );
+    g.extern_type("inner", "::other::tlv::InnerTlvs");
+    let code = g.generate(&["outer"]).unwrap();
+    assert!(code.contains("pub wrapped: Option<::other::tlv::InnerTlvs>,"));
+    assert!(code.contains("::other::tlv::InnerTlvs::read(r)?"));
+    assert!(code.contains("::other::tlv::InnerTlvs::write(v, out)?"));
+    assert!(!code.contains("pub struct InnerTlvs"));
+    assert!(!code.contains("<::other::tlv::InnerTlvs as ::wire::Wire>"));
+}
+
+#[test]
 fn malformed_csv_is_refused_with_its_line() {
     let cases = [
         ("msgdata,nope,a,u8,\n", "undeclared message"),
