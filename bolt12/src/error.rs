@@ -133,6 +133,32 @@ pub enum SemanticError {
     /// Every path's `blinded_payinfo` has unknown even feature bits.
     #[error("invoice_paths: no usable path (every blinded_payinfo has unknown required features)")]
     NoUsablePaths,
+    /// Core Lightning's recurrence draft, `offer_decode`: `time_unit` not 0, 1 or 2.
+    #[error("offer_recurrence: time_unit {0} is not 0 (seconds), 1 (days) or 2 (months)")]
+    RecurrenceTimeUnit(u8),
+    /// Core Lightning's recurrence draft, `offer_decode`: `period` 0.
+    #[error("offer_recurrence: period is 0")]
+    RecurrencePeriodZero,
+    /// Core Lightning's recurrence draft, `offer_decode`: `max_period_index` 0.
+    #[error("offer_recurrence_limit: max_period_index is 0")]
+    RecurrenceLimitZero,
+    /// Core Lightning's recurrence draft, `offer_decode`: a recurrence detail without
+    /// `offer_recurrence_compulsory` or `offer_recurrence_optional`.
+    #[error("{0}: set without offer_recurrence_compulsory or offer_recurrence_optional")]
+    RecurrenceFieldWithoutRecurrence(&'static str),
+    /// Core Lightning's recurrence draft (`plugins/offers.c` `json_add_invreq_fields`):
+    /// `invreq_recurrence_cancel` without `invreq_recurrence_counter`, or with counter 0.
+    #[error("invreq_recurrence_cancel: set {0}")]
+    RecurrenceCancel(&'static str),
+    /// A rule of Core Lightning's `decode` that BOLT 12 does not make a reader rule: the
+    /// `warning_*` field it adds when it reports the message `valid: false`.
+    #[error("{warning}: {message} (Core Lightning's decode reports it invalid)")]
+    ClnInvalid {
+        /// The `warning_*` field name.
+        warning: String,
+        /// Its text.
+        message: String,
+    },
     /// An invoice_error sets `suggested_value` without `erroneous_field`.
     #[error("suggested_value: set without erroneous_field")]
     SuggestedValueWithoutField,

@@ -84,6 +84,14 @@ impl Invoice {
         {
             return Err(SemanticError::NoUsablePaths.into());
         }
+        // Core Lightning's recurrence draft: "if `offer_recurrence_optional` or
+        // `offer_recurrence_compulsory` are present: MUST reject the invoice if
+        // `invoice_recurrence_basetime` is not present."
+        let recurring =
+            t.offer_recurrence_compulsory.is_some() || t.offer_recurrence_optional.is_some();
+        if recurring && t.invoice_recurrence_basetime.is_none() {
+            return Err(SemanticError::Missing("invoice_recurrence_basetime").into());
+        }
         let merkle_root = checks::signed_by(
             &bytes,
             MESSAGE_NAME,

@@ -75,7 +75,8 @@ impl InvoiceRequest {
         answers_offer(&self.tlvs)
     }
 
-    /// `offer_id` of the offer this request answers: the Merkle root of its offer fields.
+    /// `offer_id` of the offer this request answers: the SHA-256 of its offer records (see
+    /// [`OfferId`]).
     pub fn offer_id(&self) -> Option<OfferId> {
         self.answers_offer()
             .then(|| OfferId(offer::offer_id_of(&self.bytes)))
@@ -177,8 +178,25 @@ fn validate(t: &InvoiceRequestTlvs) -> Result<(), SemanticError> {
             return Err(SemanticError::Missing("invreq_amount"));
         }
     }
-    if t.invreq_amount.is_some_and(|a| a > MAX_MSAT) {
-        return Err(SemanticError::AmountOverflow("invreq_amount"));
+    // No upper bound on invreq_amount itself: BOLT 12 has none for readers (an amount
+    // above the bitcoin supply cannot be paid, but decodes), and Core Lightning decodes a
+    // request for 2^64-1 msat.
+    // Core Lightning's recurrence draft: "if `invreq_recurrence_counter` is zero (initial
+    // request): MUST reject the invoice request if there is a `invreq_recurrence_cancel`".
+    if t.invreq_recurrence_cancel.is_some() {
+        match t.invreq_recurrence_counter {
+            None => {
+                return Err(SemanticError::RecurrenceCancel(
+                    "without invreq_recurrence_counter",
+                ))
+            }
+            Some(0) => {
+                return Err(SemanticError::RecurrenceCancel(
+                    "with invreq_recurrence_counter 0",
+                ))
+            }
+            Some(_) => {}
+        }
     }
     if let Some(name) = &t.invreq_bip_353_name {
         let ok = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');

@@ -5,11 +5,15 @@
 //! `offer_*`, `invreq_*` and `invoice_*` field under CLN's names and formats, `signature`,
 //! `unknown_*_tlvs`, `warning_*` fields and, last, `valid`.
 //!
-//! Decoding judges the encoding and the reader rules of BOLT 12, not the clock. Strings
-//! that break a reader rule are refused with a [`DecodeJsonError`] naming the rule and the
-//! field (Core Lightning instead prints some of those with `valid: false`). An offer or
-//! invoice that has merely expired still decodes with `valid: true`; the output then
-//! carries one of two fields that are **our addition** to CLN's format:
+//! Decoding judges the encoding and the reader rules of BOLT 12 (and Core Lightning's
+//! recurrence draft), not the clock. Strings that break a reader rule are refused with a
+//! [`DecodeJsonError`] naming the rule and the field; when Core Lightning's `decode`
+//! answers such a string with an object (`valid: false` and `warning_*` fields) rather
+//! than an RPC error, the error carries that object too ([`DecodeJsonError::cln_json`]).
+//! Where we and Core Lightning differ on purpose is listed, each with its test, in
+//! `bolt12/DECODE-DIFFERENCES.md`. An offer or invoice that has merely expired still
+//! decodes with `valid: true`; the output then carries one of two fields that are **our
+//! addition** to CLN's format:
 //!
 //! - `warning_offer_expired` (offers and invoice requests): `offer_absolute_expiry` is in
 //!   the past.
@@ -24,10 +28,14 @@ use serde_json::{json, Map, Value};
 use thiserror::Error;
 use wire::{ChainHash, Point, SciddirOrPubkey, UnknownRecord};
 
-use crate::error::ParseError;
+use crate::error::{ParseError, SemanticError};
+use crate::merkle;
 use crate::string::{self, StringError};
-use crate::tlv::{BlindedPath, BlindedPayinfo, FallbackAddress, InvreqBip353Name};
-use crate::{invoice, invoice_request, offer, Invoice, InvoiceRequest, Offer};
+use crate::tlv::{
+    BlindedPath, BlindedPayinfo, FallbackAddress, InvoiceRequestTlvs, InvoiceTlvs,
+    InvreqBip353Name, Recurrence, RecurrenceBase, RecurrencePaywindow,
+};
+use crate::{invoice, invoice_request, offer, Invoice, InvoiceRequest, Offer, OfferId};
 
 /// Why a string could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -40,6 +48,10 @@ pub enum DecodeJsonError {
         kind: &'static str,
         /// What is wrong, naming the field.
         source: ParseError,
+        /// Core Lightning's `decode` answer when it is an object (`valid: false`), `None`
+        /// when Core Lightning refuses the string with an RPC error (or says it is valid:
+        /// the differences are listed in `bolt12/DECODE-DIFFERENCES.md`).
+        json: Option<Box<Value>>,
     },
     /// The prefix before the `1` separator is not one of the BOLT 12 prefixes.
     #[error("unrecognized string: prefix '{0}' is not lno (offer), lnr (invoice_request) or lni (invoice)")]
@@ -47,6 +59,16 @@ pub enum DecodeJsonError {
     /// The string does not have the `prefix1data` shape at all.
     #[error("not a bolt12 string: {0}")]
     NotBolt12(StringError),
+}
+
+impl DecodeJsonError {
+    /// Core Lightning's `decode` object (`valid: false`) for this string, if it prints one.
+    pub fn cln_json(&self) -> Option<&Value> {
+        match self {
+            DecodeJsonError::Invalid { json, .. } => json.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// The chains whose names we know: name, genesis block hash in internal byte order (as in
@@ -136,6 +158,11 @@ struct OfferFields<'a> {
     paths: &'a Option<Vec<BlindedPath>>,
     quantity_max: Option<u64>,
     issuer_id: &'a Option<Point>,
+    recurrence_compulsory: &'a Option<Recurrence>,
+    recurrence_optional: &'a Option<Recurrence>,
+    recurrence_paywindow: &'a Option<RecurrencePaywindow>,
+    recurrence_limit: Option<u32>,
+    recurrence_base: &'a Option<RecurrenceBase>,
 }
 
 macro_rules! offer_fields {
@@ -152,6 +179,11 @@ macro_rules! offer_fields {
             paths: &$t.offer_paths,
             quantity_max: $t.offer_quantity_max,
             issuer_id: &$t.offer_issuer_id,
+            recurrence_compulsory: &$t.offer_recurrence_compulsory,
+            recurrence_optional: &$t.offer_recurrence_optional,
+            recurrence_paywindow: &$t.offer_recurrence_paywindow,
+            recurrence_limit: $t.offer_recurrence_limit,
+            recurrence_base: &$t.offer_recurrence_base,
         }
     };
 }
@@ -167,10 +199,14 @@ struct InvreqFields<'a> {
     payer_note: &'a Option<String>,
     paths: &'a Option<Vec<BlindedPath>>,
     bip_353_name: &'a Option<InvreqBip353Name>,
+    recurrence_counter: Option<u32>,
+    recurrence_start: Option<u32>,
+    /// `invreq_recurrence_cancel` (requests only; Core Lightning passes none for invoices).
+    recurrence_cancel: bool,
 }
 
 macro_rules! invreq_fields {
-    ($t:expr) => {
+    ($t:expr, $cancel:expr) => {
         InvreqFields {
             metadata: &$t.invreq_metadata,
             payer_id: &$t.invreq_payer_id,
@@ -181,6 +217,9 @@ macro_rules! invreq_fields {
             payer_note: &$t.invreq_payer_note,
             paths: &$t.invreq_paths,
             bip_353_name: &$t.invreq_bip_353_name,
+            recurrence_counter: $t.invreq_recurrence_counter,
+            recurrence_start: $t.invreq_recurrence_start,
+            recurrence_cancel: $cancel,
         }
     };
 }
@@ -201,7 +240,7 @@ fn now_unix() -> Option<u64> {
 }
 
 /// Decodes a BOLT 12 string into Core Lightning's `decode` JSON, judging expiry against
-/// the system clock.
+/// the system clock. See [`decode_json_at`].
 pub fn decode_json(input: &str) -> Result<Value, DecodeJsonError> {
     decode_json_at(input, now_unix())
 }
@@ -217,13 +256,52 @@ pub fn strip_lightning_prefix(input: &str) -> &str {
 }
 
 /// The lowercase prefix of a `prefix1data` string (before its last `1`), if it has one.
+/// `+` continuations are joined first: BOLT 12's format vectors join them anywhere,
+/// the prefix included (`l+no1...`).
 fn prefix_of(s: &str) -> Option<String> {
-    let sep = s.rfind('1').filter(|i| *i > 0)?;
-    Some(s[..sep].to_ascii_lowercase())
+    let joined = string::join_continuations(s).ok()?;
+    let sep = joined.rfind('1').filter(|i| *i > 0)?;
+    Some(joined[..sep].to_ascii_lowercase())
+}
+
+/// Is this `decode` object `valid: true`?
+pub fn is_valid(json: &Value) -> bool {
+    json.get("valid") == Some(&Value::Bool(true))
+}
+
+/// The first `warning_*` field (searched depth first, in key order) that makes Core
+/// Lightning report a message invalid: every warning but `warning_unknown_offer_currency`
+/// and our own `warning_offer_expired` / `warning_invoice_expired`.
+pub fn first_invalidating_warning(json: &Value) -> Option<(String, String)> {
+    match json {
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            let ours = matches!(
+                k.as_str(),
+                "warning_unknown_offer_currency"
+                    | "warning_offer_expired"
+                    | "warning_invoice_expired"
+            );
+            if k.starts_with("warning_") && !ours {
+                Some((k.clone(), v.as_str().unwrap_or_default().to_owned()))
+            } else {
+                first_invalidating_warning(v)
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(first_invalidating_warning),
+        _ => None,
+    }
 }
 
 /// [`decode_json`] with an explicit clock: `now` in seconds since the epoch, or `None`
 /// to skip the expiry warnings.
+///
+/// `Ok` is always a `valid: true` object. A string our reader refuses is
+/// [`DecodeJsonError::Invalid`], with the typed reason, and with `json` set to the object
+/// Core Lightning's `decode` answers (`valid: false` and its `warning_*` fields) when it
+/// answers with one; `json` is `None` when Core Lightning refuses the string with an RPC
+/// error instead. A string our reader accepts but that Core Lightning's `decode` reports
+/// `valid: false` (its rules beyond BOLT 12's, e.g. bad `invoice_fallbacks`) is also
+/// `Invalid`, with [`SemanticError::ClnInvalid`] naming the warning.
 pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJsonError> {
     let s = strip_lightning_prefix(input);
     let kind = match prefix_of(s).as_deref() {
@@ -235,20 +313,102 @@ pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJson
             return Err(DecodeJsonError::NotBolt12(if s.is_empty() {
                 StringError::Empty
             } else {
-                StringError::MissingSeparator
+                string::join_continuations(s)
+                    .err()
+                    .unwrap_or(StringError::MissingSeparator)
             }))
         }
     };
-    let invalid = |source: ParseError| DecodeJsonError::Invalid { kind, source };
-    let (_, bytes) = string::decode(s).map_err(|e| invalid(e.into()))?;
-    match kind {
-        "offer" => Offer::from_bytes(bytes).map(|o| offer_json_at(&o, now)),
-        "invoice_request" => {
-            InvoiceRequest::from_bytes(bytes).map(|r| invoice_request_json_at(&r, now))
+    let (_, bytes) = string::decode(s).map_err(|e| DecodeJsonError::Invalid {
+        kind,
+        source: e.into(),
+        json: None,
+    })?;
+    let (ours, cln) = match kind {
+        "offer" => (
+            Offer::from_bytes(bytes.clone()).map(|o| offer_json_at(&o, now)),
+            // Core Lightning's offer_decode applies every rule its decode would warn about,
+            // so it never prints an offer with `valid: false`.
+            None,
+        ),
+        "invoice_request" => (
+            InvoiceRequest::from_bytes(bytes.clone()).map(|r| invoice_request_json_at(&r, now)),
+            InvoiceRequestTlvs::decode(&bytes)
+                .ok()
+                .filter(|t| !cln_refuses_invreq(t))
+                .map(|t| invreq_object(&bytes, &t, now)),
+        ),
+        _ => (
+            Invoice::from_bytes(bytes.clone()).map(|i| invoice_json_at(&i, now)),
+            InvoiceTlvs::decode(&bytes)
+                .ok()
+                .filter(|t| !cln_refuses_invoice(&bytes, t))
+                .map(|t| invoice_object(&bytes, &t, now)),
+        ),
+    };
+    match ours {
+        Ok(json) if is_valid(&json) => Ok(json),
+        Ok(json) => {
+            let (warning, message) = first_invalidating_warning(&json).unwrap_or_default();
+            Err(DecodeJsonError::Invalid {
+                kind,
+                source: SemanticError::ClnInvalid { warning, message }.into(),
+                json: Some(Box::new(json)),
+            })
         }
-        _ => Invoice::from_bytes(bytes).map(|i| invoice_json_at(&i, now)),
+        Err(source) => Err(DecodeJsonError::Invalid {
+            kind,
+            source,
+            json: cln.filter(|j| !is_valid(j)).map(Box::new),
+        }),
     }
-    .map_err(invalid)
+}
+
+/// Would Core Lightning's `invrequest_decode` (`common/bolt12.c`) refuse this request, so
+/// that `decode` answers with an RPC error? Its rules: unknown even `invreq_features`,
+/// non-signature fields outside 0-159 and 1000000000-2999999999, an `invreq_paths` path
+/// with no hops. Everything else is left to `decode`'s warnings.
+fn cln_refuses_invreq(t: &InvoiceRequestTlvs) -> bool {
+    let bad_range = t.unknown.iter().any(|r| {
+        !crate::checks::is_invreq_type(r.tlv_type) && !merkle::is_signature_type(r.tlv_type)
+    });
+    let empty_path = t.invreq_paths.iter().flatten().any(|p| p.path.is_empty());
+    bad_range || empty_path || unknown_even(&t.invreq_features, &[])
+}
+
+/// Would Core Lightning's `invoice_decode` refuse this invoice? Its rules: unknown even
+/// `invoice_features` (it knows `basic_mpp`), the signature by `invoice_node_id` (missing
+/// key, missing or invalid signature), missing `invoice_amount`, `invoice_created_at`,
+/// `invoice_payment_hash`, `invoice_node_id`, missing or empty `invoice_paths`, a path with
+/// no hops, and not one `blinded_payinfo` per path.
+fn cln_refuses_invoice(bytes: &[u8], t: &InvoiceTlvs) -> bool {
+    let signed = match (&t.invoice_node_id, &t.signature) {
+        (Some(key), Some(sig)) => matches!(merkle::root(bytes), Ok(Some(root))
+            if merkle::verify(invoice::MESSAGE_NAME, "signature", &root, sig, key)),
+        _ => false,
+    };
+    let paths = t.invoice_paths.as_deref().unwrap_or_default();
+    let payinfos = t.invoice_blindedpay.as_deref().unwrap_or_default();
+    !signed
+        || unknown_even(
+            &t.invoice_features,
+            &[
+                crate::features::MPP_COMPULSORY,
+                crate::features::MPP_OPTIONAL,
+            ],
+        )
+        || t.invoice_amount.is_none()
+        || t.invoice_created_at.is_none()
+        || t.invoice_payment_hash.is_none()
+        || paths.is_empty()
+        || paths.iter().any(|p| p.path.is_empty())
+        || payinfos.len() != paths.len()
+}
+
+fn unknown_even(features: &Option<Vec<u8>>, known: &[usize]) -> bool {
+    features
+        .as_deref()
+        .is_some_and(|f| crate::features::unknown_required_bit(f, known).is_some())
 }
 
 /// The `decode` JSON of an offer, with expiry judged against the system clock.
@@ -267,53 +427,174 @@ pub fn invoice_json(invoice: &Invoice) -> Value {
 }
 
 /// The `decode` JSON of an offer; `now` (seconds since the epoch) for the expiry warning.
+/// CLN's `json_add_offer` (`plugins/offers.c`).
 pub fn offer_json_at(offer: &Offer, now: Option<u64>) -> Value {
     let t = offer.tlvs();
     let mut m = Map::new();
     m.insert("type".into(), "bolt12 offer".into());
     m.insert("offer_id".into(), offer.id().to_string().into());
-    add_offer_fields(&mut m, &offer_fields!(t), now, true);
+    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, true);
+    if t.offer_issuer_id.is_none() && t.offer_paths.is_none() {
+        m.insert(
+            "warning_missing_offer_issuer_id".into(),
+            "offers without an issuer_id or paths are invalid".into(),
+        );
+        valid = false;
+    }
     add_unknown(&mut m, "unknown_offer_tlvs", &t.unknown);
-    m.insert("valid".into(), true.into());
+    m.insert("valid".into(), valid.into());
     Value::Object(m)
 }
 
 /// The `decode` JSON of an invoice request; `now` for the offer expiry warning.
 pub fn invoice_request_json_at(request: &InvoiceRequest, now: Option<u64>) -> Value {
-    let t = request.tlvs();
+    invreq_object(request.as_bytes(), request.tlvs(), now)
+}
+
+/// CLN's `json_add_invoice_request` (`plugins/offers.c`), for any well-formed stream: the
+/// `valid` it computes and its `warning_*` fields.
+fn invreq_object(bytes: &[u8], t: &InvoiceRequestTlvs, now: Option<u64>) -> Value {
     let mut m = Map::new();
     m.insert("type".into(), "bolt12 invoice_request".into());
-    if let Some(id) = request.offer_id() {
+    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
+        let id = OfferId(offer::offer_id_of(bytes));
         m.insert("offer_id".into(), id.to_string().into());
     }
-    add_offer_fields(&mut m, &offer_fields!(t), now, true);
-    add_invreq_fields(&mut m, &invreq_fields!(t));
-    if let Some(sig) = &t.signature {
-        m.insert("signature".into(), sig.to_string().into());
+    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, true);
+    valid &= add_invreq_fields(
+        &mut m,
+        &invreq_fields!(t, t.invreq_recurrence_cancel.is_some()),
+    );
+    if t.invreq_payer_id.is_none() {
+        m.insert(
+            "warning_missing_invreq_payer_id".into(),
+            "invreq_payer_id required".into(),
+        );
+        valid = false;
+    }
+    match (&t.signature, &t.invreq_payer_id) {
+        (Some(sig), Some(key))
+            if !matches!(merkle::root(bytes), Ok(Some(root))
+                if merkle::verify(invoice_request::MESSAGE_NAME, "signature", &root, sig, key)) =>
+        {
+            m.insert(
+                "warning_invalid_invoice_request_signature".into(),
+                "Bad signature".into(),
+            );
+            valid = false;
+        }
+        (Some(sig), _) => {
+            m.insert("signature".into(), sig.to_string().into());
+        }
+        (None, _) => {
+            m.insert(
+                "warning_missing_invoice_request_signature".into(),
+                "Missing signature".into(),
+            );
+            valid = false;
+        }
     }
     add_unknown(&mut m, "unknown_invoice_request_tlvs", &t.unknown);
-    m.insert("valid".into(), true.into());
+    m.insert("valid".into(), valid.into());
     Value::Object(m)
 }
 
 /// The `decode` JSON of an invoice; `now` for the invoice expiry warning.
 pub fn invoice_json_at(inv: &Invoice, now: Option<u64>) -> Value {
-    let t = inv.tlvs();
+    invoice_object(inv.as_bytes(), inv.tlvs(), now)
+}
+
+/// CLN's `json_add_b12_invoice` (`plugins/offers.c`), for any well-formed stream.
+fn invoice_object(bytes: &[u8], t: &InvoiceTlvs, now: Option<u64>) -> Value {
     let mut m = Map::new();
     m.insert("type".into(), "bolt12 invoice".into());
-    if let Some(id) = inv.offer_id() {
+    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
+        let id = OfferId(offer::offer_id_of(bytes));
         m.insert("offer_id".into(), id.to_string().into());
     }
-    add_offer_fields(&mut m, &offer_fields!(t), now, false);
-    add_invreq_fields(&mut m, &invreq_fields!(t));
+    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, false);
+    valid &= add_invreq_fields(&mut m, &invreq_fields!(t, false));
+    let mut missing = |m: &mut Map<String, Value>, key: &str, text: &str| {
+        m.insert(key.into(), text.into());
+        valid = false;
+    };
+    if t.invoice_paths.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_paths",
+            "invoices without a invoice_paths are invalid",
+        );
+    } else if t.invoice_blindedpay.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_blindedpay",
+            "invoices with paths without blindedpay are invalid",
+        );
+    }
+    if t.invoice_created_at.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_created_at",
+            "invoices without created_at are invalid",
+        );
+    }
+    if t.invoice_payment_hash.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_payment_hash",
+            "invoices without a payment_hash are invalid",
+        );
+    }
+    if t.invoice_amount.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_amount",
+            "invoices without an amount are invalid",
+        );
+    }
+    if t.invoice_node_id.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_node_id",
+            "invoices without an invoice_node_id are invalid",
+        );
+    }
+    let recurring =
+        t.offer_recurrence_compulsory.is_some() || t.offer_recurrence_optional.is_some();
+    if recurring && t.invoice_recurrence_basetime.is_none() {
+        missing(
+            &mut m,
+            "warning_missing_invoice_recurrence_basetime",
+            "recurring invoices without a recurrence_basetime are invalid",
+        );
+    }
     if let Some(paths) = &t.invoice_paths {
-        m.insert(
-            "invoice_paths".into(),
-            paths_json(paths, t.invoice_blindedpay.as_deref()),
+        valid &= add_paths(
+            &mut m,
+            "invoice_paths",
+            paths,
+            t.invoice_blindedpay.as_deref(),
         );
     }
     if let Some(created_at) = t.invoice_created_at {
         m.insert("invoice_created_at".into(), created_at.into());
+    }
+    // CLN prints the default when the field is absent (BOLT 12: 7200 seconds).
+    let relative = t
+        .invoice_relative_expiry
+        .map_or(invoice::DEFAULT_RELATIVE_EXPIRY, u64::from);
+    m.insert("invoice_relative_expiry".into(), relative.into());
+    if let (Some(now), Some(created_at)) = (now, t.invoice_created_at) {
+        let expires_at = created_at.saturating_add(relative);
+        if now > expires_at {
+            m.insert(
+                "warning_invoice_expired".into(),
+                format!(
+                    "invoice expired at {expires_at} (invoice_created_at + invoice_relative_expiry), now is {now}"
+                )
+                .into(),
+            );
+        }
     }
     if let Some(hash) = &t.invoice_payment_hash {
         m.insert("invoice_payment_hash".into(), hash.to_string().into());
@@ -321,24 +602,11 @@ pub fn invoice_json_at(inv: &Invoice, now: Option<u64>) -> Value {
     if let Some(msat) = t.invoice_amount {
         m.insert("invoice_amount_msat".into(), msat.into());
     }
-    if let Some(relative) = t.invoice_relative_expiry {
-        m.insert("invoice_relative_expiry".into(), relative.into());
-    }
-    if let Some(now) = now.filter(|now| inv.is_expired_at(*now)) {
-        m.insert(
-            "warning_invoice_expired".into(),
-            format!(
-                "invoice expired at {} (invoice_created_at + invoice_relative_expiry), now is {now}",
-                inv.expires_at()
-            )
-            .into(),
-        );
-    }
     if let Some(fallbacks) = &t.invoice_fallbacks {
-        m.insert(
-            "invoice_fallbacks".into(),
-            fallbacks_json(fallbacks, &inv.chain()),
-        );
+        let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
+        let (json, ok) = fallbacks_json(fallbacks, &chain);
+        m.insert("invoice_fallbacks".into(), json);
+        valid &= ok;
     }
     if let Some(features) = &t.invoice_features {
         m.insert("invoice_features".into(), hex(features).into());
@@ -346,21 +614,26 @@ pub fn invoice_json_at(inv: &Invoice, now: Option<u64>) -> Value {
     if let Some(node_id) = &t.invoice_node_id {
         m.insert("invoice_node_id".into(), node_id.to_string().into());
     }
+    if let Some(basetime) = t.invoice_recurrence_basetime.filter(|_| recurring) {
+        m.insert("invoice_recurrence_basetime".into(), basetime.into());
+    }
     if let Some(sig) = &t.signature {
         m.insert("signature".into(), sig.to_string().into());
     }
     add_unknown(&mut m, "unknown_invoice_tlvs", &t.unknown);
-    m.insert("valid".into(), true.into());
+    m.insert("valid".into(), valid.into());
     Value::Object(m)
 }
 
 /// CLN's `json_add_offer_fields`, plus our `warning_offer_expired` when `warn_expiry`.
+/// Returns CLN's verdict on the fields (`false` after a warning that invalidates).
 fn add_offer_fields(
     m: &mut Map<String, Value>,
     f: &OfferFields<'_>,
     now: Option<u64>,
     warn_expiry: bool,
-) {
+) -> bool {
+    let mut valid = true;
     if let Some(chains) = f.chains {
         let chains = chains.iter().map(|c| Value::from(c.to_string())).collect();
         m.insert("offer_chains".into(), Value::Array(chains));
@@ -393,6 +666,12 @@ fn add_offer_fields(
     }
     if let Some(description) = f.description {
         m.insert("offer_description".into(), description.as_str().into());
+    } else if f.amount.is_some() {
+        m.insert(
+            "warning_missing_offer_description".into(),
+            "description is required if offer_amount is set (for the user to know what it was they paid for)".into(),
+        );
+        valid = false;
     }
     if let Some(issuer) = f.issuer {
         m.insert("offer_issuer".into(), issuer.as_str().into());
@@ -410,20 +689,77 @@ fn add_offer_fields(
         }
     }
     if let Some(paths) = f.paths {
-        m.insert("offer_paths".into(), paths_json(paths, None));
+        valid &= add_paths(m, "offer_paths", paths, None);
     }
     if let Some(max) = f.quantity_max {
         m.insert("offer_quantity_max".into(), max.into());
     }
+    // Both may be present; CLN then writes the key twice and a JSON reader keeps the
+    // second value in the first one's place, which is what inserting twice does here.
+    for (recurrence, compulsory) in [
+        (f.recurrence_compulsory, true),
+        (f.recurrence_optional, false),
+    ] {
+        if let Some(r) = recurrence {
+            m.insert("offer_recurrence".into(), recurrence_json(r, compulsory, f));
+        }
+    }
     if let Some(id) = f.issuer_id {
         m.insert("offer_issuer_id".into(), id.to_string().into());
     }
+    valid
 }
 
-/// CLN's `json_add_invreq_fields`.
-fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) {
-    if let Some(metadata) = f.metadata {
-        m.insert("invreq_metadata".into(), hex(metadata).into());
+/// CLN's `json_add_recurrence`: the recurrence with its base, limit and pay window.
+fn recurrence_json(r: &Recurrence, compulsory: bool, f: &OfferFields<'_>) -> Value {
+    let mut o = Map::new();
+    o.insert("compulsory_field".into(), compulsory.into());
+    o.insert("time_unit".into(), r.time_unit.into());
+    let name = match r.time_unit {
+        0 => Some("seconds"),
+        1 => Some("days"),
+        2 => Some("months"),
+        _ => None,
+    };
+    if let Some(name) = name {
+        o.insert("time_unit_name".into(), name.into());
+    }
+    o.insert("period".into(), r.period.into());
+    if let Some(base) = f.recurrence_base {
+        o.insert("basetime".into(), base.basetime.into());
+        if base.proportional_amount != 0 {
+            o.insert("proportional_amount".into(), true.into());
+        }
+    }
+    if let Some(limit) = f.recurrence_limit {
+        o.insert("limit".into(), limit.into());
+    }
+    if let Some(window) = f.recurrence_paywindow {
+        o.insert(
+            "paywindow".into(),
+            json!({
+                "seconds_before": window.seconds_before,
+                "seconds_after": window.seconds_after,
+            }),
+        );
+    }
+    Value::Object(o)
+}
+
+/// CLN's `json_add_invreq_fields`; returns its verdict on the fields.
+fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) -> bool {
+    let mut valid = true;
+    match f.metadata {
+        Some(metadata) => {
+            m.insert("invreq_metadata".into(), hex(metadata).into());
+        }
+        None => {
+            m.insert(
+                "warning_missing_invreq_metadata".into(),
+                "invreq_metadata required".into(),
+            );
+            valid = false;
+        }
     }
     if let Some(payer_id) = f.payer_id {
         m.insert("invreq_payer_id".into(), payer_id.to_string().into());
@@ -444,10 +780,9 @@ fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) {
         m.insert("invreq_payer_note".into(), note.as_str().into());
     }
     if let Some(paths) = f.paths {
-        m.insert("invreq_paths".into(), paths_json(paths, None));
+        valid &= add_paths(m, "invreq_paths", paths, None);
     }
     if let Some(name) = f.bip_353_name {
-        // The reader has checked both are in 0-9a-zA-Z-_. (so ASCII).
         m.insert(
             "invreq_bip_353_name".into(),
             json!({
@@ -455,7 +790,85 @@ fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) {
                 "domain": String::from_utf8_lossy(&name.domain),
             }),
         );
+        let ok = |b: &[u8]| {
+            b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        };
+        if !ok(&name.name) {
+            m.insert(
+                "warning_invreq_bip_353_name_name_invalid".into(),
+                "bip353 name field contains invalid characters".into(),
+            );
+            valid = false;
+        }
+        if !ok(&name.domain) {
+            m.insert(
+                "warning_invreq_bip_353_name_domain_invalid".into(),
+                "bip353 domain field contains invalid characters".into(),
+            );
+            valid = false;
+        }
     }
+    if let Some(counter) = f.recurrence_counter {
+        m.insert("invreq_recurrence_counter".into(), counter.into());
+        if let Some(start) = f.recurrence_start {
+            m.insert("invreq_recurrence_start".into(), start.into());
+        }
+    }
+    if f.recurrence_cancel {
+        m.insert("invreq_recurrence_cancel".into(), true.into());
+        match f.recurrence_counter {
+            None => {
+                m.insert(
+                    "warning_invreq_recurrence_cancel_without_counter".into(),
+                    "invreq_recurrence_cancel is invalid without invreq_recurrence_counter".into(),
+                );
+                valid = false;
+            }
+            Some(0) => {
+                m.insert(
+                    "warning_invreq_recurrence_cancel_with_zero_counter".into(),
+                    "invreq_recurrence_cancel is invalid with invreq_recurrence_counter zero"
+                        .into(),
+                );
+                valid = false;
+            }
+            Some(_) => {}
+        }
+    }
+    valid
+}
+
+/// CLN's `json_add_blinded_paths`: one object per path, with its `payinfo` when given;
+/// then its two checks (one payinfo per path, no path without hops), as warnings.
+/// Returns whether neither fired.
+fn add_paths(
+    m: &mut Map<String, Value>,
+    key: &str,
+    paths: &[BlindedPath],
+    payinfo: Option<&[BlindedPayinfo]>,
+) -> bool {
+    m.insert(key.into(), paths_json(paths, payinfo));
+    if let Some(infos) = payinfo.filter(|infos| infos.len() != paths.len()) {
+        m.insert(
+            "warning_invalid_invoice_blindedpay".into(),
+            format!(
+                "invoice has {} blinded_payinfo but {} paths",
+                infos.len(),
+                paths.len()
+            )
+            .into(),
+        );
+        return false;
+    }
+    if let Some(i) = paths.iter().position(|p| p.path.is_empty()) {
+        m.insert(
+            "warning_empty_blinded_path".into(),
+            format!("blinded path {i} has 0 hops").into(),
+        );
+        return false;
+    }
+    true
 }
 
 /// CLN's `json_add_blinded_paths`: one object per path, with its `payinfo` when given.
@@ -507,50 +920,52 @@ fn paths_json(paths: &[BlindedPath], payinfo: Option<&[BlindedPayinfo]>) -> Valu
 
 /// CLN's `json_add_fallbacks`: `version`, `hex`, and `address` when the chain is one we
 /// know and the program meets the segwit rules for its version. BOLT 12 says to ignore
-/// the others, so they get a warning but do not make the invoice invalid.
-fn fallbacks_json(fallbacks: &[FallbackAddress], chain: &ChainHash) -> Value {
+/// the others; CLN's `decode` names them with a warning and reports the invoice invalid,
+/// which the returned flag says (`false` after any warning).
+fn fallbacks_json(fallbacks: &[FallbackAddress], chain: &ChainHash) -> (Value, bool) {
     let address_hrp = KNOWN_CHAINS
         .iter()
         .find(|(_, hash, _)| hash == chain)
         .map(|(_, _, prefix)| *prefix);
+    let mut valid = true;
     let fallbacks = fallbacks
         .iter()
         .map(|f| {
             let mut o = Map::new();
             o.insert("version".into(), f.version.into());
             o.insert("hex".into(), hex(&f.address).into());
-            if f.version > 16 {
-                o.insert(
-                    "warning_invoice_fallbacks_version_invalid".into(),
-                    format!("version {} is greater than 16: ignored", f.version).into(),
-                );
+            let warning = if f.version > 16 {
+                Some((
+                    "warning_invalid_invoice_fallbacks_version",
+                    "invoice fallback version > 16",
+                ))
             } else if !(2..=40).contains(&f.address.len()) {
-                o.insert(
-                    "warning_invoice_fallbacks_address_invalid".into(),
-                    format!("address is {} bytes, not 2 to 40: ignored", f.address.len()).into(),
-                );
+                Some((
+                    "warning_invalid_invoice_fallbacks_address",
+                    "invoice fallback address bad length",
+                ))
             } else if let Some(prefix) = address_hrp {
                 match segwit_address(prefix, f.version, &f.address) {
                     Some(address) => {
                         o.insert("address".into(), address.into());
+                        None
                     }
-                    None => {
-                        o.insert(
-                            "warning_invoice_fallbacks_address_invalid".into(),
-                            format!(
-                                "a {}-byte program is not valid for segwit version {}: ignored",
-                                f.address.len(),
-                                f.version
-                            )
-                            .into(),
-                        );
-                    }
+                    None => Some((
+                        "warning_invalid_invoice_fallbacks_address",
+                        "invalid fallback address for this version",
+                    )),
                 }
+            } else {
+                None
+            };
+            if let Some((key, text)) = warning {
+                o.insert(key.into(), text.into());
+                valid = false;
             }
             Value::Object(o)
         })
         .collect();
-    Value::Array(fallbacks)
+    (Value::Array(fallbacks), valid)
 }
 
 /// The BIP 173 / BIP 350 address for a witness program, if valid for its version.

@@ -52,7 +52,7 @@ pub mod string;
 
 /// TLV streams and subtypes generated from `spec-csv/04-onion-routing.csv`,
 /// `spec-csv/12-offer-encoding.csv` and `spec-csv/patches.csv`.
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, unused_variables, clippy::all)]
 pub mod tlv {
     include!(concat!(env!("OUT_DIR"), "/bolt12.rs"));
 }

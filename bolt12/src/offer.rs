@@ -5,8 +5,7 @@ use wire::{ChainHash, Point, TlvStreamReader};
 
 use crate::checks;
 use crate::error::{ParseError, SemanticError};
-use crate::merkle;
-use crate::tlv::{BlindedPath, OfferTlvs};
+use crate::tlv::{BlindedPath, OfferTlvs, Recurrence};
 
 /// Human-readable prefix of offers.
 pub const PREFIX: &str = "lno";
@@ -33,8 +32,10 @@ pub struct Offer {
     tlvs: OfferTlvs,
 }
 
-/// The BOLT 12 `offer_id`, as Core Lightning reports it: the Merkle root of the offer's
-/// TLV stream (BOLT 12 §"Signature Calculation").
+/// The BOLT 12 `offer_id`, as Core Lightning reports it (`offer_id` in `decode`, `offer`,
+/// `listoffers`): the SHA-256 of the offer's records in the offer ranges (1-79 and
+/// 1000000000-1999999999), concatenated in stream order (Core Lightning
+/// `common/bolt12.c` `calc_offer`). Not a Merkle root, and not LDK's `OfferId` (an HMAC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OfferId(pub [u8; 32]);
 
@@ -63,6 +64,14 @@ impl Offer {
             &tlvs.offer_issuer_id,
             &tlvs.offer_paths,
         )?;
+        validate_recurrence(
+            tlvs.offer_recurrence_compulsory
+                .as_ref()
+                .or(tlvs.offer_recurrence_optional.as_ref()),
+            tlvs.offer_recurrence_limit,
+            tlvs.offer_recurrence_base.is_some(),
+            tlvs.offer_recurrence_paywindow.is_some(),
+        )?;
         Ok(Offer { bytes, tlvs })
     }
 
@@ -83,7 +92,7 @@ impl Offer {
         &self.tlvs
     }
 
-    /// `offer_id`: Merkle root of the offer.
+    /// `offer_id`: SHA-256 of the offer's records (see [`OfferId`]).
     pub fn id(&self) -> OfferId {
         OfferId(offer_id_of(&self.bytes))
     }
@@ -211,13 +220,60 @@ pub(crate) fn validate_offer_fields(
     checks::paths_have_hops("offer_paths", paths.as_ref())
 }
 
-/// `offer_id` of any stream that carries offer fields: the Merkle root over the records in
-/// the offer ranges (for an offer, that is every record).
+/// Core Lightning's reader rules for its experimental recurrence records ("BOLT-recurrence
+/// #12", `common/bolt12.c` `offer_decode`): with `offer_recurrence_compulsory` or
+/// `offer_recurrence_optional` (the compulsory one wins when both are set), `time_unit`
+/// must be 0, 1 or 2, `period` non-zero and `offer_recurrence_limit` non-zero; without
+/// either, none of `offer_recurrence_paywindow`, `_limit`, `_base` may be set.
+pub(crate) fn validate_recurrence(
+    recurrence: Option<&Recurrence>,
+    limit: Option<u32>,
+    has_base: bool,
+    has_paywindow: bool,
+) -> Result<(), SemanticError> {
+    match recurrence {
+        Some(r) => {
+            if r.time_unit > 2 {
+                return Err(SemanticError::RecurrenceTimeUnit(r.time_unit));
+            }
+            if r.period == 0 {
+                return Err(SemanticError::RecurrencePeriodZero);
+            }
+            if limit == Some(0) {
+                return Err(SemanticError::RecurrenceLimitZero);
+            }
+        }
+        None => {
+            for (present, field) in [
+                (has_paywindow, "offer_recurrence_paywindow"),
+                (limit.is_some(), "offer_recurrence_limit"),
+                (has_base, "offer_recurrence_base"),
+            ] {
+                if present {
+                    return Err(SemanticError::RecurrenceFieldWithoutRecurrence(field));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `offer_id` of any stream that carries offer fields: SHA-256 over the records (type,
+/// length and value, as received) in the offer ranges 1-79 and 1000000000-1999999999, in
+/// stream order; for an offer that is every record. Core Lightning `common/bolt12.c`
+/// `calc_offer` hashes the two spans `tlv_span(1, 79)` and `tlv_span(1000000000,
+/// 1999999999)` of the stream, which in a well-formed (increasing) stream are exactly
+/// these records.
 pub(crate) fn offer_id_of(stream: &[u8]) -> [u8; 32] {
-    let records = TlvStreamReader::new(stream, "offer")
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for record in TlvStreamReader::new(stream, "offer")
         .map_while(Result::ok)
-        .filter(|r| checks::is_offer_type(r.tlv_type));
-    merkle::root_of_records(records).unwrap_or_default()
+        .filter(|r| checks::is_offer_type(r.tlv_type))
+    {
+        hasher.update(record.bytes);
+    }
+    hasher.finalize().into()
 }
 
 bolt12_string_form!(Offer, PREFIX);

@@ -64,7 +64,7 @@ pub enum StringError {
 
 /// Removes `+` continuations: a `+` followed by zero or more whitespace characters between
 /// two bech32 characters is dropped with the whitespace (BOLT 12 §"Encoding", readers).
-fn join_continuations(s: &str) -> Result<Cow<'_, str>, StringError> {
+pub fn join_continuations(s: &str) -> Result<Cow<'_, str>, StringError> {
     if !s.contains('+') {
         return Ok(Cow::Borrowed(s));
     }

@@ -279,8 +279,8 @@ fn signature_vector_invoice_request() {
     assert_eq!(j["offer_description"], "A Mathematical Treatise");
     assert_eq!(j["signature"], case["signature"]);
     assert_eq!(j["signature"].as_str().unwrap().len(), 128);
-    // offer_id: the Merkle root of the offer fields alone, i.e. the id of the offer that
-    // holds exactly those fields.
+    // offer_id: the hash of the offer fields alone, i.e. the id of the offer that holds
+    // exactly those fields.
     let offer = OfferBuilder::new()
         .amount_currency("USD", 100)
         .description("A Mathematical Treatise")
@@ -301,6 +301,15 @@ fn hop(byte: u8, data: &[u8]) -> BlindedPathHop {
 /// An offer with an unknown odd field (offers-test.json case 18, type 33), a request for
 /// it (which copies that field) with a BIP 353 name, and an invoice for the request.
 fn offer_request_invoice(created_at: u64) -> (Offer, bolt12::InvoiceRequest, bolt12::Invoice) {
+    offer_request_invoice_with(created_at, false)
+}
+
+/// [`offer_request_invoice`], with two more fallbacks that BOLT 12 says to ignore (a 3-byte
+/// version 0 program, a version 17) when `ignored_fallbacks`.
+fn offer_request_invoice_with(
+    created_at: u64,
+    ignored_fallbacks: bool,
+) -> (Offer, bolt12::InvoiceRequest, bolt12::Invoice) {
     let alice = keypair(0x41);
     let mut tlvs = Offer::from_str(load("offers-test.json")[18]["bolt12"].as_str().unwrap())
         .unwrap()
@@ -340,29 +349,34 @@ fn offer_request_invoice(created_at: u64) -> (Offer, bolt12::InvoiceRequest, bol
     )
     .unwrap()
     .relative_expiry(600)
-    .fallbacks(vec![
-        // BIP 173's P2WPKH example and BIP 350's P2TR example.
-        FallbackAddress {
-            version: 0,
-            address: hex::decode("751e76e8199196d454941c45d1b3a323f1433bd6").unwrap(),
-        },
-        FallbackAddress {
-            version: 1,
-            address: hex::decode(
-                "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
-            )
-            .unwrap(),
-        },
-        // Version 0 needs 20 or 32 bytes: ignored, with a warning.
-        FallbackAddress {
-            version: 0,
-            address: vec![1, 2, 3],
-        },
-        FallbackAddress {
-            version: 17,
-            address: vec![1, 2, 3, 4],
-        },
-    ])
+    .fallbacks({
+        let mut fallbacks = vec![
+            // BIP 173's P2WPKH example and BIP 350's P2TR example.
+            FallbackAddress {
+                version: 0,
+                address: hex::decode("751e76e8199196d454941c45d1b3a323f1433bd6").unwrap(),
+            },
+            FallbackAddress {
+                version: 1,
+                address: hex::decode(
+                    "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
+                )
+                .unwrap(),
+            },
+        ];
+        if ignored_fallbacks {
+            // Version 0 needs 20 or 32 bytes: ignored, with a warning.
+            fallbacks.push(FallbackAddress {
+                version: 0,
+                address: vec![1, 2, 3],
+            });
+            fallbacks.push(FallbackAddress {
+                version: 17,
+                address: vec![1, 2, 3, 4],
+            });
+        }
+        fallbacks
+    })
     .features(vec![0x02, 0x00, 0x00])
     .build_and_sign(&alice)
     .unwrap();
@@ -445,7 +459,7 @@ fn invoice_built_with_builders() {
         }])
     );
     let fallbacks = j["invoice_fallbacks"].as_array().unwrap();
-    assert_eq!(fallbacks.len(), 4);
+    assert_eq!(fallbacks.len(), 2);
     assert_eq!(
         fallbacks[0],
         json!({
@@ -459,14 +473,39 @@ fn invoice_built_with_builders() {
         fallbacks[1]["address"],
         "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
     );
-    assert_eq!(fallbacks[2]["hex"], "010203");
-    assert!(fallbacks[2].get("address").is_none());
-    assert!(fallbacks[2]["warning_invoice_fallbacks_address_invalid"].is_string());
-    assert!(fallbacks[3].get("address").is_none());
-    assert!(fallbacks[3]["warning_invoice_fallbacks_version_invalid"].is_string());
     assert_eq!(j["unknown_invoice_tlvs"][0]["type"], 33);
     assert_eq!(j["unknown_invoice_tlvs"][0]["length"], 10);
     assert!(j.get("warning_invoice_expired").is_none());
+}
+
+/// Fallbacks BOLT 12 says to ignore: our reader accepts the invoice, Core Lightning's
+/// `decode` names each with a warning and reports the invoice invalid
+/// (`plugins/offers.c` `json_add_fallbacks`), so we refuse it with that object.
+#[test]
+fn ignored_fallbacks_are_valid_false_as_in_core_lightning() {
+    let created = 1_700_000_000;
+    let (_, _, invoice) = offer_request_invoice_with(created, true);
+    let err = decode_json_at(&invoice.to_string(), Some(created + 10)).unwrap_err();
+    let j = err.cln_json().expect("CLN prints an object").clone();
+    assert_eq!(j, invoice_json_at(&invoice, Some(created + 10)));
+    assert_eq!(j["valid"], false);
+    let fallbacks = j["invoice_fallbacks"].as_array().unwrap();
+    assert_eq!(fallbacks.len(), 4);
+    assert_eq!(
+        fallbacks[2],
+        json!({"version": 0, "hex": "010203",
+               "warning_invalid_invoice_fallbacks_address": "invalid fallback address for this version"})
+    );
+    assert_eq!(
+        fallbacks[3],
+        json!({"version": 17, "hex": "01020304",
+               "warning_invalid_invoice_fallbacks_version": "invoice fallback version > 16"})
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid invoice: warning_invalid_invoice_fallbacks_address: invalid fallback address \
+         for this version (Core Lightning's decode reports it invalid)"
+    );
 }
 
 #[test]
@@ -620,4 +659,18 @@ fn known_chains() {
     assert_eq!(chain_by_name("testnet"), Some(TESTNET));
     assert_eq!(chain_by_name("mainnet"), None);
     assert_eq!(KNOWN_CHAINS.len(), 4);
+}
+
+/// `offer_id` is Core Lightning's (`common/bolt12.c` `calc_offer`): SHA-256 of the offer
+/// records. The offer and its id were made by a Core Lightning v26.06.6 node (`offer`);
+/// the Merkle root of the same offer would be 04b716d1....
+#[test]
+fn offer_id_is_core_lightnings() {
+    let s = "lno1qgsqvgnwgcg35z6ee2h3yczraddm72xrfua9uve2rlrm9deu7xyfzrcgqgp7szsxvdhkven9v5tzzqlhqd4xzyt28yrpcjmgpmjzqerwu3mgmrpy7f6ttt692c5ydj9hvc";
+    let offer = Offer::from_str(s).unwrap();
+    let want = "8dd42e32b228ca3443fbafebec53bccd1184b145e424c4ac7fd883055804200c";
+    assert_eq!(offer.id().to_string(), want);
+    assert_eq!(decode_json_at(s, None).unwrap()["offer_id"], want);
+    let root = bolt12::merkle::root(offer.as_bytes()).unwrap().unwrap();
+    assert!(hex::encode(root).starts_with("04b716d1"));
 }

@@ -48,10 +48,17 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Recognizes a string by its prefix or shape.
+    /// Recognizes a string by its prefix or shape. BOLT 12 `+` continuations are joined
+    /// first: the spec's format vectors join them anywhere, the prefix included
+    /// (`l+no1...`).
     pub fn of(s: &str) -> Option<Kind> {
         let s = bolt12::json::strip_lightning_prefix(s);
-        let head = s.get(..4).map(str::to_ascii_lowercase);
+        let joined = bolt12::string::join_continuations(s);
+        let head = joined
+            .as_deref()
+            .unwrap_or(s)
+            .get(..4)
+            .map(str::to_ascii_lowercase);
         match head.as_deref() {
             Some("lno1" | "lnr1" | "lni1") => Some(Kind::Bolt12),
             _ if s.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("lnap1")) => Some(Kind::Lnap),
@@ -75,7 +82,18 @@ pub fn decode_value(input: &str) -> Result<Value, DecodeError> {
     }
 }
 
-/// Runs `bolt12 decode`: prints the pretty JSON on stdout.
+/// Core Lightning's `decode` object for a string we refuse, when it answers with one
+/// (`valid: false`) rather than an RPC error.
+pub fn cln_object(e: &DecodeError) -> Option<&Value> {
+    match e {
+        DecodeError::Bolt12(e) => e.cln_json(),
+        _ => None,
+    }
+}
+
+/// Runs `bolt12 decode`: prints the pretty JSON on stdout. For a string we refuse that
+/// Core Lightning's `decode` answers with a `valid: false` object, that object is printed
+/// on stdout too, and the error (one line on stderr, exit 1) is ours.
 pub fn run(args: Args) -> Result<(), DecodeError> {
     let input = match args.string {
         Some(s) if s != "-" => s,
@@ -85,7 +103,16 @@ pub fn run(args: Args) -> Result<(), DecodeError> {
             buf
         }
     };
-    let value = decode_value(&input)?;
-    println!("{value:#}");
-    Ok(())
+    match decode_value(&input) {
+        Ok(value) => {
+            println!("{value:#}");
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(object) = cln_object(&e) {
+                println!("{object:#}");
+            }
+            Err(e)
+        }
+    }
 }

@@ -203,7 +203,7 @@ impl Generator {
                 .spec
                 .stream(s)
                 .ok_or_else(|| Error::UnknownRoot((*s).to_owned()))?;
-            for record in stream.records.iter().filter(|r| r.fields.len() > 1) {
+            for record in stream.records.iter().filter(|r| r.fields.len() != 1) {
                 let name = e.record_struct_name(stream, record);
                 if record_structs.contains(&name) {
                     continue; // Same record shared by several streams (e.g. `invreq_bip_353_name`).
