@@ -48,6 +48,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> ByteStream for WsStream<S> {
         while self.pending.is_empty() {
             match self.ws.next().await {
                 None => return Ok(0),
+                // The peer hung up without the WebSocket closing handshake:
+                // the end of the byte stream, as a TCP FIN is. Core
+                // Lightning's websocket proxy (connectd/websocketd.c) does
+                // this when it drops a connection, e.g. after a handshake
+                // act one made for another node id.
+                Some(Err(tokio_tungstenite::tungstenite::Error::Protocol(
+                    tokio_tungstenite::tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+                ))) => return Ok(0),
                 Some(Err(e)) => return Err(ws_err(e)),
                 Some(Ok(Message::Binary(b))) => self.pending = b,
                 Some(Ok(Message::Text(_))) => return Err(TransportError::TextFrame),

@@ -1,0 +1,97 @@
+//! Shared by the interop tests that run the `bolt12` CLI as a process.
+#![allow(dead_code)]
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `target/<profile>/bolt12` (build it with `cargo build -p bolt12-cli`), found next to
+/// the test executable as the harness finds its helpers, or given by `BOLT12_CLI`.
+pub fn cli_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("BOLT12_CLI") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let path = dir.join("bolt12");
+    assert!(
+        path.is_file(),
+        "{} not built (cargo build -p bolt12-cli)",
+        path.display()
+    );
+    path
+}
+
+/// What a CLI run printed.
+#[derive(Debug)]
+pub struct CliRun {
+    /// Exit code (`None`: killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs `bolt12 <args>`; killed by pid if it is still running after `limit` (a bound on
+/// the test, not a measurement).
+pub fn run_cli(args: &[&str], limit: Duration) -> CliRun {
+    let mut child = Command::new(cli_path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bolt12 starts");
+    let (mut out, mut err) = (
+        child.stdout.take().expect("stdout"),
+        child.stderr.take().expect("stderr"),
+    );
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut out, &mut s).map(|_| s)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut err, &mut s).map(|_| s)
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("bolt12 {args:?} still running after {limit:?}; killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    CliRun {
+        code: status.code(),
+        stdout: out_reader.join().expect("reader").expect("utf-8 stdout"),
+        stderr: err_reader.join().expect("reader").expect("utf-8 stderr"),
+    }
+}
+
+/// Waits (bounded) until the node accepts TCP connections on its ports: `getinfo`
+/// answers before connectd starts listening (lightningd activates connectd last), so
+/// `Node::start` returning does not mean the ports are open yet.
+pub fn wait_listening(node: &cln_interop::Node) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for addr in std::iter::once(node.tcp).chain(node.ws) {
+        loop {
+            if std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{addr} not listening\n{}",
+                node.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
