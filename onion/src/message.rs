@@ -159,11 +159,11 @@ pub enum NextHop {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
     /// `invoice_request` (type 64).
-    InvoiceRequest(InvoiceRequestTlvs),
+    InvoiceRequest(Box<InvoiceRequestTlvs>),
     /// `invoice` (type 66).
-    Invoice(InvoiceTlvs),
+    Invoice(Box<InvoiceTlvs>),
     /// `invoice_error` (type 68).
-    InvoiceError(InvoiceErrorTlvs),
+    InvoiceError(Box<InvoiceErrorTlvs>),
 }
 
 /// A message for us.
@@ -195,7 +195,6 @@ pub struct Forward {
 
 /// What an `onion_message` is to us.
 #[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)]
 pub enum Peeled {
     /// We forward it.
     Forward(Forward),
@@ -309,9 +308,9 @@ pub fn peel_onion_message(
                 ..
             } = tlv;
             let mut payloads = [
-                invoice_request.map(Payload::InvoiceRequest),
-                invoice.map(Payload::Invoice),
-                invoice_error.map(Payload::InvoiceError),
+                invoice_request.map(|p| Payload::InvoiceRequest(Box::new(p))),
+                invoice.map(|p| Payload::Invoice(Box::new(p))),
+                invoice_error.map(|p| Payload::InvoiceError(Box::new(p))),
             ]
             .into_iter()
             .flatten();
