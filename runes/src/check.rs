@@ -12,7 +12,12 @@
 //! * `parrN`: the N'th positional parameter;
 //! * `rate`: at most N uses per minute; `per`: at most one use per period
 //!   (`sec` default, `nsec`, `usec`, `msec`, `min`, `hour`, `day`), both
-//!   judged from the rune's last use in a [`RuneStore`].
+//!   judged from the rune's last use in a [`RuneStore`];
+//! * `pinvP_amount`, `pinvP_description`, `pinvP_node`: a field of the
+//!   invoice in parameter `P`. We do not decode invoices here, so these
+//!   restrictions refuse (fail closed) once the parameter is present; an
+//!   unknown field or a missing parameter is refused with Core Lightning's
+//!   words (`match_inv_condition`, `check_inv_condition`).
 //!
 //! Parameter values that are JSON integers compare as integers; other
 //! values compare as their raw JSON text (strings without quotes).
@@ -415,6 +420,7 @@ fn check_condition(
         )),
         "rate" => ctx.rate(alt),
         "per" => ctx.per(alt),
+        _ if field.starts_with("pinv") => check_inv_condition(field, params),
         _ => match params.by_name.get(field) {
             None => alt.test(FieldValue::Missing),
             Some(tok) => {
@@ -427,6 +433,24 @@ fn check_condition(
             }
         },
     }
+}
+
+/// A `pinv` restriction (lightningd/runes.c `check_inv_condition`): the
+/// field name is `pinv`, the parameter name, then `_amount`,
+/// `_description` or `_node` (the first suffix that matches wins). Without
+/// an invoice decoder we refuse once the parameter is there.
+fn check_inv_condition(field: &str, params: &Params<'_>) -> Result<(), String> {
+    let invfield = field.get("pinv".len()..).unwrap_or("");
+    let Some(param) = ["_amount", "_description", "_node"]
+        .iter()
+        .find_map(|suffix| invfield.strip_suffix(suffix))
+    else {
+        return Err(format!("Unknown invoice field {invfield}"));
+    };
+    if !params.by_name.contains_key(&format!("pname{param}")) {
+        return Err(format!("Unknown invoice parameter {param}"));
+    }
+    Err("Invalid invoice: invoice restrictions are not supported".to_owned())
 }
 
 /// `checkrune`'s "Turn runespeak into english!" (lightningd/runes.c

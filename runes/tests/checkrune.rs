@@ -279,3 +279,34 @@ fn authorization_errors() {
     let e = check(&m, &store, secs(T0), &stripped, "listfunds", "{}").unwrap_err();
     assert_eq!(e.code(), 1501);
 }
+
+#[test]
+fn invoice_restrictions_are_worded_as_core_lightning_and_fail_closed() {
+    // lightningd/runes.c `match_inv_condition` / `check_inv_condition`.
+    let m = master();
+    let store = MemoryRuneStore::new();
+    let msg = |alts: &[&str], params: &str| {
+        let r = rune(&m, "20", &[alts]);
+        check(&m, &store, secs(T0), &r, "pay", params)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        msg(&["pinvbolt11_bogus=1"], "{}"),
+        "Not permitted: Unknown invoice field bolt11_bogus"
+    );
+    assert_eq!(
+        msg(&["pinvbolt11_amount<1000"], r#"{"x": 1}"#),
+        "Not permitted: Unknown invoice parameter bolt11"
+    );
+    // The first matching suffix names the field; a comment does not pass here.
+    assert_eq!(
+        msg(&["pinvx_node_amount<1", "pinvy#note"], "[]"),
+        "Not permitted: Unknown invoice parameter x_node AND Unknown invoice field y"
+    );
+    // We do not decode invoices: a present parameter is refused.
+    assert_eq!(
+        msg(&["pinvbolt11_amount<1000"], r#"{"bolt11": "lnbc1"}"#),
+        "Not permitted: Invalid invoice: invoice restrictions are not supported"
+    );
+}
