@@ -53,6 +53,11 @@ test("connect with a valid rune and see getinfo", async () => {
   await page.waitForFunction((id) => document.querySelector("#info-list").textContent.includes(id), node.node_id, { timeout: WAIT });
   await page.waitForFunction(() => /\d/.test(document.querySelector("#balance").textContent), null, { timeout: WAIT });
   assert.match(await page.textContent("#info-list"), /bolt12-toolkit demo node/);
+  // The demo node lists what it simulates in its getinfo: the page says so.
+  await page.waitForSelector("body[data-node=demo]", { timeout: WAIT });
+  assert.equal(await page.isVisible("#balance-sim"), true, "balance not tagged simulated on the demo node");
+  assert.equal(await page.textContent("#pay-btn"), "Pay (simulated)");
+  assert.equal(await page.isVisible("#sim-note"), true);
   // Remembered for the next visit.
   const saved = JSON.parse(await page.evaluate(() => localStorage.getItem("bolt12-demo:connection")));
   assert.deepEqual(saved, { nodeId: node.node_id, url: node.ws_url, rune: node.rune });

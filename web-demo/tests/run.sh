@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser (Debian chromium + playwright-core) and Node tests of the npm package and the
-# demo page, against the demo node on loopback. Installs what it needs, idempotently:
+# demo page, against the demo node on loopback, and (cln.browser.test.mjs, chromium only)
+# against two Core Lightning regtest nodes started with the interop harness (cln-nodes). Installs what it needs, idempotently:
 # chromium (apt), the npm dev dependencies (web-demo/package-lock.json), the wasm build
 # tools (wasm/install-tools.sh); builds the npm package if it is missing or stale and
 # installs its `npm pack` tarball into web-demo/node_modules.
@@ -29,10 +30,17 @@ fi
 
 (cd "$root" && cargo build -q -p web-demo)
 export DEMO_NODE_BIN="$CARGO_TARGET_DIR/debug/web-demo"
+# Real Core Lightning nodes for cln.browser.test.mjs: the interop harness (cln-nodes) and
+# Core Lightning itself (built once, cached by version, by interop/build-cln.sh).
+if [ -z "${CLN_PREFIX:-}" ]; then CLN_PREFIX="$("$root/interop/build-cln.sh")"; fi
+export CLN_PREFIX
+(cd "$root" && cargo build -q -p cln-interop --bins)
+export CLN_NODES_BIN="$CARGO_TARGET_DIR/debug/cln-nodes"
 
 ws_flag=()
 node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || ws_flag=(--experimental-websocket)
 cd "$demo"
-node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/browser.test.mjs
+node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/browser.test.mjs \
+    tests/cln.browser.test.mjs
 "$here/bundler/run.sh"  # the package bundled with Vite (tests/bundler/), in chromium
 echo "screenshots: $here/output/"

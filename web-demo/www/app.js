@@ -15,6 +15,10 @@ window.bolt12toolkit = tk; // handy in the devtools console
 
 let client = null;
 let attempt = null; // the latest connect() call; events of older ones are ignored
+// Methods the connected node says it only simulates. Our demo node lists them in its
+// getinfo (`"simulated": ["listfunds", "pay", "listpays"]`); a real node (Core Lightning)
+// has no such field, so nothing is labelled "simulated" there.
+let simulated = new Set();
 
 // ---------- errors a person understands ----------
 function humanError(e) {
@@ -107,6 +111,14 @@ function verdict(id, cls, text) {
   el.textContent = text;
 }
 
+function setSimulated(list) {
+  simulated = new Set(Array.isArray(list) ? list : []);
+  $("balance-sim").hidden = !simulated.has("listfunds");
+  $("pay-btn").textContent = simulated.has("pay") ? "Pay (simulated)" : "Pay";
+  $("sim-note").hidden = simulated.size === 0;
+  document.body.dataset.node = client ? (simulated.size ? "demo" : "real") : "";
+}
+
 // ---------- connect ----------
 function loadSaved() {
   try {
@@ -128,6 +140,10 @@ async function connect() {
   const opts = { nodeId: $("node-id").value.trim(), url: $("ws-url").value.trim(), rune: $("rune").value.trim() };
   localStorage.setItem(STORE, JSON.stringify(opts));
   if (client) { client.close(); client = null; }
+  setSimulated([]);
+  // What the page shows from the previous node (offer made, invoice fetched) is not this node's.
+  for (const id of ["offer-box", "invoice-box", "pay-result"]) $(id).hidden = true;
+  for (const id of ["info-error", "request-error", "receive-error"]) clearError(id);
   const token = {};
   attempt = token;
   setStatus("connecting");
@@ -161,6 +177,7 @@ function disconnect() {
   attempt = null;
   if (client) client.close();
   client = null;
+  setSimulated([]);
   setStatus("disconnected");
   $("info").hidden = true;
 }
@@ -169,6 +186,7 @@ async function refreshInfo(fromConnect = false) {
   if (!client) return;
   try {
     const info = await client.call("getinfo");
+    setSimulated(info.simulated);
     $("info").hidden = false;
     clearError("info-error");
     clearError("connect-error");
@@ -254,7 +272,8 @@ async function requestInvoice() {
 async function pay() {
   try {
     const r = await client.call("pay", { bolt11: lastInvoice });
-    verdict("pay-result", "ok", `✓ Paid ${r.amount_msat} msat (SIMULATED by the demo node) — preimage ${r.payment_preimage}`);
+    const sim = simulated.has("pay") ? " (SIMULATED by the demo node)" : "";
+    verdict("pay-result", "ok", `✓ Paid ${r.amount_msat} msat${sim} — preimage ${r.payment_preimage}`);
     refreshInfo();
   } catch (e) {
     verdict("pay-result", "bad", "✗ " + humanError(e)[0]);
@@ -314,5 +333,6 @@ $("offer-copy").onclick = () => navigator.clipboard?.writeText($("offer-text").t
 $("offer-use").onclick = () => { $("request-offer").value = $("offer-text").textContent; $("request-offer").scrollIntoView(); };
 $("rpc-btn").onclick = runRpc;
 setStatus("disconnected");
+setSimulated([]);
 if (!loadSaved()) fillDemo().catch(() => {});
 document.body.dataset.ready = "true";
