@@ -106,6 +106,16 @@ fn our_client_calls_the_node_over_tcp_and_websocket() {
             // A result.
             let info = call("getinfo", json!({}), &rune).await.expect("getinfo");
             assert_eq!(info["id"], json!(node.id), "{target}");
+            // A filter: the node applies it to the result.
+            let filtered = client
+                .call(
+                    Request::new("getinfo")
+                        .rune(rune.clone())
+                        .filter(json!({"id": true})),
+                )
+                .await
+                .expect("filtered getinfo");
+            assert_eq!(filtered, json!({"id": node.id}), "{target}");
 
             // 120 kB requests (two chunks each), then a reply over 200 kB.
             let key = format!("big{n}");

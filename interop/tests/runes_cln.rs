@@ -7,6 +7,8 @@
 //! The node's rune master secret is what `makesecret string=commando` returns: CLN derives
 //! it from its HSM with the label "commando" (lightningd/runes.c `runes_early_init`,
 //! hsmd/libhsmd.c `handle_derive_secret`, which `makesecret` also uses).
+mod common;
+
 use cln_interop::{Node, NodeOptions, RpcError};
 use runes::{
     check_rune, decode_rune, showrune_json, CheckRequest, MasterRune, MasterSecret,
@@ -408,4 +410,90 @@ fn our_attenuations_are_accepted_by_the_node() {
     for (k, v) in ours.as_object().expect("object") {
         assert_eq!(&entry[k], v, "showrunes {k}");
     }
+}
+
+/// `bolt12 rune decode|check|attenuate` (the CLI, as a process) on the node's runes.
+#[test]
+fn bolt12_rune_cli_agrees_with_the_node() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    let secret = node
+        .rpc("makesecret", json!({"string": "commando"}))
+        .expect("makesecret")["secret"]
+        .as_str()
+        .expect("hex")
+        .to_owned();
+    let limit = std::time::Duration::from_secs(60);
+    let rune = node
+        .create_rune(json!([["method^list", "method=getinfo"], ["pnum<2"]]))
+        .expect("createrune");
+
+    let run = common::run_cli(&["rune", "decode", &rune], limit);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let ours: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let theirs = node.rpc("decode", json!({"string": rune})).expect("decode");
+    assert_eq!(ours, theirs);
+
+    let peer = node.id.clone();
+    for (method, params) in [
+        ("listpeers", json!({})),
+        ("getinfo", json!([1, 2])),
+        ("pay", json!({})),
+    ] {
+        let p = params.to_string();
+        let run = common::run_cli(
+            &[
+                "rune",
+                "check",
+                &rune,
+                "--secret",
+                &secret,
+                "--method",
+                method,
+                "--params",
+                &p,
+                "--peer-id",
+                &peer,
+            ],
+            limit,
+        );
+        let printed: Value = serde_json::from_str(&run.stdout).expect("JSON verdict");
+        let theirs = node_check(
+            &node,
+            &rune,
+            &Some(peer.clone()),
+            Some(method),
+            &Some(params),
+        );
+        match theirs {
+            Ok(()) => {
+                assert_eq!(run.code, Some(0), "{run:?}");
+                assert_eq!(printed, json!({"valid": true}));
+            }
+            Err((code, message)) => {
+                assert_eq!(run.code, Some(1), "{run:?}");
+                assert_eq!(
+                    printed,
+                    json!({"valid": false, "code": code, "message": message}),
+                    "{method}"
+                );
+            }
+        }
+    }
+
+    let run = common::run_cli(
+        &[
+            "rune",
+            "attenuate",
+            &rune,
+            "method=listpeers|method=listnodes",
+        ],
+        limit,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let weaker = run.stdout.trim();
+    assert_eq!(
+        node_check(&node, weaker, &None, Some("listnodes"), &None),
+        Ok(())
+    );
+    assert!(node_check(&node, weaker, &None, Some("getinfo"), &None).is_err());
 }
