@@ -123,9 +123,10 @@ pub fn create_blinded_path_with_keys(
             encrypted_recipient_data: encrypted,
         });
     }
+    let first_path_key = keys.first().ok_or(BlindingError::EmptyPath)?.path_key;
     let blinded = BlindedPath {
         first_node_id: SciddirOrPubkey::Pubkey(Point::from(first.node_id)),
-        first_path_key: Point::from(keys[0].path_key),
+        first_path_key: Point::from(first_path_key),
         path,
     };
     Ok((blinded, keys))
@@ -191,8 +192,15 @@ pub fn blinded_node_secret(
     node_secret: &SecretKey,
     path_key: &PublicKey,
 ) -> Result<SecretKey, BlindingError> {
-    let ss = blinding_shared_secret(node_secret, path_key);
-    mul_secret(node_secret, &node_id_tweak(&ss)).ok_or(BlindingError::InvalidTweak)
+    blinded_node_secret_with(node_secret, &blinding_shared_secret(node_secret, path_key))
+}
+
+/// [`blinded_node_secret`] from an already computed `ss_i`.
+pub(crate) fn blinded_node_secret_with(
+    node_secret: &SecretKey,
+    ss: &Secret32,
+) -> Result<SecretKey, BlindingError> {
+    mul_secret(node_secret, &node_id_tweak(ss)).ok_or(BlindingError::InvalidTweak)
 }
 
 /// As a node on a blinded path (§"Route Blinding", reader of `encrypted_recipient_data`):
@@ -202,7 +210,19 @@ pub fn decrypt_recipient_data(
     path_key: &PublicKey,
     encrypted_recipient_data: &[u8],
 ) -> Result<UnblindedHop, BlindingError> {
-    let ss = blinding_shared_secret(node_secret, path_key);
+    decrypt_with(
+        blinding_shared_secret(node_secret, path_key),
+        path_key,
+        encrypted_recipient_data,
+    )
+}
+
+/// [`decrypt_recipient_data`] from an already computed `ss_i`.
+pub(crate) fn decrypt_with(
+    ss: Secret32,
+    path_key: &PublicKey,
+    encrypted_recipient_data: &[u8],
+) -> Result<UnblindedHop, BlindingError> {
     let mut plain = cipher(&rho(&ss))
         .decrypt(&[0u8; 12].into(), encrypted_recipient_data)
         .map_err(|_| BlindingError::UndecryptableData)?;

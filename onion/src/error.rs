@@ -48,6 +48,14 @@ pub enum SphinxError {
     /// No hops to build a packet for.
     #[error("a packet needs at least one hop")]
     NoHops,
+    /// One payload per hop is needed.
+    #[error("{hops} hops but {payloads} payloads")]
+    HopPayloadMismatch {
+        /// Number of hop keys.
+        hops: usize,
+        /// Number of payloads.
+        payloads: usize,
+    },
     /// The hop payloads (each with its length and HMAC) do not fit in the packet.
     #[error("hop payloads need {needed} bytes, the packet has room for {room}")]
     PayloadsTooLong {
@@ -144,6 +152,9 @@ pub enum PeelError {
     /// A forwarding hop's `encrypted_data_tlv` has a `path_id`.
     #[error("a forwarding hop's encrypted_data_tlv has a path_id")]
     PathIdWhenForwarding,
+    /// A forwarding hop's `next_node_id` is not a valid key.
+    #[error("encrypted_data_tlv next_node_id is not a valid secp256k1 point")]
+    InvalidNextNodeId,
     /// A forwarding hop's `encrypted_data_tlv` has neither `next_node_id` nor `short_channel_id`.
     #[error("encrypted_data_tlv has neither next_node_id nor short_channel_id")]
     MissingNextHop,

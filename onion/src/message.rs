@@ -10,8 +10,10 @@ use bolt12::tlv::{BlindedPath, BlindedPathHop, InvoiceErrorTlvs, InvoiceRequestT
 use secp256k1::{PublicKey, SecretKey};
 use wire::{Point, SciddirOrPubkey, ShortChannelId, UnknownRecord};
 
-use crate::blinding::{self, blinded_node_secret, decrypt_recipient_data, BlindHop};
-use crate::error::{BlindingError, BuildError, PeelError};
+use crate::blinding::{
+    self, blinded_node_secret_with, blinding_shared_secret, decrypt_with, BlindHop,
+};
+use crate::error::{BuildError, PeelError};
 use crate::sphinx::{self, Peeled as SphinxPeeled};
 use crate::tlv::{EncryptedDataTlv, OnionMessage, OnionmsgTlv};
 
@@ -241,7 +243,8 @@ pub fn peel_onion_message(
         .path_key
         .to_pubkey()
         .map_err(|_| PeelError::InvalidPathKey)?;
-    let blinded = blinded_node_secret(node_secret, &path_key)?;
+    let ss = blinding_shared_secret(node_secret, &path_key);
+    let blinded = blinded_node_secret_with(node_secret, &ss)?;
     let peeled = sphinx::peel(&blinded, &msg.onion_message_packet, &[]);
     let mut blinded = blinded;
     blinded.non_secure_erase();
@@ -257,7 +260,7 @@ pub fn peel_onion_message(
         .encrypted_recipient_data
         .as_deref()
         .ok_or(PeelError::MissingEncryptedData)?;
-    let hop = decrypt_recipient_data(node_secret, &path_key, encrypted)?;
+    let hop = decrypt_with(ss, &path_key, encrypted)?;
     check_allowed_features(&hop.data)?;
     match next_packet {
         Some(next_packet) => {
@@ -273,10 +276,9 @@ pub fn peel_onion_message(
                 return Err(PeelError::PathIdWhenForwarding);
             }
             let next_hop = match (&hop.data.next_node_id, hop.data.short_channel_id) {
-                (Some(node), _) => NextHop::NodeId(
-                    node.to_pubkey()
-                        .map_err(|_| PeelError::Blinding(BlindingError::InvalidPathKey))?,
-                ),
+                (Some(node), _) => {
+                    NextHop::NodeId(node.to_pubkey().map_err(|_| PeelError::InvalidNextNodeId)?)
+                }
                 (None, Some(scid)) => NextHop::ShortChannelId(scid),
                 (None, None) => return Err(PeelError::MissingNextHop),
             };

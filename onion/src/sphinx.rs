@@ -36,8 +36,14 @@ pub fn construct(
     payloads_len: usize,
     associated_data: &[u8],
 ) -> Result<Vec<u8>, SphinxError> {
-    if hops.is_empty() || hops.len() != payloads.len() {
+    if hops.is_empty() {
         return Err(SphinxError::NoHops);
+    }
+    if hops.len() != payloads.len() {
+        return Err(SphinxError::HopPayloadMismatch {
+            hops: hops.len(),
+            payloads: payloads.len(),
+        });
     }
     let needed: usize = payloads.iter().map(|p| shift_size(p)).sum();
     if needed > payloads_len {
