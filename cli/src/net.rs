@@ -19,8 +19,9 @@ pub struct PingArgs {
 pub struct CommandoArgs {
     /// `<node_id>@<host:port>` or `<node_id>@ws://...` / `wss://...`.
     pub target: String,
-    /// The rune authorising the call.
-    #[arg(long)]
+    /// The rune authorising the call (base64url, so it may start with `-`: one rune in
+    /// 64 does).
+    #[arg(long, allow_hyphen_values = true)]
     pub rune: String,
     /// The JSON-RPC method.
     pub method: String,

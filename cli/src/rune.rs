@@ -17,12 +17,14 @@ pub struct Args {
 enum Command {
     /// Print a rune as Core Lightning's `decode` does.
     Decode {
-        /// The rune (base64url).
+        /// The rune (base64url; it may start with `-`).
+        #[arg(allow_hyphen_values = true)]
         rune: String,
     },
     /// Add restrictions, without the secret (each like `method=getinfo|method=listpeers`).
     Attenuate {
-        /// The rune to restrict.
+        /// The rune to restrict (base64url; it may start with `-`).
+        #[arg(allow_hyphen_values = true)]
         rune: String,
         /// Restrictions to append, in order.
         #[arg(required = true)]
@@ -41,7 +43,8 @@ enum Command {
     },
     /// Check a rune for a request, as `checkrune` does (needs the master secret).
     Check {
-        /// The rune (base64url).
+        /// The rune (base64url; it may start with `-`).
+        #[arg(allow_hyphen_values = true)]
         rune: String,
         /// The master secret, hex.
         #[arg(long)]

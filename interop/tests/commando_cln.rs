@@ -226,11 +226,14 @@ fn bolt12_commando_cli_calls_the_node() {
             all.extend_from_slice(args);
             common::run_cli(&all, BOUND)
         };
-        // A result: the JSON of `result`.
-        let run = cli(&["--rune", &rune, "getinfo"]);
-        assert_eq!(run.code, Some(0), "{target}: {run:?}");
-        let info: Value = serde_json::from_str(&run.stdout).expect("JSON result");
-        assert_eq!(info["id"], json!(node.id));
+        // A result: the JSON of `result`; also with a rune that starts with `-h`.
+        let hyphen = common::hyphen_rune(&rune, "-h");
+        for r in [&rune, &hyphen] {
+            let run = cli(&["--rune", r, "getinfo"]);
+            assert_eq!(run.code, Some(0), "{target}: {run:?}");
+            let info: Value = serde_json::from_str(&run.stdout).expect("JSON result");
+            assert_eq!(info["id"], json!(node.id));
+        }
 
         // A 120 kB request given as one key=value argument; positional params too.
         let key = format!("cli{n}");

@@ -95,3 +95,19 @@ pub fn wait_listening(node: &cln_interop::Node) {
         }
     }
 }
+
+/// An attenuation of `rune` (by a `pnamen!|pnamen=<i>` restriction, which calls without an
+/// `n` parameter pass) whose base64 starts with `prefix`.
+pub fn hyphen_rune(rune: &str, prefix: &str) -> String {
+    let base = runes::Rune::from_base64(rune).expect("parses");
+    (0..1_000_000u32)
+        .map(|i| {
+            base.clone()
+                .with_restriction(
+                    runes::Restriction::parse(&format!("pnamen!|pnamen={i}")).expect("r"),
+                )
+                .to_base64()
+        })
+        .find(|b| b.starts_with(prefix))
+        .expect("some attenuation starts with the prefix")
+}
