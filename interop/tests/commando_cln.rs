@@ -297,13 +297,10 @@ impl Handler for Ours {
     }
 }
 
-#[test]
-fn the_nodes_commando_calls_our_server() {
-    let node = Node::start(&NodeOptions::default()).expect("node starts");
-    let rt = runtime();
-    let master_secret = *b"our embeddable commando server's";
-    let master = || MasterRune::new(&MasterSecret::new(&master_secret).expect("secret"));
-    let (our_id, port) = rt.block_on(async {
+/// Our commando server on 127.0.0.1 (an lnsocket TCP listener), serving [`Ours`] with
+/// runes of `master`; returns its node id and port.
+fn start_our_server(rt: &tokio::runtime::Runtime, master: MasterRune) -> (String, u16) {
+    rt.block_on(async {
         let listener = Listener::bind(
             "127.0.0.1:0".parse().expect("addr"),
             Kind::Tcp,
@@ -314,7 +311,7 @@ fn the_nodes_commando_calls_our_server() {
         let port = listener.local_addr().expect("addr").port();
         let id = listener.node_id().to_string();
         let server = Arc::new(Server::new(
-            master(),
+            master,
             Arc::new(MemoryRuneStore::new()),
             Arc::new(SystemClock),
             Ours,
@@ -332,7 +329,79 @@ fn the_nodes_commando_calls_our_server() {
             }
         });
         (id, port)
-    });
+    })
+}
+
+/// Bad runes get the same answer from our server (called by the node's `commando`) as
+/// from the node's own commando (called by our client): same code, same message.
+#[test]
+fn bad_runes_are_answered_alike_by_both_servers() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let rt = runtime();
+    let ours_master = MasterRune::new(&MasterSecret::new(b"another secret").expect("secret"));
+    let (our_id, port) = start_our_server(&rt, ours_master);
+    node.rpc(
+        "connect",
+        json!({"id": format!("{our_id}@127.0.0.1:{port}")}),
+    )
+    .expect("the node connects to our server");
+
+    // Derived from neither secret, not base64, no unique id, a textual unique id.
+    let stranger = MasterRune::new(&MasterSecret::new(b"a stranger").expect("secret"))
+        .create(UniqueId::new("3").expect("id"), vec![])
+        .to_base64();
+    let zero = "00".repeat(32);
+    let no_id = Rune::from_string_form(&format!("{zero}:method=getinfo"))
+        .expect("string form")
+        .to_base64();
+    let text_id = Rune::from_string_form(&format!("{zero}:=abc&method=getinfo"))
+        .expect("string form")
+        .to_base64();
+    let bad = [stranger, "not base64!".to_owned(), no_id, text_id];
+
+    let connector = Arc::new(LnsocketConnector::new(
+        node.tcp_address(),
+        Config::default(),
+    ));
+    let config = ClientConfig {
+        timeout: BOUND,
+        ..ClientConfig::default()
+    };
+    for rune in &bad {
+        let from_node = rt.block_on(async {
+            let (client, driver) =
+                Client::connect(connector.clone(), config.clone(), Arc::new(TokioTimer))
+                    .await
+                    .expect("connect");
+            let driver = tokio::spawn(driver.run());
+            let r = client
+                .call(Request::new("getinfo").rune(rune.clone()))
+                .await
+                .expect_err("the node refuses");
+            drop(client);
+            driver.abort();
+            (r.code(), r.message())
+        });
+        let from_ours = match node.rpc_timeout(
+            "commando",
+            json!({"peer_id": our_id, "method": "getinfo", "params": {}, "rune": rune}),
+            BOUND,
+        ) {
+            Err(NodeRpcError::Node { code, message, .. }) => (code, message),
+            other => panic!("our server accepted {rune}: {other:?}"),
+        };
+        assert_eq!(from_ours, from_node, "{rune}");
+    }
+}
+
+#[test]
+fn the_nodes_commando_calls_our_server() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    let rt = runtime();
+    let master_secret = *b"our embeddable commando server's";
+    let master = || MasterRune::new(&MasterSecret::new(&master_secret).expect("secret"));
+    let (our_id, port) = start_our_server(&rt, master());
     node.rpc(
         "connect",
         json!({"id": format!("{our_id}@127.0.0.1:{port}")}),
