@@ -70,6 +70,25 @@ test("connect with a valid rune and see getinfo", async () => {
   await page.context().close();
 });
 
+test("the page is ready only after the demo node's details are filled in (nothing typed is overwritten)", async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let asked;
+  const wasAsked = new Promise((r) => { asked = r; });
+  await page.route("**/demo-node.json", async (route) => { asked(); await held; await route.continue(); });
+  await page.goto(node.http_url);
+  await wasAsked;
+  // The answer is held back: the page must not say it is ready yet.
+  await page.waitForFunction(() => typeof window.bolt12toolkit === "object", null, { timeout: WAIT });
+  assert.equal(await page.getAttribute("body", "data-ready"), null);
+  release();
+  await page.waitForSelector("body[data-ready=true]", { timeout: WAIT });
+  assert.deepEqual([await page.inputValue("#node-id"), await page.inputValue("#ws-url"), await page.inputValue("#rune")], [node.node_id, node.ws_url, node.rune]);
+  await ctx.close();
+});
+
 test("decode a valid and an invalid offer", async () => {
   const page = await openPage();
   await page.fill("#decode-input", OFFER);

@@ -334,5 +334,7 @@ $("offer-use").onclick = () => { $("request-offer").value = $("offer-text").text
 $("rpc-btn").onclick = runRpc;
 setStatus("disconnected");
 setSimulated([]);
-if (!loadSaved()) fillDemo().catch(() => {});
-document.body.dataset.ready = "true";
+// Ready once the first fill is done: a late /demo-node.json answer would otherwise
+// overwrite what was typed (or filled by a test) in the meantime.
+const firstFill = loadSaved() ? Promise.resolve() : fillDemo().catch(() => {});
+firstFill.finally(() => { document.body.dataset.ready = "true"; });
