@@ -168,6 +168,20 @@ fn our_client_calls_the_node_over_tcp_and_websocket() {
             }
             assert_eq!(client.in_flight(), 0);
 
+            // Concurrent big requests: each is sent whole (the node keeps one partial
+            // command per peer and drops it when another id's chunk arrives).
+            let calls = (0..5).map(|i| {
+                call(
+                    "datastore",
+                    json!({"key": [format!("con{n}"), i.to_string()], "string": big_string('c', BIG_REQUEST)}),
+                    &rune,
+                )
+            });
+            for (i, r) in futures_util::future::join_all(calls).await.into_iter().enumerate() {
+                let r = r.unwrap_or_else(|e| panic!("{target}: concurrent big request #{i}: {e}"));
+                assert_eq!(r["key"], json!([format!("con{n}"), i.to_string()]));
+            }
+
             // A refused rune: the node's code and message.
             let e = call("listdatastore", json!({}), &ro)
                 .await
@@ -358,7 +372,13 @@ fn bad_runes_are_answered_alike_by_both_servers() {
     let text_id = Rune::from_string_form(&format!("{zero}:=abc&method=getinfo"))
         .expect("string form")
         .to_base64();
-    let bad = [stranger, "not base64!".to_owned(), no_id, text_id];
+    let bad = [
+        Some(stranger),
+        Some("not base64!".to_owned()),
+        Some(no_id),
+        Some(text_id),
+        None,
+    ];
 
     let connector = Arc::new(LnsocketConnector::new(
         node.tcp_address(),
@@ -375,23 +395,24 @@ fn bad_runes_are_answered_alike_by_both_servers() {
                     .await
                     .expect("connect");
             let driver = tokio::spawn(driver.run());
-            let r = client
-                .call(Request::new("getinfo").rune(rune.clone()))
-                .await
-                .expect_err("the node refuses");
+            let mut req = Request::new("getinfo");
+            if let Some(r) = rune {
+                req = req.rune(r.clone());
+            }
+            let r = client.call(req).await.expect_err("the node refuses");
             drop(client);
             driver.abort();
             (r.code(), r.message())
         });
-        let from_ours = match node.rpc_timeout(
-            "commando",
-            json!({"peer_id": our_id, "method": "getinfo", "params": {}, "rune": rune}),
-            BOUND,
-        ) {
+        let mut params = json!({"peer_id": our_id, "method": "getinfo", "params": {}});
+        if let Some(r) = rune {
+            params["rune"] = json!(r);
+        }
+        let from_ours = match node.rpc_timeout("commando", params, BOUND) {
             Err(NodeRpcError::Node { code, message, .. }) => (code, message),
-            other => panic!("our server accepted {rune}: {other:?}"),
+            other => panic!("our server accepted {rune:?}: {other:?}"),
         };
-        assert_eq!(from_ours, from_node, "{rune}");
+        assert_eq!(from_ours, from_node, "{rune:?}");
     }
 }
 
