@@ -53,6 +53,8 @@ fn now() -> u64 {
 enum Deliberate {
     /// D1: an expired offer (or a request for one) carries our `warning_offer_expired`.
     OfferExpiredWarning,
+    /// D6: an expired invoice carries our `warning_invoice_expired`.
+    InvoiceExpiredWarning,
     /// D2: an empty `offer_paths` without `offer_issuer_id`: Core Lightning says valid, we
     /// refuse (nowhere to send the request).
     EmptyOfferPaths,
@@ -87,6 +89,24 @@ struct Tally {
 /// means equal keys, values and key order.
 fn text(v: &Value) -> String {
     serde_json::to_string(v).expect("serialize")
+}
+
+/// Every deliberate difference the differential test allows is listed in
+/// `bolt12/DECODE-DIFFERENCES.md` under its number, and every listed one is allowed here.
+#[test]
+fn differences_file_lists_each_deliberate_difference() {
+    let doc = include_str!("../../bolt12/DECODE-DIFFERENCES.md");
+    let here = include_str!("decode_differential.rs");
+    let headings: Vec<&str> = doc.lines().filter(|l| l.starts_with("## D")).collect();
+    assert_eq!(headings.len(), 6, "{headings:?}");
+    for (n, heading) in headings.iter().enumerate() {
+        let tag = format!("D{}", n + 1);
+        assert!(heading.starts_with(&format!("## {tag}:")), "{heading}");
+        assert!(
+            here.contains(&format!("/// {tag}: ")),
+            "{tag} is allowed by the test"
+        );
+    }
 }
 
 #[test]
@@ -129,23 +149,26 @@ fn check(node: &Node, case: &Case, tally: &mut Tally) {
                 fail(tally, format!("unexpected RPC error {code}"));
             }
         }
-        (Some(Deliberate::OfferExpiredWarning), Cln::Object(c), Ok(o)) => {
-            // Ours is CLN's object plus warning_offer_expired right after
-            // offer_absolute_expiry.
+        (
+            Some(d @ (Deliberate::OfferExpiredWarning | Deliberate::InvoiceExpiredWarning)),
+            Cln::Object(c),
+            Ok(o),
+        ) => {
+            // Ours is CLN's object plus our warning right after the field it is about.
+            let (key, field) = if d == Deliberate::OfferExpiredWarning {
+                ("warning_offer_expired", "offer_absolute_expiry")
+            } else {
+                ("warning_invoice_expired", "invoice_relative_expiry")
+            };
             let mut stripped = o.clone();
-            let warning = stripped
-                .as_object_mut()
-                .and_then(|m| m.shift_remove("warning_offer_expired"));
+            let warning = stripped.as_object_mut().and_then(|m| m.shift_remove(key));
             let keys: Vec<&String> = o
                 .as_object()
                 .map(|m| m.keys().collect())
                 .unwrap_or_default();
-            let at = keys.iter().position(|k| *k == "warning_offer_expired");
+            let at = keys.iter().position(|k| *k == key);
             let after = at.and_then(|i| i.checked_sub(1)).map(|i| keys[i].as_str());
-            if warning.is_some()
-                && after == Some("offer_absolute_expiry")
-                && text(c) == text(&stripped)
-            {
+            if warning.is_some() && after == Some(field) && text(c) == text(&stripped) {
                 tally.deliberate += 1;
             } else {
                 fail(tally, "not exactly D1".into());
@@ -917,6 +940,13 @@ fn decode_matches_core_lightning() {
         "invoice every payinfo with unknown even features",
         i,
         Some(Deliberate::InvoiceRuleClnSkips),
+    ));
+    let mut i = inv_t.clone();
+    i.invoice_created_at = Some(1_600_000_000);
+    invoice_cases.push((
+        "invoice expired",
+        i,
+        Some(Deliberate::InvoiceExpiredWarning),
     ));
     if let Some(r) = recurring {
         invoice_cases.push(("recurring invoice re-signed", r.clone(), None));
