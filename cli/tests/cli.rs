@@ -339,3 +339,73 @@ fn offer_errors() {
     );
     assert_eq!(both.status.code(), Some(2));
 }
+
+/// BOLT 12's format vectors join `+` continuations anywhere, the prefix included: `l+no1`
+/// is an offer (Core Lightning's `decode` agrees).
+#[test]
+fn decode_joins_plus_inside_the_prefix() {
+    let v = vectors();
+    let s = v[17]["bolt12"].as_str().unwrap();
+    let whole = stdout_json(&run(&["decode", s], None));
+    let split = format!("l+no{}", &s[3..]);
+    assert_eq!(stdout_json(&run(&["decode", &split], None)), whole);
+    let split = format!("{}+ \n  {}", &s[..10], &s[10..]);
+    assert_eq!(stdout_json(&run(&["decode", &split], None)), whole);
+}
+
+/// A string Core Lightning's `decode` answers with a `valid: false` object (here an
+/// invoice request whose signature is missing, then one whose signature is wrong): the
+/// object on stdout, exactly as `bolt12::json` builds it with Core Lightning's warning,
+/// our typed error on one stderr line, exit 1.
+#[test]
+fn decode_prints_core_lightnings_invalid_object() {
+    use secp256k1::{Keypair, SecretKey, SECP256K1};
+    let key = Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[0x21; 32]).unwrap());
+    let offer = bolt12::OfferBuilder::new()
+        .description("tea")
+        .amount_msat(1000)
+        .issuer_id(key.public_key())
+        .build()
+        .unwrap();
+    let request = bolt12::InvoiceRequestBuilder::new(&offer, vec![1; 8], key.public_key())
+        .unwrap()
+        .build_and_sign(&key, 1_700_000_000)
+        .unwrap();
+    let mut unsigned = request.tlvs().clone();
+    unsigned.signature = None;
+    let s = bolt12::string::encode("lnr", &unsigned.encode().unwrap());
+    let out = run(&["decode", &s], None);
+    assert_eq!(out.status.code(), Some(1));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["valid"], false);
+    assert_eq!(
+        printed["warning_missing_invoice_request_signature"],
+        "Missing signature"
+    );
+    assert_eq!(printed["offer_description"], "tea");
+    assert!(printed.get("signature").is_none());
+    assert_eq!(
+        &printed,
+        bolt12::json::decode_json(&s)
+            .unwrap_err()
+            .cln_json()
+            .unwrap()
+    );
+    let err = stderr(&out);
+    assert_eq!(err, "error: invalid invoice_request: signature: missing\n");
+
+    let mut bad = request.tlvs().clone();
+    if let Some(sig) = bad.signature.as_mut() {
+        sig.0[3] ^= 1;
+    }
+    let s = bolt12::string::encode("lnr", &bad.encode().unwrap());
+    let out = run(&["decode", &s], None);
+    assert_eq!(out.status.code(), Some(1));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        printed["warning_invalid_invoice_request_signature"],
+        "Bad signature"
+    );
+    assert_eq!(printed["valid"], false);
+    assert!(stderr(&out).starts_with("error: invalid invoice_request: signature: invalid"));
+}
