@@ -35,7 +35,15 @@ fn node_master(node: &Node) -> MasterRune {
 
 /// A wide matrix of `createrune` restrictions (CLN's array-of-arrays form).
 fn restriction_matrix(peer: &str) -> Vec<Value> {
-    vec![
+    let now = now_secs();
+    // `time` values the node's `decode` describes in seconds, minutes, hours, days, months,
+    // in the future and in the past.
+    let times = [100, 3 * 3600 + 125, 5 * 86400, 300 * 86400]
+        .into_iter()
+        .flat_map(|d| [now + d, now - d])
+        .map(|t| json!([[format!("time<{t}")]]));
+    let mut m: Vec<Value> = times.chain([json!([["time>1000000000"]])]).collect();
+    m.extend([
         json!([]),
         json!([["method=getinfo"]]),
         json!([["method^list"]]),
@@ -91,7 +99,8 @@ fn restriction_matrix(peer: &str) -> Vec<Value> {
         ]),
         json!([["method=listpeers"], [format!("pnameid={peer}"), "pnum=0"]]),
         json!([["pnamex=1"], ["pnamey!"], ["method/pay"]]),
-    ]
+    ]);
+    m
 }
 
 /// The calls each rune is checked against: (nodeid, method, params).
