@@ -8,8 +8,9 @@
 //!            "pid":123,"rune":"..","readonly_rune":".."}, ...]}
 //! ```
 //! `--connect` connects node i to node i+1. The caller stops the nodes by closing our
-//! stdin; killing this process by pid also stops them (SIGTERM is not caught, so that one
-//! leaves them running: close stdin instead).
+//! stdin (or writing `stop`), then waits for us to exit. Signals are not caught: killing
+//! this process leaves its nodes running, so a caller that must kill it should also kill
+//! each node by the `pid` printed for it.
 use std::io::BufRead;
 use std::process::ExitCode;
 
