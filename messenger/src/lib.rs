@@ -1,0 +1,33 @@
+//! BOLT 12 over BOLT 4 onion messages, over one lnsocket peer connection.
+//!
+//! - [`payer`]: [`fetch_invoice`]: an `invoice_request` (BOLT 12 §"Invoice Requests") sent
+//!   as an onion message (BOLT 4 §"Onion Messages") to the offer's issuer, straight when
+//!   the issuer is the connected peer, else through it (to `offer_issuer_id` or along each
+//!   `offer_paths` entry in turn), with a reply path peer -> us; the `invoice` that comes
+//!   back is checked against the request (BOLT 12 §"Invoices", reader) before it is
+//!   returned; an `invoice_error` (§"Invoice Errors") is [`FetchError::InvoiceError`].
+//! - [`responder`]: [`Responder`]: answers invoice requests for offers it made, recognised
+//!   statelessly (`bolt12::stateless`), with a signed invoice or an `invoice_error`, along
+//!   the request's reply path.
+//! - [`route`]: where a request goes; [`reply_path`]: the reply paths and their `path_id`s.
+//! - [`transport`]: the [`OnionTransport`] trait and [`OnionPeer`] over lnsocket.
+//! - [`keys`]: our node key and one-use random keys, erased on drop.
+//!
+//! Whatever is not an answer we await, or a request we can answer, is dropped with a
+//! [`DropReason`] and leaves no state.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod keys;
+pub mod payer;
+pub mod reply_path;
+pub mod responder;
+pub mod route;
+pub mod transport;
+
+pub use error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
+pub use keys::NodeKey;
+pub use payer::{fetch_invoice, FetchOptions, FetchedInvoice};
+pub use responder::{Responder, ResponderConfig};
+pub use transport::{OnionPeer, OnionTransport};

@@ -1,0 +1,304 @@
+//! The payer: `fetch_invoice` (BOLT 12 §"Invoice Requests", writer; §"Invoices", reader)
+//! over one peer connection. The `invoice_request` travels as an onion message (BOLT 4
+//! §"Onion Messages") along one of the [`routes`](crate::route::routes) with a reply path
+//! peer -> us; the first `invoice` or `invoice_error` arriving on that path answers it, and
+//! the invoice is checked against the request before it is returned.
+use std::time::Duration;
+
+use bolt12::tlv::InvoiceRequestTlvs;
+use bolt12::{Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer};
+use onion::message::{build_onion_message, peel_onion_message_bytes, Payload, Peeled};
+use onion::tlv::OnionmsgTlv;
+use secp256k1::{Keypair, SECP256K1};
+use wire::{Point, SciddirOrPubkey};
+
+use crate::error::{CheckFailed, DropReason, FetchError};
+use crate::keys::{random_bytes, random_secret, NodeKey, SessionKeys};
+use crate::reply_path::ReplyPath;
+use crate::route::{routes, Route, RouteKind};
+use crate::transport::OnionTransport;
+
+/// What to ask for.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// `invreq_amount` (required when the offer sets no amount).
+    pub amount_msat: Option<u64>,
+    /// `invreq_quantity` (the builder sets 1 when the offer has `offer_quantity_max`).
+    pub quantity: Option<u64>,
+    /// `invreq_payer_note`.
+    pub payer_note: Option<String>,
+    /// How long to wait for an answer along each route.
+    pub timeout: Duration,
+    /// The time for the expiry checks, seconds since the epoch (`None`: the system clock).
+    pub now: Option<u64>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            amount_msat: None,
+            quantity: None,
+            payer_note: None,
+            timeout: Duration::from_secs(30),
+            now: None,
+        }
+    }
+}
+
+/// The payer checks made on an invoice before [`fetch_invoice`] returns it.
+pub const CHECKS: [&str; 7] = [
+    "reply arrived on our reply path (path_id matches)",
+    "invoice decodes and meets the invoice reader rules",
+    "signature verifies with invoice_node_id",
+    "fields 0-159 and 1000000000-2999999999 equal the invoice_request's",
+    "invoice_node_id is offer_issuer_id, or the final blinded node id of the offer path used",
+    "invoice_amount within the offer's amount times quantity; chain is the request's",
+    "invoice not expired",
+];
+
+/// An invoice that passed every payer check.
+#[derive(Debug, Clone)]
+pub struct FetchedInvoice {
+    /// The invoice.
+    pub invoice: Invoice,
+    /// The request it answers.
+    pub request: InvoiceRequest,
+    /// The route the request took.
+    pub route: RouteKind,
+    /// The checks made ([`CHECKS`]).
+    pub checks: Vec<&'static str>,
+    /// Messages dropped while waiting (not replies to this request), with why.
+    pub dropped: Vec<DropReason>,
+}
+
+/// What came back on one of our reply paths.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// An `invoice`, decoded and signature-checked (reader rules) but not yet checked
+    /// against the request.
+    Invoice {
+        /// The invoice.
+        invoice: Invoice,
+        /// The route whose reply path it came on.
+        route: Route,
+    },
+    /// An `invoice_error`, as [`FetchError::InvoiceError`].
+    InvoiceError(FetchError),
+}
+
+/// Fetches an invoice for `offer` from its issuer through the connected peer: builds and
+/// signs an `invoice_request` with a fresh payer key (BOLT 12: `invreq_metadata` MUST be
+/// unpredictable, `invreq_payer_id` transient), sends it, waits, checks.
+pub async fn fetch_invoice<T: OnionTransport>(
+    conn: &mut T,
+    offer: &Offer,
+    options: &FetchOptions,
+) -> Result<FetchedInvoice, FetchError> {
+    let now = now(options)?;
+    let request = build_request(offer, options, now)?;
+    let (answer, dropped) = send_invoice_request(conn, offer, request.tlvs(), options).await?;
+    let (invoice, route) = match answer {
+        Answer::Invoice { invoice, route } => (invoice, route),
+        Answer::InvoiceError(e) => return Err(e),
+    };
+    check_invoice(&invoice, &request, &route, now)?;
+    Ok(FetchedInvoice {
+        invoice,
+        request,
+        route: route.kind,
+        checks: CHECKS.to_vec(),
+        dropped,
+    })
+}
+
+/// The payer checks of `invoice` against `request`, sent along `route`.
+pub fn check_invoice(
+    invoice: &Invoice,
+    request: &InvoiceRequest,
+    route: &Route,
+    now: u64,
+) -> Result<(), FetchError> {
+    invoice
+        .check_against_request(request, now, &[request.chain()])
+        .map_err(|e| FetchError::CheckFailed(CheckFailed::AgainstRequest(e)))?;
+    if invoice.node_id() != route.expected_node_id {
+        return Err(FetchError::CheckFailed(
+            if request.tlvs().offer_issuer_id.is_some() {
+                CheckFailed::AgainstRequest(bolt12::PayerCheckError::NodeIdMismatch)
+            } else {
+                CheckFailed::NodeIdNotPathEnd
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// The `invoice_request` for `offer` with `options`, signed by a fresh payer key.
+pub fn build_request(
+    offer: &Offer,
+    options: &FetchOptions,
+    now: u64,
+) -> Result<InvoiceRequest, FetchError> {
+    let mut secret = random_secret()?;
+    let mut keypair = Keypair::from_secret_key(SECP256K1, &secret);
+    secret.non_secure_erase();
+    let metadata = random_bytes::<32>()?;
+    let built = (|| {
+        let mut b = InvoiceRequestBuilder::new(offer, metadata.to_vec(), keypair.public_key())?;
+        // Offers for another chain (regtest, testnet) name it; the request must too.
+        if let Some(chain) = offer.chains().first() {
+            b = b.chain(*chain);
+        }
+        if let Some(a) = options.amount_msat {
+            b = b.amount_msat(a);
+        }
+        if let Some(q) = options.quantity {
+            b = b.quantity(q);
+        }
+        if let Some(n) = &options.payer_note {
+            b = b.payer_note(n.clone());
+        }
+        b.build_and_sign(&keypair, now)
+    })();
+    keypair.non_secure_erase();
+    built.map_err(|e| FetchError::Build(e.to_string()))
+}
+
+/// Sends the (already signed) `request` along each route of `offer` in turn until an
+/// `invoice` or `invoice_error` comes back on one of our reply paths, waiting
+/// `options.timeout` on each. The invoice is returned unchecked against the request (the
+/// request may be one our builder would refuse, to see what the issuer says): use
+/// [`fetch_invoice`], or [`check_invoice`] on what this returns.
+pub async fn send_invoice_request<T: OnionTransport>(
+    conn: &mut T,
+    offer: &Offer,
+    request: &InvoiceRequestTlvs,
+    options: &FetchOptions,
+) -> Result<(Answer, Vec<DropReason>), FetchError> {
+    let peer = conn.peer_id();
+    let us = conn.node_key().node_id();
+    let mut pending: Vec<(ReplyPath, Route)> = Vec::new();
+    let mut dropped = Vec::new();
+    for route in routes(offer, peer)? {
+        let reply = ReplyPath::new(peer, us)?;
+        let payload = OnionmsgTlv {
+            reply_path: Some(reply.path.clone()),
+            invoice_request: Some(request.clone()),
+            ..Default::default()
+        };
+        let keys = SessionKeys::generate()?;
+        let out = build_onion_message(
+            &keys.path,
+            &keys.onion,
+            &route.intermediate,
+            route.destination.clone(),
+            payload,
+        )
+        .map_err(|e| FetchError::Onion(e.to_string()))?;
+        drop(keys);
+        if out.first_hop != SciddirOrPubkey::Pubkey(Point::from(peer)) {
+            return Err(FetchError::NoRoute(
+                "the route does not start at the connected peer",
+            ));
+        }
+        conn.send_onion_message(&out.message)
+            .await
+            .map_err(FetchError::Disconnected)?;
+        pending.push((reply, route));
+        let started = lnsocket::rt::Instant::now();
+        loop {
+            let left = options.timeout.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            let bytes = match lnsocket::rt::timeout(left, conn.recv_onion_message()).await {
+                Err(_) => break,
+                Ok(Err(e)) => return Err(FetchError::Disconnected(e)),
+                Ok(Ok(b)) => b,
+            };
+            match read_reply(conn.node_key(), &bytes, &pending) {
+                Ok((i, answer)) => {
+                    let route = pending.swap_remove(i).1;
+                    return Ok((into_answer(answer, route)?, dropped));
+                }
+                Err(reason) => dropped.push(reason),
+            }
+        }
+    }
+    Err(FetchError::Timeout {
+        seconds: options.timeout.as_secs(),
+        dropped: dropped.len(),
+    })
+}
+
+/// A reply payload for us, not yet judged.
+pub enum ReplyPayload {
+    /// `invoice`.
+    Invoice(Box<bolt12::tlv::InvoiceTlvs>),
+    /// `invoice_error`.
+    InvoiceError(Box<bolt12::tlv::InvoiceErrorTlvs>),
+}
+
+/// Peels `bytes` with our key and accepts it only if it arrived on one of `pending`'s reply
+/// paths and carries an `invoice` or `invoice_error`; anything else is a [`DropReason`].
+/// Nothing is kept either way.
+pub fn read_reply<R>(
+    key: &NodeKey,
+    bytes: &[u8],
+    pending: &[(ReplyPath, R)],
+) -> Result<(usize, ReplyPayload), DropReason> {
+    let received = match peel_onion_message_bytes(key.secret(), bytes)? {
+        Peeled::Forward(_) => return Err(DropReason::Forward),
+        Peeled::Receive(r) => r,
+    };
+    let path_id = received.path_id.as_deref().ok_or(DropReason::NoPathId)?;
+    // Every candidate is compared, so the time taken does not say which matched.
+    let mut found = None;
+    for (i, (reply, _)) in pending.iter().enumerate() {
+        if reply.matches(path_id) && found.is_none() {
+            found = Some(i);
+        }
+    }
+    let i = found.ok_or(DropReason::UnknownPathId)?;
+    match received.payload {
+        Some(Payload::Invoice(inv)) => Ok((i, ReplyPayload::Invoice(inv))),
+        Some(Payload::InvoiceError(e)) => Ok((i, ReplyPayload::InvoiceError(e))),
+        Some(Payload::InvoiceRequest(_)) => Err(DropReason::UnexpectedPayload("invoice_request")),
+        None => Err(DropReason::NoPayload),
+    }
+}
+
+fn into_answer(payload: ReplyPayload, route: Route) -> Result<Answer, FetchError> {
+    match payload {
+        ReplyPayload::InvoiceError(e) => Ok(Answer::InvoiceError(FetchError::InvoiceError {
+            message: e.error.clone().unwrap_or_default(),
+            erroneous_field: e.erroneous_field,
+            suggested_value: e.suggested_value.clone(),
+        })),
+        ReplyPayload::Invoice(tlvs) => {
+            let bytes = tlvs
+                .encode()
+                .map_err(|e| FetchError::CheckFailed(CheckFailed::Invalid(e.to_string())))?;
+            let invoice = Invoice::from_bytes(bytes)
+                .map_err(|e| FetchError::CheckFailed(CheckFailed::Invalid(e.to_string())))?;
+            Ok(Answer::Invoice { invoice, route })
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn now(options: &FetchOptions) -> Result<u64, FetchError> {
+    Ok(options.now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn now(options: &FetchOptions) -> Result<u64, FetchError> {
+    options.now.ok_or(FetchError::Build(
+        "FetchOptions::now is required on wasm32".into(),
+    ))
+}

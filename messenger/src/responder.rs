@@ -1,0 +1,5 @@
+//! The issuer (in progress).
+/// Placeholder.
+pub struct Responder;
+/// Placeholder.
+pub struct ResponderConfig;
