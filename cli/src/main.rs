@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod fetch;
 mod lnap;
 mod net;
 mod offer;
@@ -41,6 +42,8 @@ enum Command {
     Ping(net::PingArgs),
     /// Call a Core Lightning JSON-RPC method over Commando, authorised by a rune.
     Commando(net::CommandoArgs),
+    /// Fetch an invoice for an offer with an onion message through a node; print it checked.
+    Fetchinvoice(fetch::Args),
 }
 
 /// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
@@ -63,5 +66,6 @@ fn main() -> ExitCode {
         Command::Stateless(args) => finish(stateless::run(args)),
         Command::Ping(args) => finish(net::ping(args)),
         Command::Commando(args) => finish(net::commando(args)),
+        Command::Fetchinvoice(args) => finish(fetch::run(args)),
     }
 }

@@ -106,3 +106,224 @@ fn fetches_an_invoice_for_the_nodes_offer_over_tcp_and_websocket() {
         );
     }
 }
+
+#[test]
+fn fetches_node_bs_invoice_through_node_a() {
+    let nodes = Node::start_many(2, &NodeOptions::default()).expect("nodes start");
+    let (a, b) = (&nodes[0], &nodes[1]);
+    common::wait_listening(a);
+    common::wait_listening(b);
+    a.connect(b).expect("a and b connect");
+    // With no channels B's offer has only offer_issuer_id: the request goes A -> B.
+    let offer = offer(b, "2000msat", "tea through a");
+    assert!(offer.paths().is_empty());
+    let rt = runtime();
+    let fetched = rt.block_on(async {
+        let mut peer = OnionPeer::connect(&a.tcp_address(), None, config())
+            .await
+            .expect("connect to a");
+        tokio::time::timeout(BOUND, fetch_invoice(&mut peer, &offer, &options()))
+            .await
+            .expect("bounded")
+    });
+    let fetched = fetched.unwrap_or_else(|e| panic!("{e}\n{}\n{}", a.log_tail(), b.log_tail()));
+    assert_eq!(fetched.route, RouteKind::ViaPeerToIssuer);
+    assert_eq!(hex::encode(fetched.invoice.node_id().as_bytes()), b.id);
+    assert_eq!(fetched.invoice.amount_msat(), 2000);
+    let decoded = cln_decode(a, &fetched.invoice.to_string());
+    assert_eq!(decoded["valid"], true, "{decoded}");
+    assert_eq!(decoded["invoice_node_id"], b.id);
+    // B issued it; A did not.
+    let on_b = b
+        .rpc(
+            "listinvoices",
+            json!({ "invstring": fetched.invoice.to_string() }),
+        )
+        .expect("listinvoices");
+    assert_eq!(on_b["invoices"].as_array().map(Vec::len), Some(1), "{on_b}");
+}
+
+/// A request for `offer` with `invreq_amount` set to `amount` after building (our builder
+/// refuses an amount below the offer's), re-signed by its payer key.
+fn request_with_amount(offer: &Offer, amount: u64) -> bolt12::tlv::InvoiceRequestTlvs {
+    use secp256k1::{Keypair, SECP256K1};
+    let keypair = Keypair::from_secret_key(
+        SECP256K1,
+        &messenger::keys::random_secret().expect("random key"),
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let mut b = bolt12::InvoiceRequestBuilder::new(offer, vec![7; 32], keypair.public_key())
+        .expect("builder");
+    if let Some(chain) = offer.chains().first() {
+        b = b.chain(*chain);
+    }
+    let request = b.build_and_sign(&keypair, now).expect("valid request");
+    let mut tlvs = request.tlvs().clone();
+    tlvs.invreq_amount = Some(amount);
+    tlvs.signature = None;
+    let unsigned = tlvs.encode().expect("encode");
+    let root = bolt12::merkle::root(&unsigned)
+        .expect("root")
+        .expect("non-empty");
+    tlvs.signature = Some(bolt12::merkle::sign(
+        "invoice_request",
+        "signature",
+        &root,
+        &keypair,
+    ));
+    tlvs
+}
+
+/// Core Lightning's invoice_error text is `Failed invreq <lnr>: <reason>`: the quoted request
+/// must be one for `offer` with `invreq_amount` = `amount`.
+fn assert_quotes_request(message: &str, offer: &Offer, amount: u64, reason: &str) {
+    let quoted = message
+        .strip_prefix("Failed invreq ")
+        .and_then(|m| m.strip_suffix(reason))
+        .unwrap_or_else(|| panic!("unexpected invoice_error text: {message}"));
+    let request: bolt12::InvoiceRequest = quoted.parse().expect("the quoted request parses");
+    assert_eq!(request.offer_id(), Some(offer.id()));
+    assert_eq!(request.tlvs().invreq_amount, Some(amount));
+}
+
+#[test]
+fn the_nodes_invoice_error_comes_back_typed() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let offer = offer(&node, "1000msat", "not for less");
+    let rt = runtime();
+    rt.block_on(async {
+        let mut peer = OnionPeer::connect(&node.tcp_address(), None, config())
+            .await
+            .expect("connect");
+        // Below the offer's amount: our builder refuses it, so it is built by hand.
+        let below = request_with_amount(&offer, 999);
+        let opts = options();
+        let sent = messenger::payer::send_invoice_request(&mut peer, &offer, &below, &opts);
+        let (answer, _) = tokio::time::timeout(BOUND, sent)
+            .await
+            .expect("bounded")
+            .expect("an answer");
+        match answer {
+            messenger::payer::Answer::InvoiceError(FetchError::InvoiceError {
+                message, ..
+            }) => {
+                // Core Lightning quotes the request it refuses: ours, byte for byte.
+                let ours = bolt12::string::encode("lnr", &below.encode().expect("encode"));
+                assert_eq!(
+                    message,
+                    format!("Failed invreq {ours}: Amount must be at least 1000msat")
+                );
+            }
+            other => panic!("expected the node's invoice_error, got {other:?}"),
+        }
+        // Through fetch_invoice: an amount our builder allows but the node refuses (more
+        // than five times the offer's: BOLT 12 "MAY reject ... greatly exceeds").
+        let opts = FetchOptions {
+            amount_msat: Some(10_000),
+            ..options()
+        };
+        let err = tokio::time::timeout(BOUND, fetch_invoice(&mut peer, &offer, &opts))
+            .await
+            .expect("bounded")
+            .expect_err("the node refuses");
+        let FetchError::InvoiceError {
+            message,
+            erroneous_field,
+            suggested_value,
+        } = err
+        else {
+            panic!("expected the node's invoice_error, got {err:?}");
+        };
+        // Core Lightning sets neither erroneous_field nor suggested_value.
+        assert_eq!((erroneous_field, suggested_value), (None, None));
+        assert_quotes_request(&message, &offer, 10_000, ": Amount vastly exceeds 1000msat");
+        // Our builder refuses an amount below the offer's before anything is sent.
+        let opts = FetchOptions {
+            amount_msat: Some(1),
+            ..options()
+        };
+        let err = fetch_invoice(&mut peer, &offer, &opts)
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, FetchError::Build(_)), "{err:?}");
+    });
+}
+
+#[test]
+fn cli_fetchinvoice_prints_the_checked_invoice_and_fails_on_invoice_error() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let made = node
+        .rpc("offer", json!({"amount": "3000msat", "description": "cli"}))
+        .expect("offer");
+    let lno = made["bolt12"].as_str().expect("bolt12");
+    let via = node.tcp_address();
+    let ok = common::run_cli(
+        &[
+            "fetchinvoice",
+            lno,
+            "--via",
+            &via,
+            "--payer-note",
+            "from the cli",
+            "--timeout",
+            "30",
+        ],
+        BOUND,
+    );
+    assert_eq!(
+        ok.code,
+        Some(0),
+        "{}{}\n{}",
+        ok.stdout,
+        ok.stderr,
+        node.log_tail()
+    );
+    let printed: Value = serde_json::from_str(&ok.stdout).expect("json");
+    let lni = printed["invoice"].as_str().expect("invoice string");
+    // The same JSON as `bolt12 decode` of the invoice, plus the invoice, route and checks.
+    let decode = common::run_cli(&["decode", lni], BOUND);
+    assert_eq!(decode.code, Some(0), "{}", decode.stderr);
+    let mut decoded: Value = serde_json::from_str(&decode.stdout).expect("json");
+    let map = decoded.as_object_mut().expect("object");
+    map.insert("invoice".into(), printed["invoice"].clone());
+    map.insert("route".into(), printed["route"].clone());
+    map.insert("checks".into(), printed["checks"].clone());
+    assert_eq!(printed, decoded);
+    assert_eq!(printed["checks"].as_array().map(Vec::len), Some(7));
+    assert_eq!(printed["invreq_payer_note"], "from the cli");
+    assert_eq!(printed["invoice_amount_msat"], 3000);
+    let by_node = cln_decode(&node, lni);
+    assert_eq!(by_node["valid"], true, "{by_node}");
+    assert_eq!(by_node["invreq_payer_note"], "from the cli");
+
+    let refused = common::run_cli(
+        &[
+            "fetchinvoice",
+            lno,
+            "--via",
+            &via,
+            "--amount-msat",
+            "100000",
+        ],
+        BOUND,
+    );
+    assert_eq!(
+        refused.code,
+        Some(1),
+        "{}{}",
+        refused.stdout,
+        refused.stderr
+    );
+    assert_eq!(refused.stdout, "");
+    let line = refused.stderr.trim();
+    let message = line
+        .strip_prefix("error: invoice_error: ")
+        .unwrap_or_else(|| panic!("not an invoice_error: {line}"));
+    let offer: Offer = lno.parse().expect("offer");
+    assert_quotes_request(message, &offer, 100_000, ": Amount vastly exceeds 3000msat");
+}
