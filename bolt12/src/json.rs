@@ -353,15 +353,26 @@ pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJson
             Err(DecodeJsonError::Invalid {
                 kind,
                 source: SemanticError::ClnInvalid { warning, message }.into(),
-                json: Some(Box::new(json)),
+                json: Some(Box::new(without_clock_warnings(json))),
             })
         }
         Err(source) => Err(DecodeJsonError::Invalid {
             kind,
             source,
-            json: cln.filter(|j| !is_valid(j)).map(Box::new),
+            json: cln
+                .filter(|j| !is_valid(j))
+                .map(|j| Box::new(without_clock_warnings(j))),
         }),
     }
+}
+
+/// A `valid: false` object is Core Lightning's exactly: without our expiry warnings.
+fn without_clock_warnings(mut json: Value) -> Value {
+    if let Some(m) = json.as_object_mut() {
+        m.shift_remove("warning_offer_expired");
+        m.shift_remove("warning_invoice_expired");
+    }
+    json
 }
 
 /// Would Core Lightning's `invrequest_decode` (`common/bolt12.c`) refuse this request, so
