@@ -674,3 +674,35 @@ fn offer_id_is_core_lightnings() {
     let root = bolt12::merkle::root(offer.as_bytes()).unwrap().unwrap();
     assert!(hex::encode(root).starts_with("04b716d1"));
 }
+
+/// Core Lightning v26.06.6's own `decode` answers, captured from real nodes by
+/// `interop/tests/decode_differential.rs` (which checks the same live): for every string,
+/// our answer is the same object (key order included), or the same `valid: false` object
+/// carried by our error, or a refusal where the node answered with an RPC error.
+#[test]
+fn core_lightning_decode_answers() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cln-v26.06.6-decode.json"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() > 100);
+    let text = |v: &Value| serde_json::to_string(v).unwrap();
+    for case in cases {
+        let (label, s) = (
+            case["label"].as_str().unwrap(),
+            case["string"].as_str().unwrap(),
+        );
+        // No clock: Core Lightning's decode does not look at it either (D1, D6).
+        let ours = decode_json_at(s, None);
+        match (&case["cln"]["object"], &ours) {
+            (Value::Null, Err(e)) => assert!(e.cln_json().is_none(), "{label}: {e}"),
+            (cln, Ok(o)) if cln["valid"] == true => assert_eq!(text(cln), text(o), "{label}"),
+            (cln, Err(e)) if cln["valid"] == false => {
+                assert_eq!(Some(text(cln)), e.cln_json().map(text), "{label}: {e}")
+            }
+            (cln, ours) => panic!("{label}: CLN {cln} {}, ours {ours:?}", case["cln"]),
+        }
+    }
+}

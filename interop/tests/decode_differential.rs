@@ -1042,6 +1042,24 @@ fn decode_matches_core_lightning() {
     for case in &cases {
         check(payer, case, &mut tally);
     }
+    // `DECODE_CAPTURE=<file>`: write every string with the node's answer (for offline
+    // fixtures such as bolt12/tests/data/cln-v26.06.6-decode.json).
+    if let Some(path) = std::env::var_os("DECODE_CAPTURE") {
+        let all: Vec<Value> = cases
+            .iter()
+            .map(|c| {
+                let answer = match cln_decode(payer, &c.s) {
+                    Cln::Object(v) => json!({ "object": v }),
+                    Cln::Refused { code, message } => {
+                        json!({ "error": { "code": code, "message": message } })
+                    }
+                };
+                json!({ "label": c.label, "string": c.s, "cln": answer })
+            })
+            .collect();
+        std::fs::write(&path, serde_json::to_string_pretty(&all).expect("json"))
+            .expect("write capture");
+    }
     eprintln!(
         "{} strings: {} valid alike, {} valid:false alike, {} refused alike, {} deliberate",
         cases.len(),
