@@ -327,3 +327,94 @@ fn cli_fetchinvoice_prints_the_checked_invoice_and_fails_on_invoice_error() {
     let offer: Offer = lno.parse().expect("offer");
     assert_quotes_request(message, &offer, 100_000, ": Amount vastly exceeds 3000msat");
 }
+
+/// Our responder listening on loopback as a fresh node; each accepted connection is served
+/// in its own task. Returns the responder, the listening port and the runtime's tasks.
+fn start_responder(rt: &tokio::runtime::Runtime) -> (std::sync::Arc<messenger::Responder>, u16) {
+    let key = messenger::NodeKey::generate().expect("key");
+    let material = *messenger::keys::random_bytes::<32>().expect("random");
+    let responder = std::sync::Arc::new(
+        messenger::Responder::new(
+            key.clone(),
+            &material,
+            messenger::ResponderConfig::default(),
+        )
+        .expect("responder"),
+    );
+    let listener = rt
+        .block_on(lnsocket::listener::Listener::bind(
+            "127.0.0.1:0".parse().expect("addr"),
+            lnsocket::listener::Kind::Tcp,
+            key.to_lnsocket().expect("key"),
+        ))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let served = responder.clone();
+    rt.spawn(async move {
+        loop {
+            let Ok(conn) = listener.accept(config()).await else {
+                continue;
+            };
+            let responder = served.clone();
+            let key = key.clone();
+            tokio::spawn(async move {
+                let mut peer = OnionPeer::accepted(conn, key).expect("peer");
+                responder.serve(&mut peer).await
+            });
+        }
+    });
+    (responder, port)
+}
+
+#[test]
+fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let rt = runtime();
+    let (responder, port) = start_responder(&rt);
+    let our_id = responder.node_id().to_string();
+    let regtest = bolt12::json::chain_by_name("regtest").expect("regtest");
+    let plain = responder
+        .create_offer(
+            bolt12::OfferBuilder::new()
+                .description("answered by messenger")
+                .amount_msat(5000)
+                .chains(vec![regtest]),
+        )
+        .expect("offer");
+    let with_path = responder
+        .create_offer_with_path(
+            bolt12::OfferBuilder::new()
+                .description("answered along our blinded path")
+                .amount_msat(7000)
+                .chains(vec![regtest]),
+        )
+        .expect("offer");
+    assert_eq!(with_path.paths().len(), 1);
+    node.rpc(
+        "connect",
+        json!({ "id": format!("{our_id}@127.0.0.1:{port}") }),
+    )
+    .expect("the node connects to our responder");
+    for (offer, amount) in [(&plain, 5000u64), (&with_path, 7000)] {
+        let got = node
+            .rpc_timeout(
+                "fetchinvoice",
+                json!({ "offer": offer.to_string() }),
+                Duration::from_secs(30),
+            )
+            .unwrap_or_else(|e| panic!("fetchinvoice: {e:?}\n{}", node.log_tail()));
+        // fetchinvoice returning it means the node's payer checks passed.
+        let lni = got["invoice"].as_str().expect("invoice");
+        assert_eq!(got["changes"], json!({}), "{got}");
+        let decoded = cln_decode(&node, lni);
+        assert_eq!(decoded["valid"], true, "{decoded}");
+        assert_eq!(decoded["invoice_node_id"], our_id);
+        assert_eq!(decoded["offer_issuer_id"], our_id);
+        assert_eq!(decoded["invoice_amount_msat"], amount);
+        // Our dummy one-hop payment path starts at us.
+        assert_eq!(decoded["invoice_paths"][0]["first_node_id"], our_id);
+        let invoice: bolt12::Invoice = lni.parse().expect("our reader takes it");
+        assert_eq!(invoice.offer_id(), Some(offer.id()));
+    }
+}

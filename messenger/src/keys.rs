@@ -73,6 +73,15 @@ impl NodeKey {
     }
 }
 
+impl Clone for NodeKey {
+    fn clone(&self) -> Self {
+        NodeKey {
+            secret: self.secret,
+            public: self.public,
+        }
+    }
+}
+
 impl Drop for NodeKey {
     fn drop(&mut self) {
         self.secret.non_secure_erase();
