@@ -460,21 +460,25 @@ fn decode_matches_core_lightning() {
     }
 
     // Invoices: fetchinvoice from the payer for the issuer's offers.
+    // Core Lightning rate-limits onion messages per peer (connectd answers the excess with
+    // a warning and drops it), so a burst of requests can lose one: each is tried twice.
     let fetch = |params: Value| -> Option<String> {
         // fetchinvoice's own timeout, so a request the issuer never answers fails fast.
         let mut params = params;
         params["timeout"] = json!(10);
-        match payer.rpc_timeout(
-            "fetchinvoice",
-            params.clone(),
-            std::time::Duration::from_secs(30),
-        ) {
-            Ok(r) => Some(msat(&r["invoice"]).to_owned()),
-            Err(e) => {
-                eprintln!("fetchinvoice {params} failed: {e}");
-                None
+        let mut last = None;
+        for _ in 0..2 {
+            match payer.rpc_timeout(
+                "fetchinvoice",
+                params.clone(),
+                std::time::Duration::from_secs(30),
+            ) {
+                Ok(r) => return Some(msat(&r["invoice"]).to_owned()),
+                Err(e) => last = Some(e),
             }
         }
+        eprintln!("fetchinvoice {params} failed twice: {last:?}");
+        None
     };
     let by_label = |l: &str| {
         made.iter()
