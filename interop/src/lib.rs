@@ -17,7 +17,7 @@ mod rpc;
 
 use std::fmt;
 use std::fs;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -31,7 +31,11 @@ pub use rpc::RpcError;
 /// The Core Lightning version the harness builds and runs.
 pub const CLN_VERSION: &str = "v26.06.6";
 
-/// How long a node may take to answer its first `getinfo`.
+/// Height of the regtest chain our Bitcoin backend plugin (`cln-regtest-backend`) serves:
+/// genesis, then this many blocks.
+pub const REGTEST_TIP: u32 = 101;
+
+/// How long a node may take to be ready (RPC, ports listening, synced to [`REGTEST_TIP`]).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a node may take to exit after `stop` before it is killed by pid.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -219,7 +223,8 @@ fn helper_binary(name: &str) -> Result<PathBuf, HarnessError> {
 }
 
 impl Node {
-    /// Starts a node and waits for it to answer `getinfo`.
+    /// Starts a node and waits until it is ready: `getinfo` answers, its BOLT 8 ports accept
+    /// connections, and it has synced to [`REGTEST_TIP`].
     pub fn start(options: &NodeOptions) -> Result<Node, HarnessError> {
         let cln = Cln::get()?;
         let backend = helper_binary("cln-regtest-backend")?;
@@ -281,21 +286,36 @@ impl Node {
                     )));
                 }
             }
-            if node.rpc_path().exists() {
+            // lightningd answers RPC before connectd listens: wait for both.
+            if node.rpc_path().exists() && node.listening() {
+                // Ready when synced: at our backend's tip, with no sync warning.
                 if let Ok(info) = node.rpc("getinfo", json!({})) {
-                    node.id = info["id"].as_str().unwrap_or_default().to_string();
-                    break;
+                    let synced = info["blockheight"] == json!(REGTEST_TIP)
+                        && info.get("warning_lightningd_sync").is_none()
+                        && info.get("warning_bitcoind_sync").is_none();
+                    if synced {
+                        node.id = info["id"].as_str().unwrap_or_default().to_string();
+                        break;
+                    }
                 }
             }
             if Instant::now() > deadline {
                 return Err(HarnessError::Start(format!(
-                    "no getinfo answer within {START_TIMEOUT:?}\n{}",
+                    "not ready (RPC, ports, synced to block {REGTEST_TIP}) within {START_TIMEOUT:?}\n{}",
                     node.log_tail()
                 )));
             }
             thread::sleep(Duration::from_millis(50));
         }
         Ok(node)
+    }
+
+    /// Do the BOLT 8 ports (TCP, and WebSocket when asked for) accept connections?
+    fn listening(&self) -> bool {
+        let timeout = Duration::from_millis(200);
+        std::iter::once(self.tcp)
+            .chain(self.ws)
+            .all(|addr| TcpStream::connect_timeout(&addr, timeout).is_ok())
     }
 
     /// Starts `n` nodes at once (in parallel).

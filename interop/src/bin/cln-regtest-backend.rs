@@ -24,7 +24,7 @@ use bitcoin::{TxIn, TxMerkleNode, TxOut, Witness};
 use serde_json::{json, Value};
 
 /// Blocks after genesis: past coinbase maturity, so the chain looks like a used regtest.
-const CHAIN_LENGTH: u32 = 101;
+const CHAIN_LENGTH: u32 = cln_interop::REGTEST_TIP;
 
 /// The chain: genesis, then blocks 1..=CHAIN_LENGTH, each a single coinbase paying
 /// `OP_TRUE`, ten minutes apart.
