@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the toolkit. Installs what the tests need first, idempotently, so it
 # works on a fresh machine (the CI machine included):
-#   pyln-proto (PyPI), openssl and chromium (Debian), the wasm32 target, clang, binaryen and
+#   pyln-proto (PyPI), openssl and chromium (Debian), Core Lightning (built once into a cache
+#   keyed by version, interop/build-cln.sh), the wasm32 target, clang, binaryen and
 #   wasm-bindgen-cli (wasm/install-tools.sh), the npm packages of web-demo/ and
 #   lnsocket/tests/browser/.
 set -euo pipefail
@@ -21,6 +22,14 @@ if ! command -v openssl >/dev/null; then
     log "installing openssl (Debian)"
     apt-get update -qq && apt-get install -y -qq --no-install-recommends openssl
 fi
+
+# Core Lightning, the real node of the interop tests (interop/): built once per version into
+# ~/.cache/bolt12-toolkit (about 2-4 minutes on 2 cores), then reused. A node that cannot be
+# built or started fails the interop tests; they are never skipped.
+log "Core Lightning for the interop tests (interop/build-cln.sh)"
+CLN_PREFIX="$(./interop/build-cln.sh)"
+export CLN_PREFIX
+echo "Core Lightning: $CLN_PREFIX"
 
 log "cargo fmt --check"
 cargo fmt --all --check
