@@ -12,6 +12,7 @@
 //! - [`route`]: where a request goes; [`reply_path`]: the reply paths and their `path_id`s.
 //! - [`transport`]: the [`OnionTransport`] trait and [`OnionPeer`] over lnsocket.
 //! - [`keys`]: our node key and one-use random keys, erased on drop.
+//! - [`memory`]: an in-process transport pair.
 //!
 //! Whatever is not an answer we await, or a request we can answer, is dropped with a
 //! [`DropReason`] and leaves no state.
@@ -20,6 +21,7 @@
 
 pub mod error;
 pub mod keys;
+pub mod memory;
 pub mod payer;
 pub mod reply_path;
 pub mod responder;

@@ -72,6 +72,8 @@ pub struct FetchedInvoice {
 }
 
 /// What came back on one of our reply paths.
+// Matched on at once by the caller: boxing the invoice would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Answer {
     /// An `invoice`, decoded and signature-checked (reader rules) but not yet checked
