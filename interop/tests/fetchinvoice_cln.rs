@@ -10,7 +10,6 @@ use bolt12::Offer;
 use cln_interop::{Node, NodeOptions};
 use messenger::payer::{fetch_invoice, FetchOptions};
 use messenger::route::RouteKind;
-#[allow(unused_imports)]
 use messenger::DropReason;
 use messenger::{FetchError, OnionPeer};
 use serde_json::{json, Value};
@@ -330,9 +329,15 @@ fn cli_fetchinvoice_prints_the_checked_invoice_and_fails_on_invoice_error() {
 
 /// Our responder listening on loopback as a fresh node; each accepted connection is served
 /// in its own task. Returns the responder, the listening port and the runtime's tasks.
-fn start_responder(rt: &tokio::runtime::Runtime) -> (std::sync::Arc<messenger::Responder>, u16) {
+fn start_responder(
+    rt: &tokio::runtime::Runtime,
+    material: [u8; 32],
+) -> (
+    std::sync::Arc<messenger::Responder>,
+    u16,
+    tokio::sync::mpsc::UnboundedReceiver<messenger::responder::ServeReport>,
+) {
     let key = messenger::NodeKey::generate().expect("key");
-    let material = *messenger::keys::random_bytes::<32>().expect("random");
     let responder = std::sync::Arc::new(
         messenger::Responder::new(
             key.clone(),
@@ -350,6 +355,7 @@ fn start_responder(rt: &tokio::runtime::Runtime) -> (std::sync::Arc<messenger::R
         .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let served = responder.clone();
+    let (reports, reported) = tokio::sync::mpsc::unbounded_channel();
     rt.spawn(async move {
         loop {
             let Ok(conn) = listener.accept(config()).await else {
@@ -357,13 +363,14 @@ fn start_responder(rt: &tokio::runtime::Runtime) -> (std::sync::Arc<messenger::R
             };
             let responder = served.clone();
             let key = key.clone();
+            let reports = reports.clone();
             tokio::spawn(async move {
                 let mut peer = OnionPeer::accepted(conn, key).expect("peer");
-                responder.serve(&mut peer).await
+                let _ = reports.send(responder.serve(&mut peer).await);
             });
         }
     });
-    (responder, port)
+    (responder, port, reported)
 }
 
 #[test]
@@ -371,7 +378,8 @@ fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
     let node = Node::start(&NodeOptions::default()).expect("node starts");
     common::wait_listening(&node);
     let rt = runtime();
-    let (responder, port) = start_responder(&rt);
+    let material = *messenger::keys::random_bytes::<32>().expect("random");
+    let (responder, port, mut reports) = start_responder(&rt, material);
     let our_id = responder.node_id().to_string();
     let regtest = bolt12::json::chain_by_name("regtest").expect("regtest");
     let plain = responder
@@ -417,4 +425,47 @@ fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
         let invoice: bolt12::Invoice = lni.parse().expect("our reader takes it");
         assert_eq!(invoice.offer_id(), Some(offer.id()));
     }
+    // An offer naming our node id but not made with our key material: not recognised, so
+    // dropped without an answer, and the node's fetchinvoice times out.
+    let impostor = messenger::Responder::new(
+        responder.node_key().clone(),
+        &[material[0] ^ 1; 32],
+        messenger::ResponderConfig::default(),
+    )
+    .expect("responder");
+    let foreign = impostor
+        .create_offer(
+            bolt12::OfferBuilder::new()
+                .description("not ours")
+                .amount_msat(1000)
+                .chains(vec![regtest]),
+        )
+        .expect("offer");
+    let refused = node.rpc_timeout(
+        "fetchinvoice",
+        json!({ "offer": foreign.to_string(), "timeout": 3 }),
+        Duration::from_secs(30),
+    );
+    match refused {
+        Err(cln_interop::RpcError::Node { message, .. }) => {
+            assert_eq!(message, "Timeout waiting for response")
+        }
+        other => panic!("expected the node's timeout, got {other:?}"),
+    }
+    // The connection's report once the node hangs up: two invoices, one typed drop.
+    node.rpc("disconnect", json!({ "id": our_id, "force": true }))
+        .expect("disconnect");
+    let report = rt
+        .block_on(async { tokio::time::timeout(BOUND, reports.recv()).await })
+        .expect("bounded")
+        .expect("a report");
+    assert_eq!(report.replies.len(), 2, "{report:?}");
+    assert!(report
+        .replies
+        .iter()
+        .all(|r| matches!(r, messenger::responder::ReplyKind::Invoice(_))));
+    assert!(
+        matches!(report.dropped.as_slice(), [DropReason::NotOurOffer(_)]),
+        "{report:?}"
+    );
 }
