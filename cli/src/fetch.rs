@@ -97,7 +97,13 @@ pub fn run(args: Args) -> Result<(), FetchCliError> {
         map.insert("route".into(), Value::String(fetched.route.describe()));
         map.insert(
             "checks".into(),
-            Value::Array(fetched.checks.iter().map(|c| Value::String((*c).into())).collect()),
+            Value::Array(
+                fetched
+                    .checks
+                    .iter()
+                    .map(|c| Value::String((*c).into()))
+                    .collect(),
+            ),
         );
     }
     println!(
