@@ -827,6 +827,26 @@ fn decode_matches_core_lightning() {
         .build_and_sign(&me, t)
         .expect("request");
     add("our invreq for a CLN offer", ours.to_string(), None);
+    // Requests for the node's recurring offers, with the recurrence fields a payer sets.
+    for (label, offer, counter, start, cancel) in [
+        ("recur-weeks", "recur-weeks", 0, None, false),
+        ("recur-base start 3", "recur-base", 0, Some(3), false),
+        ("recur-limit counter 2", "recur-limit", 2, None, false),
+        ("recur-weeks cancel at 1", "recur-weeks", 1, None, true),
+        ("recur-all", "recur-all", 0, Some(0), false),
+    ] {
+        let offer: bolt12::Offer = by_label(offer).parse().expect("offer");
+        let base = bolt12::InvoiceRequestBuilder::new(&offer, vec![8; 16], me.public_key())
+            .expect("builder")
+            .chain(bolt12::json::REGTEST)
+            .build_and_sign(&me, t)
+            .expect("request");
+        let mut r = base.tlvs().clone();
+        r.invreq_recurrence_counter = Some(counter);
+        r.invreq_recurrence_start = start;
+        r.invreq_recurrence_cancel = cancel.then_some(bolt12::tlv::InvreqRecurrenceCancel {});
+        add(&format!("invreq {label}"), resign_request(r, &me), None);
+    }
     let mut r = ours.tlvs().clone();
     r.invreq_quantity = None;
     add(
