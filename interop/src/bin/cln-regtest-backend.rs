@@ -47,7 +47,8 @@ fn regtest_chain() -> Vec<Block> {
                 witness: Witness::new(),
             }],
             output: vec![TxOut {
-                value: Amount::from_sat(50 * 100_000_000 >> (height / 150)),
+                // Regtest halves the subsidy every 150 blocks.
+                value: Amount::from_sat((50 * 100_000_000) >> (height / 150)),
                 script_pubkey: ScriptBuf::from(vec![OP_TRUE.to_u8()]),
             }],
         };
