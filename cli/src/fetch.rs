@@ -74,6 +74,7 @@ pub fn run(args: Args) -> Result<(), FetchCliError> {
         payer_note: args.payer_note,
         timeout,
         now: None,
+        stateless: None,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

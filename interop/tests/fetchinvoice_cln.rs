@@ -469,3 +469,35 @@ fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
         "{report:?}"
     );
 }
+
+#[test]
+fn stateless_payer_recognises_the_nodes_invoice() {
+    use bolt12::stateless::PaymentId;
+    use messenger::stateless::StatelessPayer;
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let offer = offer(&node, "1500msat", "stateless");
+    let material = *messenger::keys::random_bytes::<32>().expect("random");
+    let opts = FetchOptions {
+        stateless: Some(StatelessPayer::new(&material, PaymentId([5; 32]))),
+        ..options()
+    };
+    let rt = runtime();
+    let fetched = rt.block_on(async {
+        let mut peer = OnionPeer::connect(&node.tcp_address(), None, config())
+            .await
+            .expect("connect");
+        tokio::time::timeout(BOUND, fetch_invoice(&mut peer, &offer, &opts))
+            .await
+            .expect("bounded")
+    });
+    let fetched = fetched.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
+    // The node copied our derived request verbatim; the payment id comes back out of it.
+    assert_eq!(fetched.payment_id, Some(PaymentId([5; 32])));
+    assert_eq!(
+        fetched.checks.last(),
+        Some(&messenger::payer::STATELESS_CHECK)
+    );
+    let decoded = cln_decode(&node, &fetched.invoice.to_string());
+    assert_eq!(decoded["valid"], true, "{decoded}");
+}

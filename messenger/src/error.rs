@@ -91,6 +91,12 @@ pub enum CheckFailed {
     /// went along (offers without `offer_issuer_id`).
     #[error("invoice_node_id is not the final blinded node id of the offer path used")]
     NodeIdNotPathEnd,
+    /// A stateless payer's invoice is not recognised from its reply path's nonce.
+    #[error("stateless recognition: {0}")]
+    NotRecognised(crate::stateless::RecogniseError),
+    /// It is recognised but for another payment id.
+    #[error("stateless recognition: the invoice is for another payment id")]
+    OtherPaymentId,
 }
 
 /// Why `fetch_invoice` failed.

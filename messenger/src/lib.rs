@@ -9,6 +9,8 @@
 //! - [`responder`]: [`Responder`]: answers invoice requests for offers it made, recognised
 //!   statelessly (`bolt12::stateless`), with a signed invoice or an `invoice_error`, along
 //!   the request's reply path.
+//! - [`stateless`]: the stateless payer: derived payer keys, the nonce in the reply path's
+//!   `path_id`, replies recognised from what arrives alone.
 //! - [`route`]: where a request goes; [`reply_path`]: the reply paths and their `path_id`s.
 //! - [`transport`]: the [`OnionTransport`] trait and [`OnionPeer`] over lnsocket.
 //! - [`keys`]: our node key and one-use random keys, erased on drop.
@@ -26,6 +28,7 @@ pub mod payer;
 pub mod reply_path;
 pub mod responder;
 pub mod route;
+pub mod stateless;
 pub mod transport;
 
 pub use error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};

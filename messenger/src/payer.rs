@@ -12,10 +12,15 @@ use onion::tlv::OnionmsgTlv;
 use secp256k1::{Keypair, SECP256K1};
 use wire::{Point, SciddirOrPubkey};
 
-use crate::error::{CheckFailed, DropReason, FetchError};
+use bolt12::stateless::payer::{self as stateless_payer, PayerKeys};
+use bolt12::stateless::{Nonce, PaymentId};
+use zeroize::Zeroizing;
+
+use crate::error::{CheckFailed, DropReason, FetchError, KeyError};
 use crate::keys::{random_bytes, random_secret, NodeKey, SessionKeys};
 use crate::reply_path::ReplyPath;
 use crate::route::{routes, Route, RouteKind};
+use crate::stateless::{recognise_reply, StatelessPayer};
 use crate::transport::OnionTransport;
 
 /// What to ask for.
@@ -31,6 +36,9 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// The time for the expiry checks, seconds since the epoch (`None`: the system clock).
     pub now: Option<u64>,
+    /// Derive the payer key and carry the nonce in the reply path (`None`: a fresh random
+    /// payer key and `path_id`).
+    pub stateless: Option<StatelessPayer>,
 }
 
 impl Default for FetchOptions {
@@ -41,6 +49,7 @@ impl Default for FetchOptions {
             payer_note: None,
             timeout: Duration::from_secs(30),
             now: None,
+            stateless: None,
         }
     }
 }
@@ -69,7 +78,13 @@ pub struct FetchedInvoice {
     pub checks: Vec<&'static str>,
     /// Messages dropped while waiting (not replies to this request), with why.
     pub dropped: Vec<DropReason>,
+    /// For a stateless payer: the payment id recovered from the invoice.
+    pub payment_id: Option<PaymentId>,
 }
+
+/// The check a stateless payer adds to [`CHECKS`].
+pub const STATELESS_CHECK: &str =
+    "recognised statelessly: reply path_id tag verifies, payer key re-derived from its nonce, payment id recovered";
 
 /// What came back on one of our reply paths.
 // Matched on at once by the caller: boxing the invoice would only add an allocation.
@@ -97,19 +112,60 @@ pub async fn fetch_invoice<T: OnionTransport>(
     options: &FetchOptions,
 ) -> Result<FetchedInvoice, FetchError> {
     let now = now(options)?;
-    let request = build_request(offer, options, now)?;
-    let (answer, dropped) = send_invoice_request(conn, offer, request.tlvs(), options).await?;
-    let (invoice, route) = match answer {
-        Answer::Invoice { invoice, route } => (invoice, route),
-        Answer::InvoiceError(e) => return Err(e),
+    let (request, path_id) = match &options.stateless {
+        None => (build_request(offer, options, now)?, None),
+        Some(payer) => {
+            let nonce = Nonce::random().map_err(|e| KeyError::Random(e.to_string()))?;
+            let request = stateless_payer::request_invoice(
+                &payer.expanded_key(),
+                &nonce,
+                &payer.payment_id,
+                offer,
+                PayerKeys::Derived,
+                |b| configure(b, offer, options),
+                now,
+            )
+            .map_err(|e| FetchError::Build(e.to_string()))?;
+            (request, Some(payer.path_id(&nonce)?))
+        }
+    };
+    let (answer, dropped) = exchange(
+        conn,
+        offer,
+        request.tlvs(),
+        options,
+        path_id.as_ref().map(|p| p.as_slice()),
+    )
+    .await?;
+    let (invoice, route, reply_path_id) = match answer {
+        Exchanged::Invoice {
+            invoice,
+            route,
+            path_id,
+        } => (invoice, route, path_id),
+        Exchanged::InvoiceError(e) => return Err(e),
     };
     check_invoice(&invoice, &request, &route, now)?;
+    let mut checks = CHECKS.to_vec();
+    let payment_id = match &options.stateless {
+        None => None,
+        Some(payer) => {
+            let id = recognise_reply(payer, &reply_path_id, &invoice)
+                .map_err(|e| FetchError::CheckFailed(CheckFailed::NotRecognised(e)))?;
+            if id != payer.payment_id {
+                return Err(FetchError::CheckFailed(CheckFailed::OtherPaymentId));
+            }
+            checks.push(STATELESS_CHECK);
+            Some(id)
+        }
+    };
     Ok(FetchedInvoice {
         invoice,
         request,
         route: route.kind,
-        checks: CHECKS.to_vec(),
+        checks,
         dropped,
+        payment_id,
     })
 }
 
@@ -146,24 +202,33 @@ pub fn build_request(
     secret.non_secure_erase();
     let metadata = random_bytes::<32>()?;
     let built = (|| {
-        let mut b = InvoiceRequestBuilder::new(offer, metadata.to_vec(), keypair.public_key())?;
-        // Offers for another chain (regtest, testnet) name it; the request must too.
-        if let Some(chain) = offer.chains().first() {
-            b = b.chain(*chain);
-        }
-        if let Some(a) = options.amount_msat {
-            b = b.amount_msat(a);
-        }
-        if let Some(q) = options.quantity {
-            b = b.quantity(q);
-        }
-        if let Some(n) = &options.payer_note {
-            b = b.payer_note(n.clone());
-        }
-        b.build_and_sign(&keypair, now)
+        let b = InvoiceRequestBuilder::new(offer, metadata.to_vec(), keypair.public_key())?;
+        configure(b, offer, options).build_and_sign(&keypair, now)
     })();
     keypair.non_secure_erase();
     built.map_err(|e| FetchError::Build(e.to_string()))
+}
+
+/// The optional fields of `options` on the builder.
+fn configure<'a>(
+    mut b: InvoiceRequestBuilder<'a>,
+    offer: &Offer,
+    options: &FetchOptions,
+) -> InvoiceRequestBuilder<'a> {
+    // Offers for another chain (regtest, testnet) name it; the request must too.
+    if let Some(chain) = offer.chains().first() {
+        b = b.chain(*chain);
+    }
+    if let Some(a) = options.amount_msat {
+        b = b.amount_msat(a);
+    }
+    if let Some(q) = options.quantity {
+        b = b.quantity(q);
+    }
+    if let Some(n) = &options.payer_note {
+        b = b.payer_note(n.clone());
+    }
+    b
 }
 
 /// Sends the (already signed) `request` along each route of `offer` in turn until an
@@ -177,12 +242,45 @@ pub async fn send_invoice_request<T: OnionTransport>(
     request: &InvoiceRequestTlvs,
     options: &FetchOptions,
 ) -> Result<(Answer, Vec<DropReason>), FetchError> {
+    let (answer, dropped) = exchange(conn, offer, request, options, None).await?;
+    Ok((
+        match answer {
+            Exchanged::Invoice { invoice, route, .. } => Answer::Invoice { invoice, route },
+            Exchanged::InvoiceError(e) => Answer::InvoiceError(e),
+        },
+        dropped,
+    ))
+}
+
+// Matched on at once: boxing the invoice would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Exchanged {
+    Invoice {
+        invoice: Invoice,
+        route: Route,
+        path_id: Zeroizing<Vec<u8>>,
+    },
+    InvoiceError(FetchError),
+}
+
+/// [`send_invoice_request`], every reply path carrying `path_id` if given (else a fresh
+/// random one each).
+async fn exchange<T: OnionTransport>(
+    conn: &mut T,
+    offer: &Offer,
+    request: &InvoiceRequestTlvs,
+    options: &FetchOptions,
+    path_id: Option<&[u8]>,
+) -> Result<(Exchanged, Vec<DropReason>), FetchError> {
     let peer = conn.peer_id();
     let us = conn.node_key().node_id();
     let mut pending: Vec<(ReplyPath, Route)> = Vec::new();
     let mut dropped = Vec::new();
     for route in routes(offer, peer)? {
-        let reply = ReplyPath::new(peer, us)?;
+        let reply = match path_id {
+            Some(id) => ReplyPath::with_path_id(peer, us, id)?,
+            None => ReplyPath::new(peer, us)?,
+        };
         let payload = OnionmsgTlv {
             reply_path: Some(reply.path.clone()),
             invoice_request: Some(request.clone()),
@@ -220,8 +318,17 @@ pub async fn send_invoice_request<T: OnionTransport>(
             };
             match read_reply(conn.node_key(), &bytes, &pending) {
                 Ok((i, answer)) => {
-                    let route = pending.swap_remove(i).1;
-                    return Ok((into_answer(answer, route)?, dropped));
+                    let (reply, route) = pending.swap_remove(i);
+                    let path_id = Zeroizing::new(reply.path_id().to_vec());
+                    let answer = match into_answer(answer, route)? {
+                        Answer::Invoice { invoice, route } => Exchanged::Invoice {
+                            invoice,
+                            route,
+                            path_id,
+                        },
+                        Answer::InvoiceError(e) => Exchanged::InvoiceError(e),
+                    };
+                    return Ok((answer, dropped));
                 }
                 Err(reason) => dropped.push(reason),
             }

@@ -20,7 +20,7 @@ pub const PATH_ID_LEN: usize = 32;
 pub struct ReplyPath {
     /// The path to put in `reply_path`.
     pub path: BlindedPath,
-    path_id: Zeroizing<[u8; PATH_ID_LEN]>,
+    path_id: Zeroizing<Vec<u8>>,
 }
 
 impl ReplyPath {
@@ -28,6 +28,16 @@ impl ReplyPath {
     /// `path_id`; both hops padded to the same length.
     pub fn new(peer: PublicKey, us: PublicKey) -> Result<Self, FetchError> {
         let path_id = random_bytes::<PATH_ID_LEN>()?;
+        Self::with_path_id(peer, us, path_id.as_slice())
+    }
+
+    /// `peer` -> `us` with the given `path_id` (e.g. a stateless payer's nonce and tag).
+    pub fn with_path_id(
+        peer: PublicKey,
+        us: PublicKey,
+        path_id: &[u8],
+    ) -> Result<Self, FetchError> {
+        let path_id = Zeroizing::new(path_id.to_vec());
         let mut data = [
             EncryptedDataTlv {
                 next_node_id: Some(Point::from(us)),
@@ -64,6 +74,11 @@ impl ReplyPath {
 
     /// Whether `path_id` is ours, in constant time.
     pub fn matches(&self, path_id: &[u8]) -> bool {
-        path_id.len() == PATH_ID_LEN && bool::from(self.path_id.as_slice().ct_eq(path_id))
+        path_id.len() == self.path_id.len() && bool::from(self.path_id.as_slice().ct_eq(path_id))
+    }
+
+    /// The `path_id`.
+    pub(crate) fn path_id(&self) -> &[u8] {
+        &self.path_id
     }
 }

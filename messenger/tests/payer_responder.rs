@@ -362,3 +362,53 @@ async fn responder_bounds_what_one_connection_can_make_it_do() {
     assert!(report.dropped.len() <= messenger::responder::ServeReport::KEPT);
     assert!(report.replies.is_empty());
 }
+
+#[tokio::test]
+async fn stateless_payer_recognises_the_invoice_from_the_reply_path_alone() {
+    use bolt12::stateless::PaymentId;
+    use messenger::stateless::{recognise_reply, RecogniseError, StatelessPayer};
+    let r = responder(ResponderConfig::default());
+    let offer = offer(&r, 2500);
+    let material = *random_bytes::<32>().expect("random");
+    let stateless = StatelessPayer::new(&material, PaymentId([42; 32]));
+    let (mut payer, issuer_end) = pair(NodeKey::generate().expect("key"), r.node_key().clone());
+    let serving = async { issuer(&r, issuer_end, Vec::new()).await };
+    let fetching = async {
+        let opts = FetchOptions {
+            stateless: Some(stateless.clone()),
+            ..options()
+        };
+        let got = fetch_invoice(&mut payer, &offer, &opts).await;
+        drop(payer);
+        got
+    };
+    let (got, _) = tokio::join!(fetching, serving);
+    let got = got.expect("invoice");
+    assert_eq!(got.payment_id, Some(PaymentId([42; 32])));
+    assert_eq!(got.checks.last(), Some(&messenger::payer::STATELESS_CHECK));
+    // invreq_metadata is the encrypted payment id alone (LDK's derived-key layout).
+    assert_eq!(
+        got.request.tlvs().invreq_metadata.as_ref().map(Vec::len),
+        Some(32)
+    );
+    // From the path_id and the invoice alone; a wrong tag, nonce or key material fails.
+    let nonce = bolt12::stateless::Nonce([7; 16]);
+    let path_id = stateless.path_id(&nonce).expect("path_id");
+    assert_eq!(stateless.nonce_of(path_id.as_slice()), Ok(nonce));
+    let mut bad = *path_id;
+    bad[31] ^= 1;
+    assert_eq!(stateless.nonce_of(&bad), Err(RecogniseError::BadTag));
+    assert_eq!(
+        stateless.nonce_of(&bad[..20]),
+        Err(RecogniseError::BadLength(20))
+    );
+    assert!(matches!(
+        recognise_reply(&stateless, path_id.as_slice(), &got.invoice),
+        Err(RecogniseError::Invoice(_))
+    ));
+    let other = StatelessPayer::new(&[material[0] ^ 1; 32], PaymentId([42; 32]));
+    assert_eq!(
+        other.nonce_of(path_id.as_slice()),
+        Err(RecogniseError::BadTag)
+    );
+}
