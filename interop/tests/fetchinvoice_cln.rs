@@ -52,6 +52,11 @@ fn options() -> FetchOptions {
     }
 }
 
+/// A node id in hex as a `Point`.
+fn wire_point(hex_id: &str) -> bolt12::wire::Point {
+    bolt12::wire::Point::from_slice(&hex::decode(hex_id).expect("hex")).expect("point")
+}
+
 /// The node's `decode` of an invoice string.
 fn cln_decode(node: &Node, s: &str) -> Value {
     node.rpc("decode", json!({ "string": s })).expect("decode")
@@ -425,6 +430,20 @@ fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
         let invoice: bolt12::Invoice = lni.parse().expect("our reader takes it");
         assert_eq!(invoice.offer_id(), Some(offer.id()));
     }
+    // Our payer, connected to the node, fetches along our offer path through it: the node
+    // forwards to us (the introduction node) and forwards our invoice back.
+    let fetched = rt.block_on(async {
+        let mut peer = OnionPeer::connect(&node.tcp_address(), None, config())
+            .await
+            .expect("connect");
+        tokio::time::timeout(BOUND, fetch_invoice(&mut peer, &with_path, &options()))
+            .await
+            .expect("bounded")
+    });
+    let fetched = fetched.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
+    assert_eq!(fetched.route, RouteKind::ViaPeerToPath { index: 0 });
+    assert_eq!(fetched.invoice.amount_msat(), 7000);
+    assert_eq!(fetched.invoice.node_id(), wire_point(&our_id));
     // An offer naming our node id but not made with our key material: not recognised, so
     // dropped without an answer, and the node's fetchinvoice times out.
     let impostor = messenger::Responder::new(
@@ -452,14 +471,14 @@ fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
         }
         other => panic!("expected the node's timeout, got {other:?}"),
     }
-    // The connection's report once the node hangs up: two invoices, one typed drop.
+    // The connection's report once the node hangs up: three invoices, one typed drop.
     node.rpc("disconnect", json!({ "id": our_id, "force": true }))
         .expect("disconnect");
     let report = rt
         .block_on(async { tokio::time::timeout(BOUND, reports.recv()).await })
         .expect("bounded")
         .expect("a report");
-    assert_eq!(report.replies.len(), 2, "{report:?}");
+    assert_eq!(report.replies.len(), 3, "{report:?}");
     assert!(report
         .replies
         .iter()

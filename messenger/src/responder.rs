@@ -170,9 +170,9 @@ impl Responder {
         )?)
     }
 
-    /// [`Responder::create_offer`] with one blinded path in `offer_paths`: introduction node
-    /// us, one hop, `path_id` derived from the key material. Requests for it must come along
-    /// the path.
+    /// [`Responder::create_offer`] with one blinded path added to `offer_paths` (after any
+    /// the builder has): introduction node us, one hop, `path_id` derived from the key
+    /// material. Requests for it must come along one of our paths.
     pub fn create_offer_with_path(&self, builder: OfferBuilder) -> Result<Offer, OfferError> {
         let data = EncryptedDataTlv {
             path_id: Some(self.offer_path_id.to_vec()),
@@ -187,7 +187,9 @@ impl Responder {
             }],
         );
         session.non_secure_erase();
-        self.create_offer(builder.paths(vec![path?]))
+        let mut paths = builder.tlvs().offer_paths.clone().unwrap_or_default();
+        paths.push(path?);
+        self.create_offer(builder.paths(paths))
     }
 
     /// Handles one `onion_message` (bytes with its type) that reached us: the reply to send,

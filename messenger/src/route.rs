@@ -8,6 +8,9 @@ use wire::{Point, SciddirOrPubkey};
 
 use crate::error::FetchError;
 
+/// At most this many routes are tried (an offer may list many paths; each costs a timeout).
+pub const MAX_ROUTES: usize = 8;
+
 /// One way to the issuer.
 #[derive(Debug, Clone)]
 pub struct Route {
@@ -57,10 +60,11 @@ impl RouteKind {
     }
 }
 
-/// The routes to try in turn: straight to the issuer when it is our peer; else every offer
-/// path whose introduction node is a key (a `short_channel_id` needs gossip we do not
-/// have), through our peer unless the peer introduces it; else through the peer to
-/// `offer_issuer_id`.
+/// The routes to try in turn (at most [`MAX_ROUTES`]). BOLT 12 §"Invoice Requests", writer:
+/// with `offer_paths`, the request MUST go along one of them, so every path whose
+/// introduction node is a key (a `short_channel_id` needs gossip we do not have), through
+/// our peer unless the peer introduces it; otherwise to `offer_issuer_id`, straight when it
+/// is our peer, else through the peer.
 pub fn routes(offer: &Offer, peer: PublicKey) -> Result<Vec<Route>, FetchError> {
     let issuer = offer
         .issuer_id()
@@ -69,14 +73,6 @@ pub fn routes(offer: &Offer, peer: PublicKey) -> Result<Vec<Route>, FetchError> 
                 .map_err(|_| FetchError::InvalidOffer("offer_issuer_id is not a valid key".into()))
         })
         .transpose()?;
-    if issuer == Some(peer) {
-        return Ok(vec![Route {
-            intermediate: Vec::new(),
-            destination: Destination::Node(peer),
-            expected_node_id: Point::from(peer),
-            kind: RouteKind::DirectToIssuer,
-        }]);
-    }
     let mut out = Vec::new();
     for (index, path) in offer.paths().iter().enumerate() {
         let SciddirOrPubkey::Pubkey(intro) = &path.first_node_id else {
@@ -105,15 +101,23 @@ pub fn routes(offer: &Offer, peer: PublicKey) -> Result<Vec<Route>, FetchError> 
         });
     }
     if out.is_empty() {
-        if let Some(i) = issuer {
-            out.push(Route {
+        match issuer {
+            Some(i) if i == peer => out.push(Route {
+                intermediate: Vec::new(),
+                destination: Destination::Node(peer),
+                expected_node_id: Point::from(peer),
+                kind: RouteKind::DirectToIssuer,
+            }),
+            Some(i) => out.push(Route {
                 intermediate: vec![peer],
                 destination: Destination::Node(i),
                 expected_node_id: Point::from(i),
                 kind: RouteKind::ViaPeerToIssuer,
-            });
+            }),
+            None => {}
         }
     }
+    out.truncate(MAX_ROUTES);
     if out.is_empty() {
         return Err(FetchError::NoRoute(
             "the offer has no offer_issuer_id and no offer_paths introduced by a node id",

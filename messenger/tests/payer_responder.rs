@@ -412,3 +412,44 @@ async fn stateless_payer_recognises_the_invoice_from_the_reply_path_alone() {
         Err(RecogniseError::BadTag)
     );
 }
+
+#[tokio::test]
+async fn payer_tries_each_offer_path_in_turn() {
+    let r = responder(ResponderConfig::default());
+    // The first path leads to a node nobody reaches; the second is the responder's own.
+    let nowhere = NodeKey::generate().expect("key").node_id();
+    let dead_end = create_blinded_path(
+        &random_secret().expect("key"),
+        &[BlindHop {
+            node_id: nowhere,
+            data: EncryptedDataTlv::default(),
+        }],
+    )
+    .expect("path");
+    let offer = r
+        .create_offer_with_path(
+            OfferBuilder::new()
+                .description("two paths")
+                .amount_msat(900)
+                .paths(vec![dead_end]),
+        )
+        .expect("offer");
+    assert_eq!(offer.paths().len(), 2);
+    let (mut payer, issuer_end) = pair(NodeKey::generate().expect("key"), r.node_key().clone());
+    let serving = async { issuer(&r, issuer_end, Vec::new()).await };
+    let fetching = async {
+        let opts = FetchOptions {
+            timeout: Duration::from_secs(2),
+            ..options()
+        };
+        let got = fetch_invoice(&mut payer, &offer, &opts).await;
+        drop(payer);
+        got
+    };
+    let (got, issuer_dropped) = tokio::join!(fetching, serving);
+    let got = got.expect("invoice along the second path");
+    assert_eq!(got.route, RouteKind::PathFromPeer { index: 1 });
+    assert_eq!(got.invoice.amount_msat(), 900);
+    // The responder was asked to forward the first attempt to `nowhere`, and refused.
+    assert_eq!(issuer_dropped, vec![DropReason::Forward]);
+}
