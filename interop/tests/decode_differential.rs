@@ -460,25 +460,22 @@ fn decode_matches_core_lightning() {
     }
 
     // Invoices: fetchinvoice from the payer for the issuer's offers.
-    // Core Lightning rate-limits onion messages per peer (connectd answers the excess with
-    // a warning and drops it), so a burst of requests can lose one: each is tried twice.
-    let fetch = |params: Value| -> Option<String> {
-        // fetchinvoice's own timeout, so a request the issuer never answers fails fast.
+    // Core Lightning rate-limits incoming onion messages per peer: a bucket of 4, refilled
+    // one per 250 ms (connectd/connectd.h ONION_MSG_MSEC, ONION_MSG_TOKENS_MAX); the excess
+    // is dropped with a warning. Each fetch sends one message each way, so fetches paced
+    // 300 ms apart never drain it, and every one must succeed.
+    let fetch = |params: Value| -> String {
+        std::thread::sleep(std::time::Duration::from_millis(300));
         let mut params = params;
-        params["timeout"] = json!(10);
-        let mut last = None;
-        for _ in 0..2 {
-            match payer.rpc_timeout(
-                "fetchinvoice",
-                params.clone(),
-                std::time::Duration::from_secs(30),
-            ) {
-                Ok(r) => return Some(msat(&r["invoice"]).to_owned()),
-                Err(e) => last = Some(e),
-            }
+        params["timeout"] = json!(20);
+        match payer.rpc_timeout(
+            "fetchinvoice",
+            params.clone(),
+            std::time::Duration::from_secs(30),
+        ) {
+            Ok(r) => msat(&r["invoice"]).to_owned(),
+            Err(e) => panic!("fetchinvoice {params}: {e}"),
         }
-        eprintln!("fetchinvoice {params} failed twice: {last:?}");
-        None
     };
     let by_label = |l: &str| {
         made.iter()
@@ -527,12 +524,10 @@ fn decode_matches_core_lightning() {
             json!({"offer": by_label("recur-base"), "recurrence_counter": 0, "recurrence_start": 0, "recurrence_label": "b"}),
         ),
     ] {
-        if let Some(s) = fetch(params) {
-            invoices.push((label, s.clone()));
-            add(&format!("invoice {label}"), s, None);
-        }
+        let s = fetch(params);
+        invoices.push((label, s.clone()));
+        add(&format!("invoice {label}"), s, None);
     }
-    assert!(invoices.len() >= 8, "most invoices fetched: {invoices:?}");
 
     // Mutations (invalid strings), built with our TLV writer.
     let (offer_s, invreq_s) = (by_label("msat"), requests[0].clone());
