@@ -370,7 +370,7 @@ fn start_responder(
             let key = key.clone();
             let reports = reports.clone();
             tokio::spawn(async move {
-                let mut peer = OnionPeer::accepted(conn, key).expect("peer");
+                let mut peer = OnionPeer::accepted(conn, key);
                 let _ = reports.send(responder.serve(&mut peer).await);
             });
         }

@@ -1,6 +1,6 @@
 //! The payer: `fetch_invoice` (BOLT 12 §"Invoice Requests", writer; §"Invoices", reader)
 //! over one peer connection. The `invoice_request` travels as an onion message (BOLT 4
-//! §"Onion Messages") along one of the [`routes`](crate::route::routes) with a reply path
+//! §"Onion Messages") along one of the [`crate::route::routes`] with a reply path
 //! peer -> us; the first `invoice` or `invoice_error` arriving on that path answers it, and
 //! the invoice is checked against the request before it is returned.
 use std::time::Duration;

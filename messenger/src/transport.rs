@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use onion::tlv::OnionMessage;
 use secp256k1::PublicKey;
 
-use crate::error::{KeyError, TransportError};
+use crate::error::TransportError;
 use crate::keys::NodeKey;
 
 /// One peer connection carrying onion messages.
@@ -51,9 +51,10 @@ impl OnionPeer {
         Ok(OnionPeer { conn, key })
     }
 
-    /// Wraps an accepted connection (the responder side): `key` must be the listener's key.
-    pub fn accepted(conn: lnsocket::Connection, key: NodeKey) -> Result<Self, KeyError> {
-        Ok(OnionPeer { conn, key })
+    /// Wraps an accepted connection (the responder side): `key` must be the listener's key
+    /// (lnsocket does not expose it, so it cannot be checked here).
+    pub fn accepted(conn: lnsocket::Connection, key: NodeKey) -> Self {
+        OnionPeer { conn, key }
     }
 
     /// The connection.
