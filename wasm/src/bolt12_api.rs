@@ -33,6 +33,9 @@ export interface Bolt12Validation {
   message?: string;
   /** The decoded JSON when valid. */
   decoded?: Bolt12Decoded;
+  /** When not valid but Core Lightning's `decode` still answers with an object (`valid:
+   *  false` and its `warning_*` fields, e.g. a bad signature): that object, exactly. */
+  cln?: Bolt12Decoded;
 }
 
 /** Options of `createInvoiceRequest`. */
@@ -95,11 +98,17 @@ fn decode_error(e: DecodeJsonError) -> JsValue {
     match &e {
         DecodeJsonError::NotBolt12(_) => js_error("NOT_BOLT12", &e.to_string()),
         DecodeJsonError::UnknownPrefix(_) => js_error("UNKNOWN_PREFIX", &e.to_string()),
-        DecodeJsonError::Invalid { kind, .. } => with_field(
-            js_error("INVALID_BOLT12", &e.to_string()),
-            "kind",
-            JsValue::from_str(kind),
-        ),
+        DecodeJsonError::Invalid { kind, .. } => {
+            let err = with_field(
+                js_error("INVALID_BOLT12", &e.to_string()),
+                "kind",
+                JsValue::from_str(kind),
+            );
+            match e.cln_json() {
+                Some(cln) => with_field(err, "cln", to_js(cln)),
+                None => err,
+            }
+        }
     }
 }
 
@@ -140,7 +149,9 @@ fn parse_invoice(s: &str) -> Result<Invoice, JsValue> {
 /// included; expiry is reported as `warning_offer_expired` / `warning_invoice_expired`,
 /// judged at `now` (seconds since the epoch, default: the current time).
 ///
-/// Throws `NOT_BOLT12`, `UNKNOWN_PREFIX` or `INVALID_BOLT12` (with `kind`).
+/// Throws `NOT_BOLT12`, `UNKNOWN_PREFIX` or `INVALID_BOLT12` (with `kind`, and `cln`: the
+/// `valid: false` object Core Lightning's `decode` answers with, for the invalid strings it
+/// answers that way rather than with an error).
 #[wasm_bindgen(unchecked_return_type = "Bolt12Decoded")]
 pub fn decode(input: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
     decode_json_at(input, Some(now_secs(now)))
@@ -166,6 +177,9 @@ pub fn validate(input: &str, now: Option<f64>) -> JsValue {
             let mut o = json!({"valid": false, "code": code, "message": e.to_string()});
             if let (DecodeJsonError::Invalid { kind, .. }, Some(m)) = (&e, o.as_object_mut()) {
                 m.insert("type".into(), json!(format!("bolt12 {kind}")));
+                if let Some(cln) = e.cln_json() {
+                    m.insert("cln".into(), cln.clone());
+                }
             }
             o
         }

@@ -65,6 +65,9 @@ export interface ToolkitError extends Error {
   data?: unknown;
   /** For `INVALID_BOLT12`: `offer`, `invoice_request` or `invoice`. */
   kind?: string;
+  /** For `INVALID_BOLT12`, when Core Lightning's `decode` answers the string with an object
+   *  (`valid: false` and its `warning_*` fields) rather than an error: that object. */
+  cln?: Record<string, unknown>;
 }
 "#;
 

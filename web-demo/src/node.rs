@@ -269,8 +269,15 @@ impl DemoNode {
     fn decode(&self, params: &Value) -> Result<Value, RpcError> {
         let s = str_param(params, "string", 0)?
             .ok_or_else(|| RpcError::new(INVALID_PARAMS, "missing required parameter: string"))?;
-        bolt12::json::decode_json(&s)
-            .map_err(|e| RpcError::new(INVALID_PARAMS, format!("string: {e}")))
+        // As Core Lightning: a string it can read but finds invalid is answered with its
+        // `valid: false` object; only unreadable ones are an error.
+        match bolt12::json::decode_json(&s) {
+            Ok(v) => Ok(v),
+            Err(e) => match e.cln_json() {
+                Some(cln) => Ok(cln.clone()),
+                None => Err(RpcError::new(INVALID_PARAMS, format!("string: {e}"))),
+            },
+        }
     }
 
     /// Plays both sides of BOLT 12's invoice_request/invoice exchange for one of our own

@@ -3,6 +3,7 @@
 // Run with Node's global WebSocket (node >= 22, or --experimental-websocket on 20).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as tk from "bolt12-toolkit";
 import * as decodeOnly from "bolt12-toolkit/decode";
 import * as lite from "bolt12-toolkit/lite";
@@ -41,6 +42,29 @@ test("decode: bad strings throw Errors with stable codes", () => {
   const v = tk.validate("hello world");
   assert.deepEqual([v.valid, v.code], [false, "NOT_BOLT12"]);
   assert.equal(tk.validate(OFFER).valid, true);
+});
+
+// Core Lightning v26.06.6's own `decode` answers, captured from real nodes by
+// interop/tests/decode_differential.rs: some invalid strings get a `valid: false` object.
+const CLN_CAPTURE = JSON.parse(readFileSync(new URL("../../bolt12/tests/data/cln-v26.06.6-decode.json", import.meta.url)));
+
+test("decode: strings Core Lightning answers with valid:false carry its object, key for key", async () => {
+  const cases = CLN_CAPTURE.cases.filter((c) => c.cln.object && c.cln.object.valid === false);
+  assert.ok(cases.length >= 5, "the capture has valid:false answers");
+  const c = await tk.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: node.rune });
+  try {
+    for (const { label, string, cln } of cases) {
+      const want = JSON.stringify(cln.object);
+      assert.throws(() => tk.decode(string), (e) => e.code === "INVALID_BOLT12" && JSON.stringify(e.cln) === want, label);
+      const v = tk.validate(string);
+      assert.equal(v.valid, false, label);
+      assert.equal(JSON.stringify(v.cln), want, label);
+      // The demo node's decode RPC answers as Core Lightning does: the object, not an error.
+      assert.equal(JSON.stringify(await c.call("decode", { string })), want, label);
+    }
+  } finally {
+    c.close();
+  }
 });
 
 test("runes: decode and attenuate", () => {
