@@ -197,17 +197,16 @@ fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// A helper binary of this crate, next to the test executable (`target/<profile>/`).
-fn helper_binary(name: &str) -> Result<PathBuf, HarnessError> {
-    if let Some(p) = std::env::var_os(format!(
-        "CLN_INTEROP_{}",
-        name.replace('-', "_").to_uppercase()
-    )) {
+/// A binary of this workspace (`target/<profile>/<name>`), found next to the running test
+/// executable (test executables live in `target/<profile>/deps`). `CLN_INTEROP_<NAME>`
+/// (upper case, `-` as `_`) overrides it.
+pub fn target_binary(name: &str) -> Result<PathBuf, HarnessError> {
+    let var = format!("CLN_INTEROP_{}", name.replace('-', "_").to_uppercase());
+    if let Some(p) = std::env::var_os(var) {
         return Ok(PathBuf::from(p));
     }
     let exe = std::env::current_exe()?;
     let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    // Test executables live in target/<profile>/deps; binaries in target/<profile>.
     if dir.ends_with("deps") {
         dir.pop();
     }
@@ -216,7 +215,7 @@ fn helper_binary(name: &str) -> Result<PathBuf, HarnessError> {
         Ok(path)
     } else {
         Err(HarnessError::Start(format!(
-            "{} not built (cargo build -p cln-interop --bins)",
+            "{} not built (cargo build --workspace --bins)",
             path.display()
         )))
     }
@@ -227,7 +226,7 @@ impl Node {
     /// connections, and it has synced to [`REGTEST_TIP`].
     pub fn start(options: &NodeOptions) -> Result<Node, HarnessError> {
         let cln = Cln::get()?;
-        let backend = helper_binary("cln-regtest-backend")?;
+        let backend = target_binary("cln-regtest-backend")?;
         let dir = tempfile::Builder::new().prefix("cln-interop-").tempdir()?;
         let lightning_dir = dir.path().to_path_buf();
         if let Some(secret) = options.hsm_secret {
@@ -256,7 +255,7 @@ impl Node {
         if options.currency {
             args.push(format!(
                 "--plugin={}",
-                helper_binary("cln-currencyconvert")?.display()
+                target_binary("cln-currencyconvert")?.display()
             ));
         }
         args.extend(options.extra.iter().cloned());

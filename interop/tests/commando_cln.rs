@@ -43,14 +43,6 @@ fn readonly() -> Value {
     ])
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn targets(node: &Node) -> Vec<String> {
     vec![
         node.tcp_address(),
@@ -79,7 +71,7 @@ fn our_client_calls_the_node_over_tcp_and_websocket() {
     common::wait_listening(&node);
     let rune = node.create_rune(json!([])).expect("createrune");
     let ro = node.create_rune(readonly()).expect("createrune readonly");
-    let rt = runtime();
+    let rt = common::runtime();
     for (n, target) in targets(&node).into_iter().enumerate() {
         let key = PrivateKey::generate().expect("key");
         let our_id = hex::encode(key.public_key().serialize());
@@ -352,7 +344,7 @@ fn start_our_server(rt: &tokio::runtime::Runtime, master: MasterRune) -> (String
 fn bad_runes_are_answered_alike_by_both_servers() {
     let node = Node::start(&NodeOptions::default()).expect("node starts");
     common::wait_listening(&node);
-    let rt = runtime();
+    let rt = common::runtime();
     let ours_master = MasterRune::new(&MasterSecret::new(b"another secret").expect("secret"));
     let (our_id, port) = start_our_server(&rt, ours_master);
     node.rpc(
@@ -419,7 +411,7 @@ fn bad_runes_are_answered_alike_by_both_servers() {
 #[test]
 fn the_nodes_commando_calls_our_server() {
     let node = Node::start(&NodeOptions::default()).expect("node starts");
-    let rt = runtime();
+    let rt = common::runtime();
     let master_secret = *b"our embeddable commando server's";
     let master = || MasterRune::new(&MasterSecret::new(&master_secret).expect("secret"));
     let (our_id, port) = start_our_server(&rt, master());

@@ -14,9 +14,10 @@
 //!
 //! except the deliberate differences of `bolt12/DECODE-DIFFERENCES.md`, each checked here
 //! to be exactly that difference. A sample also goes through the built `bolt12` binary.
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+mod common;
 
 use bolt12::json::decode_json_at;
 use bolt12::tlv::{InvoiceRequestTlvs, InvoiceTlvs, OfferTlvs, Recurrence};
@@ -227,26 +228,6 @@ fn resign_invoice(mut t: InvoiceTlvs, node: &Keypair) -> String {
     let root = merkle::root(&unsigned).expect("root").expect("records");
     t.signature = Some(merkle::sign("invoice", "signature", &root, node));
     string::encode("lni", &t.encode().expect("encode"))
-}
-
-/// The `bolt12` binary next to this test's executable (`cargo build -p bolt12-cli`), or
-/// `$CLN_INTEROP_BOLT12`.
-fn bolt12_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("CLN_INTEROP_BOLT12") {
-        return PathBuf::from(p);
-    }
-    let exe = std::env::current_exe().expect("test exe");
-    let mut dir = exe.parent().expect("dir").to_path_buf();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let path = dir.join("bolt12");
-    assert!(
-        path.is_file(),
-        "{} not built (cargo build -p bolt12-cli)",
-        path.display()
-    );
-    path
 }
 
 fn bytes_of(s: &str) -> Vec<u8> {
@@ -1001,7 +982,7 @@ fn decode_matches_core_lightning() {
     // The built `bolt12` binary prints the same: stdout is Core Lightning's object (or
     // nothing when the node refuses with an RPC error), stderr one `error:` line and exit
     // status 1 for everything not valid.
-    let bin = bolt12_binary();
+    let bin = common::cli_path();
     for label in [
         "offer msat",
         "offer recur-all",

@@ -16,14 +16,6 @@ use serde_json::{json, Value};
 
 const BOUND: Duration = Duration::from_secs(60);
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn config() -> lnsocket::Config {
     lnsocket::Config {
         ping_interval: None,
@@ -67,7 +59,7 @@ fn fetches_an_invoice_for_the_nodes_offer_over_tcp_and_websocket() {
     let node = Node::start(&NodeOptions::with_websocket()).expect("node starts");
     common::wait_listening(&node);
     let offer = offer(&node, "1000msat", "coffee over onion messages");
-    let rt = runtime();
+    let rt = common::runtime();
     for target in [
         node.tcp_address(),
         format!("{}@{}", node.id, node.ws_url().expect("websocket")),
@@ -121,7 +113,7 @@ fn fetches_node_bs_invoice_through_node_a() {
     // With no channels B's offer has only offer_issuer_id: the request goes A -> B.
     let offer = offer(b, "2000msat", "tea through a");
     assert!(offer.paths().is_empty());
-    let rt = runtime();
+    let rt = common::runtime();
     let fetched = rt.block_on(async {
         let mut peer = OnionPeer::connect(&a.tcp_address(), None, config())
             .await
@@ -198,7 +190,7 @@ fn the_nodes_invoice_error_comes_back_typed() {
     let node = Node::start(&NodeOptions::default()).expect("node starts");
     common::wait_listening(&node);
     let offer = offer(&node, "1000msat", "not for less");
-    let rt = runtime();
+    let rt = common::runtime();
     rt.block_on(async {
         let mut peer = OnionPeer::connect(&node.tcp_address(), None, config())
             .await
@@ -382,7 +374,7 @@ fn start_responder(
 fn the_nodes_fetchinvoice_gets_an_invoice_from_our_responder() {
     let node = Node::start(&NodeOptions::default()).expect("node starts");
     common::wait_listening(&node);
-    let rt = runtime();
+    let rt = common::runtime();
     let material = *messenger::keys::random_bytes::<32>().expect("random");
     let (responder, port, mut reports) = start_responder(&rt, material);
     let our_id = responder.node_id().to_string();
@@ -501,7 +493,7 @@ fn stateless_payer_recognises_the_nodes_invoice() {
         stateless: Some(StatelessPayer::new(&material, PaymentId([5; 32]))),
         ..options()
     };
-    let rt = runtime();
+    let rt = common::runtime();
     let fetched = rt.block_on(async {
         let mut peer = OnionPeer::connect(&node.tcp_address(), None, config())
             .await

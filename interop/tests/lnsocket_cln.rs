@@ -17,14 +17,6 @@ const BOUND: Duration = Duration::from_secs(60);
 /// Regtest's genesis block hash in internal byte order (BOLT 0 `chain_hash`).
 const REGTEST: &str = "06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f";
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 /// The node's own `init` features, from `getinfo`.
 fn node_init_features(node: &Node) -> Vec<u8> {
     let info = node.rpc("getinfo", json!({})).expect("getinfo");
@@ -49,7 +41,7 @@ fn handshake_init_and_ping_over_tcp_and_websocket() {
     let node = Node::start(&NodeOptions::with_websocket()).expect("node starts");
     common::wait_listening(&node);
     let theirs = node_init_features(&node);
-    let rt = runtime();
+    let rt = common::runtime();
     for target in targets(&node) {
         let key = PrivateKey::generate().expect("key");
         let our_id = hex::encode(key.public_key().serialize());
@@ -127,7 +119,7 @@ fn ping_reports_the_nodes_features_by_bolt9_name() {
     assert!(unnamed.is_empty(), "unnamed feature bits: {unnamed:?}");
     assert!(expected.len() > 5, "{expected:?}");
 
-    let rt = runtime();
+    let rt = common::runtime();
     for target in targets(&node) {
         let report = rt
             .block_on(async {
@@ -171,7 +163,7 @@ fn a_wrong_node_id_is_refused_with_a_typed_error() {
             .public_key()
             .serialize(),
     );
-    let rt = runtime();
+    let rt = common::runtime();
     let tcp = format!("{wrong}@{}", node.tcp);
     let ws = format!("{wrong}@{}", node.ws_url().expect("websocket"));
     for target in [tcp, ws] {

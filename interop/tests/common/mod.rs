@@ -10,18 +10,16 @@ pub fn cli_path() -> PathBuf {
     if let Some(p) = std::env::var_os("BOLT12_CLI") {
         return PathBuf::from(p);
     }
-    let exe = std::env::current_exe().expect("test executable path");
-    let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let path = dir.join("bolt12");
-    assert!(
-        path.is_file(),
-        "{} not built (cargo build -p bolt12-cli)",
-        path.display()
-    );
-    path
+    cln_interop::target_binary("bolt12").unwrap_or_else(|e| panic!("the bolt12 CLI: {e}"))
+}
+
+/// A two-thread tokio runtime for the async clients (lnsocket, commando, messenger).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 /// What a CLI run printed.
