@@ -510,6 +510,33 @@ fn decode_matches_core_lightning() {
         add(&format!("invoice {label}"), s, None);
     }
 
+    // An invoice Core Lightning sends for an invoice request without an offer: the payer's
+    // `invoicerequest`, answered by the issuer's `sendinvoice`. The payer cannot pay it (no
+    // channels) and says so at once, so `sendinvoice` fails, but its invoice stays in the
+    // issuer's `listinvoices` (its relative expiry is `sendinvoice`'s timeout).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let refund = payer
+        .rpc(
+            "invoicerequest",
+            json!({"amount": "5000msat", "description": "refund for order 7"}),
+        )
+        .expect("invoicerequest");
+    let refund = msat(&refund["bolt12"]).to_owned();
+    add("invreq for a refund", refund.clone(), None);
+    let _ = issuer.rpc_timeout(
+        "sendinvoice",
+        json!({"invreq": refund, "label": "refund-7", "timeout": 3600}),
+        std::time::Duration::from_secs(30),
+    );
+    let listed = issuer
+        .rpc("listinvoices", json!({"label": "refund-7"}))
+        .expect("listinvoices");
+    add(
+        "invoice sendinvoice",
+        msat(&listed["invoices"][0]["bolt12"]).to_owned(),
+        None,
+    );
+
     // Mutations (invalid strings), built with our TLV writer.
     let (offer_s, invreq_s) = (by_label("msat"), requests[0].clone());
     let (_, invoice_s) = invoices[0].clone();
@@ -1075,4 +1102,160 @@ fn decode_matches_core_lightning() {
         tally.failures.join("\n")
     );
     assert!(tally.same_valid >= 40 && tally.same_invalid_object >= 5 && tally.same_refusal >= 10);
+}
+
+/// Our responder's transport, recording every `invoice_request` that arrives for us: the
+/// exact requests Core Lightning's `fetchinvoice` sends (it has no command that shows them).
+struct Tap {
+    inner: messenger::OnionPeer,
+    secret: SecretKey,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+#[async_trait::async_trait]
+impl messenger::OnionTransport for Tap {
+    fn peer_id(&self) -> secp256k1::PublicKey {
+        self.inner.peer_id()
+    }
+    fn node_key(&self) -> &messenger::NodeKey {
+        self.inner.node_key()
+    }
+    async fn send_onion_message(
+        &mut self,
+        msg: &onion::tlv::OnionMessage,
+    ) -> Result<(), messenger::TransportError> {
+        self.inner.send_onion_message(msg).await
+    }
+    async fn recv_onion_message(&mut self) -> Result<Vec<u8>, messenger::TransportError> {
+        let bytes = self.inner.recv_onion_message().await?;
+        if let Ok(onion::message::Peeled::Receive(r)) =
+            onion::message::peel_onion_message_bytes(&self.secret, &bytes)
+        {
+            if let Some(onion::message::Payload::InvoiceRequest(t)) = r.payload {
+                let lnr = string::encode("lnr", &t.encode().expect("re-encode"));
+                self.seen.lock().expect("lock").push(lnr);
+            }
+        }
+        Ok(bytes)
+    }
+}
+
+/// The invoice requests Core Lightning's `fetchinvoice` sends (captured where they arrive:
+/// at our responder, the issuer of the offers) decode alike, and so do our invoices for them.
+#[test]
+fn fetchinvoice_requests_decode_alike() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    let rt = common::runtime();
+    let secret_bytes = *messenger::keys::random_bytes::<32>().expect("random");
+    let secret = SecretKey::from_slice(&secret_bytes).expect("secret");
+    let key = messenger::NodeKey::from_bytes(&secret_bytes).expect("key");
+    let material = *messenger::keys::random_bytes::<32>().expect("random");
+    let responder = std::sync::Arc::new(
+        messenger::Responder::new(
+            key.clone(),
+            &material,
+            messenger::ResponderConfig::default(),
+        )
+        .expect("responder"),
+    );
+    let listener = rt
+        .block_on(lnsocket::listener::Listener::bind(
+            "127.0.0.1:0".parse().expect("addr"),
+            lnsocket::listener::Kind::Tcp,
+            key.to_lnsocket().expect("key"),
+        ))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (served, tap_seen) = (responder.clone(), seen.clone());
+    rt.spawn(async move {
+        while let Ok(conn) = listener.accept(lnsocket::Config::default()).await {
+            let mut tap = Tap {
+                inner: messenger::OnionPeer::accepted(conn, key.clone()),
+                secret,
+                seen: tap_seen.clone(),
+            };
+            let responder = served.clone();
+            tokio::spawn(async move { responder.serve(&mut tap).await });
+        }
+    });
+    let regtest = bolt12::json::chain_by_name("regtest").expect("regtest");
+    let offer = |b: bolt12::OfferBuilder| {
+        responder
+            .create_offer(b.chains(vec![regtest]))
+            .expect("offer")
+            .to_string()
+    };
+    let fixed = offer(
+        bolt12::OfferBuilder::new()
+            .description("fixed")
+            .amount_msat(5000),
+    );
+    let any = offer(bolt12::OfferBuilder::new().description("any amount"));
+    let many = offer(
+        bolt12::OfferBuilder::new()
+            .description("up to nine")
+            .amount_msat(1000)
+            .quantity_max(9),
+    );
+    node.rpc(
+        "connect",
+        json!({ "id": format!("{}@127.0.0.1:{port}", responder.node_id()) }),
+    )
+    .expect("the node connects to our responder");
+    let fetches = [
+        json!({"offer": fixed}),
+        json!({"offer": fixed, "payer_note": "thanks, \"Zoë\" ☕"}),
+        json!({"offer": any, "amount_msat": 12345}),
+        json!({"offer": many, "quantity": 4}),
+        json!({"offer": fixed, "bip353": "alice@example.com"}),
+    ];
+    let mut cases = Vec::new();
+    for (i, params) in fetches.iter().enumerate() {
+        // Paced to Core Lightning's onion-message rate (see decode_matches_core_lightning).
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let got = node
+            .rpc_timeout(
+                "fetchinvoice",
+                params.clone(),
+                std::time::Duration::from_secs(30),
+            )
+            .unwrap_or_else(|e| panic!("fetchinvoice {params}: {e}\n{}", node.log_tail()));
+        cases.push(Case {
+            label: format!("invoice from our responder for fetch {i}"),
+            s: msat(&got["invoice"]).to_owned(),
+            deliberate: None,
+        });
+    }
+    let requests = seen.lock().expect("lock").clone();
+    assert_eq!(
+        requests.len(),
+        fetches.len(),
+        "one request captured per fetch"
+    );
+    // They are what the fetches asked for.
+    let decoded: Vec<Value> = requests
+        .iter()
+        .map(|s| decode_json_at(s, Some(now())).expect("ours decodes it"))
+        .collect();
+    // Core Lightning writes the note's JSON text, escapes and all: `fetchinvoice` reads it
+    // with `param_string` (plugins/fetchinvoice.c), which does not unescape.
+    assert_eq!(decoded[1]["invreq_payer_note"], r#"thanks, \"Zoë\" ☕"#);
+    assert_eq!(decoded[2]["invreq_amount_msat"], 12345);
+    assert_eq!(decoded[3]["invreq_quantity"], 4);
+    assert_eq!(decoded[4]["invreq_bip_353_name"]["domain"], "example.com");
+    assert!(decoded.iter().all(|d| d["invreq_payer_id"].is_string()));
+    for (i, s) in requests.into_iter().enumerate() {
+        cases.push(Case {
+            label: format!("request fetchinvoice sent, fetch {i}"),
+            s,
+            deliberate: None,
+        });
+    }
+    let mut tally = Tally::default();
+    for case in &cases {
+        check(&node, case, &mut tally);
+    }
+    assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
+    assert_eq!(tally.same_valid, cases.len(), "every one valid and alike");
 }
