@@ -27,6 +27,8 @@ pub trait OnionTransport: Send {
 /// peeled.
 pub struct OnionPeer {
     conn: lnsocket::Connection,
+    // Read by the `OnionTransport` impl, which is not built for wasm32.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     key: NodeKey,
 }
 
@@ -68,6 +70,9 @@ impl OnionPeer {
     }
 }
 
+// In the browser (wasm32) an lnsocket connection is not `Send`; there a connection is owned
+// by a local task and the transport talks to it through channels (see the wasm crate).
+#[cfg(not(target_arch = "wasm32"))]
 #[async_trait]
 impl OnionTransport for OnionPeer {
     fn peer_id(&self) -> PublicKey {

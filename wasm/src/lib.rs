@@ -7,6 +7,8 @@
 //! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs.
 //! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket
 //!   (BOLT 8, `init`, automatic pongs) and a `Commando` client.
+//! - `fetch_api` (feature `net`, `wasm32` only): `fetchInvoice`, an offer's invoice over
+//!   onion messages on the page's own connection (messenger's payer), checked.
 //!
 //! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
 //! `ErrorCode` in the TypeScript declarations).
@@ -15,6 +17,8 @@
 use wasm_bindgen::prelude::*;
 
 pub mod bolt12_api;
+#[cfg(all(feature = "net", target_arch = "wasm32"))]
+pub mod fetch_api;
 #[cfg(feature = "lnap")]
 pub mod lnap_api;
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
@@ -50,6 +54,9 @@ export type ErrorCode =
   | "RUNE_BLACKLISTED"    // 1503
   | "RPC_ERROR"           // the command itself failed (`err.rpcCode` is the node's code)
   | "TIMEOUT"             // no reply within the timeout
+  | "INVOICE_ERROR"       // fetchInvoice: the issuer answered with an invoice_error (its text is the message)
+  | "CHECK_FAILED"        // fetchInvoice: the invoice failed a payer check against the request
+  | "NO_ROUTE"            // fetchInvoice: the offer gives no way to its issuer from the connected node
   | "DISCONNECTED"        // connection lost before the reply arrived
   | "REPLY_TOO_LARGE"
   | "REQUEST_TOO_LARGE"
@@ -68,6 +75,10 @@ export interface ToolkitError extends Error {
   /** For `INVALID_BOLT12`, when Core Lightning's `decode` answers the string with an object
    *  (`valid: false` and its `warning_*` fields) rather than an error: that object. */
   cln?: Record<string, unknown>;
+  /** For `INVOICE_ERROR`: the TLV type the issuer objects to, if it named one. */
+  erroneousField?: number;
+  /** For `INVOICE_ERROR`: the value the issuer suggests for that field (hex), if any. */
+  suggestedValue?: string;
 }
 "#;
 

@@ -7,6 +7,7 @@
 //! task (`spawn_local`) that talks to the rest through channels, which are `Send`.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -153,8 +154,24 @@ fn ms_option(options: &JsValue, key: &str, default_ms: u64) -> Result<Duration, 
 // ---------------------------------------------------------------------------------------
 // The pump: owns one lnsocket connection.
 
-type Outgoing = (u16, Vec<u8>, oneshot::Sender<Result<(), String>>);
-type Incoming = Result<(u16, Vec<u8>), (String, &'static str)>;
+pub(crate) type Outgoing = (u16, Vec<u8>, oneshot::Sender<Result<(), String>>);
+pub(crate) type Incoming = Result<(u16, Vec<u8>), (String, &'static str)>;
+
+/// What the pump received, with the messages a `fetchInvoice` set aside (everything but
+/// onion messages) in front, so that `recv` still sees them.
+pub(crate) struct Inbox {
+    pub(crate) rx: mpsc::UnboundedReceiver<Incoming>,
+    pub(crate) held: VecDeque<Incoming>,
+}
+
+impl Inbox {
+    async fn next(&mut self) -> Option<Incoming> {
+        match self.held.pop_front() {
+            Some(m) => Some(m),
+            None => self.rx.next().await,
+        }
+    }
+}
 
 enum Event {
     In(Result<Message, lnsocket::Error>),
@@ -219,7 +236,7 @@ fn spawn_pump(
     (out_tx, in_rx)
 }
 
-fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
+pub(crate) fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
     let timeout = ms_option(options, "timeoutMs", 10_000)?;
     let ping = ms_option(options, "pingIntervalMs", 60_000)?;
     Ok(Config {
@@ -231,7 +248,7 @@ fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
     })
 }
 
-fn peer_addr(node_id: &str, url: &str) -> Result<PeerAddr, JsValue> {
+pub(crate) fn peer_addr(node_id: &str, url: &str) -> Result<PeerAddr, JsValue> {
     format!("{}@{}", node_id.trim(), url.trim())
         .parse::<PeerAddr>()
         .map_err(|e| js_error("BAD_ADDRESS", &format!("invalid address: {e}")))
@@ -240,11 +257,15 @@ fn peer_addr(node_id: &str, url: &str) -> Result<PeerAddr, JsValue> {
 // ---------------------------------------------------------------------------------------
 // LnSocket
 
-struct SocketInner {
-    out: RefCell<Option<mpsc::UnboundedSender<Outgoing>>>,
-    incoming: RefCell<Option<mpsc::UnboundedReceiver<Incoming>>>,
+pub(crate) struct SocketInner {
+    pub(crate) out: RefCell<Option<mpsc::UnboundedSender<Outgoing>>>,
+    pub(crate) incoming: RefCell<Option<Inbox>>,
     node_id: String,
     features: Vec<u8>,
+    /// The peer's node id.
+    pub(crate) peer: secp256k1::PublicKey,
+    /// Our BOLT 8 static key on this connection: onion messages for us are peeled with it.
+    pub(crate) key: messenger::NodeKey,
 }
 
 /// A Lightning peer connection over the browser's WebSocket: BOLT 8 handshake, `init`
@@ -252,7 +273,38 @@ struct SocketInner {
 /// a background task owns the connection).
 #[wasm_bindgen]
 pub struct LnSocket {
-    inner: Rc<SocketInner>,
+    pub(crate) inner: Rc<SocketInner>,
+}
+
+impl LnSocket {
+    /// Connects to `addr` with a fresh random identity (kept, to peel onion messages).
+    pub(crate) async fn open(addr: &PeerAddr, mut config: Config) -> Result<LnSocket, JsValue> {
+        let key = messenger::NodeKey::generate()
+            .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?;
+        config.local_key = Some(
+            key.to_lnsocket()
+                .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?,
+        );
+        let conn = Connection::connect_to(addr, config)
+            .await
+            .map_err(|e| lnsocket_error(&e))?;
+        let peer = conn.remote_node_id();
+        let features = conn.remote_features();
+        let (out, rx) = spawn_pump(conn);
+        Ok(LnSocket {
+            inner: Rc::new(SocketInner {
+                out: RefCell::new(Some(out)),
+                incoming: RefCell::new(Some(Inbox {
+                    rx,
+                    held: VecDeque::new(),
+                })),
+                node_id: peer.to_string(),
+                features,
+                peer,
+                key,
+            }),
+        })
+    }
 }
 
 #[wasm_bindgen]
@@ -271,21 +323,7 @@ impl LnSocket {
         future_to_promise(async move {
             let addr = peer_addr(&node_id, &url)?;
             let config = lnsocket_config(&options)?;
-            let conn = Connection::connect_to(&addr, config)
-                .await
-                .map_err(|e| lnsocket_error(&e))?;
-            let node_id = conn.remote_node_id().to_string();
-            let features = conn.remote_features();
-            let (out, incoming) = spawn_pump(conn);
-            Ok(LnSocket {
-                inner: Rc::new(SocketInner {
-                    out: RefCell::new(Some(out)),
-                    incoming: RefCell::new(Some(incoming)),
-                    node_id,
-                    features,
-                }),
-            }
-            .into())
+            Ok(LnSocket::open(&addr, config).await?.into())
         })
     }
 
@@ -341,7 +379,7 @@ impl LnSocket {
             let Some(mut rx) = inner.incoming.borrow_mut().take() else {
                 return Err(js_error(
                     "BAD_ARGUMENT",
-                    "another recv() is pending, or the connection is closed",
+                    "another recv() or fetchInvoice() is pending, or the connection is closed",
                 ));
             };
             let next = rx.next().await;

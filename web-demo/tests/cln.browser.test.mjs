@@ -113,6 +113,110 @@ test("npm package in chromium: Commando to Core Lightning with its rune: getinfo
   await page.context().close();
 });
 
+// Core Lightning limits incoming onion messages per peer (a bucket of 4, one more every
+// 250 ms): each fetch below waits this long first, so none is dropped for the limit.
+const PACE_MS = 300;
+
+// An offer (lno) for an issuer no node here is connected to: the generator point G as
+// offer_issuer_id, amount 1000 msat. Offers are not signed, so it is just TLVs in bech32
+// (BOLT 12 §"Encoding", no checksum).
+function offerForNobody() {
+  const hex = (h) => [...h.match(/../g)].map((b) => parseInt(b, 16));
+  const desc = [...new TextEncoder().encode("nobody")];
+  const issuer = hex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+  const bytes = [8, 2, 0x03, 0xe8, 10, desc.length, ...desc, 22, 33, ...issuer];
+  const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  let acc = 0, bits = 0, out = "lno1";
+  for (const b of bytes) {
+    acc = (acc << 8) | b; bits += 8;
+    while (bits >= 5) { bits -= 5; out += CHARSET[(acc >> bits) & 31]; }
+  }
+  if (bits) out += CHARSET[(acc << (5 - bits)) & 31];
+  return out;
+}
+
+test("npm fetchInvoice in chromium, natively over the page's connection to Core Lightning: node 0's offer, node 1's through node 0, CLN's invoice_error, a timeout", LIMIT, async () => {
+  const offer0 = await lightningCli(n0.rpc, "offer", { amount: "1500msat", description: "native-direct" });
+  const offer1 = await lightningCli(n1.rpc, "offer", { amount: "1000msat", description: "native-through-node-0" });
+  const nobody = offerForNobody();
+  const page = await newPage("blank.html");
+  const r = await page.evaluate(async ({ n0, offer0, offer1, nobody, pace }) => {
+    const tk = await import("/pkg/index.js");
+    const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+    const summary = (f) => ({
+      invoice: f.invoice, route: f.route, routeKind: f.routeKind, checks: f.checks, invoiceRequest: f.invoiceRequest,
+      decoded: { valid: f.decoded.valid, type: f.decoded.type, node: f.decoded.invoice_node_id, amount: f.decoded.invoice_amount_msat, hash: f.decoded.invoice_payment_hash, offer_id: f.decoded.offer_id },
+    });
+    const failure = async (p) => { try { await p; return null; } catch (e) { return { code: e.code, message: e.message, name: e.name }; } };
+    // One connection, reused for two fetches (no rune: node 0 only forwards onion messages).
+    const sock = await tk.LnSocket.connect(n0.id, n0.ws, { timeoutMs: 20000 });
+    let direct, through, nobodyErr, afterwards;
+    try {
+      await sleep(pace);
+      direct = summary(await sock.fetchInvoice(offer0, { timeoutMs: 30000 }));
+      await sleep(pace);
+      through = summary(await sock.fetchInvoice(offer1, { payerNote: "from chromium", timeoutMs: 30000 }));
+      await sleep(pace);
+      // Node 0 cannot forward to an issuer it has no connection to: no answer comes back.
+      nobodyErr = await failure(sock.fetchInvoice(nobody, { timeoutMs: 3000 }));
+      // The connection is still usable afterwards.
+      await sleep(pace);
+      afterwards = (await sock.fetchInvoice(offer0, { timeoutMs: 30000 })).invoice;
+    } finally {
+      sock.close();
+    }
+    // The standalone function: its own connection to `via`. More than five times the
+    // offer's amount: Core Lightning refuses it with an invoice_error.
+    await sleep(pace);
+    const refused = await failure(tk.fetchInvoice(offer1, { via: { nodeId: n0.id, url: n0.ws }, amountMsat: 10000, timeoutMs: 30000 }));
+    // Below the offer's amount: refused here, before anything is sent.
+    const below = await failure(tk.fetchInvoice(offer1, { via: { nodeId: n0.id, url: n0.ws }, amountMsat: 1 }));
+    const quoted = refused && refused.message.startsWith("Failed invreq ")
+      ? tk.decode(refused.message.slice("Failed invreq ".length).split(":")[0]) : null;
+    return {
+      direct, through, nobodyErr, afterwards, refused, below,
+      quoted: quoted && { type: quoted.type, amount: quoted.invreq_amount_msat, offer_id: quoted.offer_id },
+      checkDirect: tk.checkInvoice(direct.invoice, { offer: offer0 }),
+      checkThrough: tk.checkInvoice(through.invoice, { offer: offer1 }),
+      lite: typeof (await import("/pkg/lite.js")).fetchInvoice,
+      decodeOnly: typeof (await import("/pkg/decode.js")).fetchInvoice,
+    };
+  }, { n0, offer0: offer0.bolt12, offer1: offer1.bolt12, nobody, pace: PACE_MS });
+
+  // Node 0's own offer: straight to it; node 1's: through node 0.
+  assert.equal(r.direct.routeKind, "direct", r.direct.route);
+  assert.equal(r.through.routeKind, "via_peer", r.through.route);
+  for (const [f, check, offer, node, amount] of [[r.direct, r.checkDirect, offer0, n0, 1500], [r.through, r.checkThrough, offer1, n1, 1000]]) {
+    assert.match(f.invoice, /^lni1/);
+    assert.ok(f.checks.length >= 7, JSON.stringify(f.checks));
+    assert.deepEqual([f.decoded.valid, f.decoded.type, f.decoded.node, f.decoded.amount, f.decoded.offer_id],
+      [true, "bolt12 invoice", node.id, amount, offer.offer_id]);
+    // Checked again in the page, against the offer, by checkInvoice.
+    assert.deepEqual([check.ok, check.code, check.nodeId, check.paymentHash], [true, "OK", node.id, f.decoded.hash], check.message);
+    // Core Lightning reads the invoice as valid, and the issuer has issued exactly it.
+    const theirs = await lightningCli(n0.rpc, "decode", { string: f.invoice });
+    assert.deepEqual([theirs.valid, theirs.invoice_payment_hash, theirs.invoice_node_id], [true, f.decoded.hash, node.id]);
+    const issued = await lightningCli(node.rpc, "listinvoices", { offer_id: offer.offer_id });
+    assert.ok(issued.invoices.some((i) => i.payment_hash === f.decoded.hash), `${node.id} did not issue ${f.decoded.hash}`);
+    // The request we sent is the one the invoice answers.
+    const req = await lightningCli(n0.rpc, "decode", { string: f.invoiceRequest });
+    assert.deepEqual([req.valid, req.offer_id], [true, offer.offer_id]);
+  }
+  const note = await lightningCli(n0.rpc, "decode", { string: r.through.invoice });
+  assert.equal(note.invreq_payer_note, "from chromium", "the payer note reached node 1 and is in its invoice");
+  assert.equal(r.nobodyErr?.code, "TIMEOUT", JSON.stringify(r.nobodyErr));
+  assert.match(r.afterwards, /^lni1/);
+  // Core Lightning's invoice_error, its text as it sent it: the request it refuses, quoted.
+  assert.equal(r.refused?.code, "INVOICE_ERROR", JSON.stringify(r.refused));
+  assert.match(r.refused.message, /^Failed invreq lnr1[02-9ac-hj-np-z]+: Amount vastly exceeds 1000msat$/);
+  assert.deepEqual(r.quoted, { type: "bolt12 invoice_request", amount: 10000, offer_id: offer1.offer_id });
+  assert.equal(r.below?.code, "BUILD_FAILED", JSON.stringify(r.below));
+  // In the full and lite entries, not in decode.
+  assert.deepEqual([r.lite, r.decodeOnly], ["function", "undefined"]);
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
 async function connectPage(page, { rune = n0.rune } = {}) {
   await page.waitForSelector("body[data-ready=true]", { timeout: WAIT });
   await page.fill("#node-id", n0.id);

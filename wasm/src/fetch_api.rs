@@ -1,0 +1,300 @@
+//! `fetchInvoice`: an offer's invoice fetched natively, with an onion message over the
+//! page's own BOLT 8 connection (BOLT 12 §"Invoice Requests" over BOLT 4 §"Onion
+//! Messages"), by messenger's payer, and checked against the request before it is returned.
+//! No node RPC and no rune: the connected node only forwards onion messages.
+//!
+//! The connection is owned by the `LnSocket` pump (a local task); the payer talks to it
+//! through the pump's channels ([`PumpTransport`]), which are `Send` as messenger's
+//! transport trait asks.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_channel::{mpsc, oneshot};
+use futures_util::StreamExt;
+use messenger::payer::{fetch_invoice, FetchOptions, FetchedInvoice};
+use messenger::route::RouteKind;
+use messenger::{FetchError, NodeKey, OnionTransport, TransportError};
+use onion::tlv::OnionMessage;
+use secp256k1::PublicKey;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::bolt12_api::parse_offer;
+use crate::net::{lnsocket_config, peer_addr, Inbox, LnSocket, Outgoing, SocketInner};
+use crate::{js_error, now_secs, opt_prop, opt_string, opt_u64, to_js, with_field};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FETCH: &'static str = r#"
+/** What to ask for in `fetchInvoice` / `LnSocket.fetchInvoice`. */
+export interface FetchInvoiceOptions {
+  /** `invreq_amount` in millisatoshi: required when the offer sets no amount; at least the offer's. */
+  amountMsat?: number | bigint | string;
+  /** `invreq_quantity` (default 1 when the offer has `offer_quantity_max`). */
+  quantity?: number | bigint | string;
+  /** `invreq_payer_note`, shown to the issuer. */
+  payerNote?: string;
+  /** How long to wait for the answer along each route to the issuer (ms, default 30000). */
+  timeoutMs?: number;
+}
+
+/** The node the invoice request goes through: the offer's issuer, or a node that reaches it. */
+export interface FetchVia {
+  /** The node's id (33-byte compressed public key, hex). */
+  nodeId: string;
+  /** `ws://host:port` or `wss://host/path` where it accepts BOLT 8 over WebSocket. */
+  url: string;
+}
+
+/** Options of the standalone `fetchInvoice`: where to connect, and what to ask for. */
+export interface FetchInvoiceViaOptions extends FetchInvoiceOptions {
+  /** The node to connect to (a fresh connection, closed when the fetch ends). */
+  via: FetchVia;
+  /** Limit for opening the WebSocket, the BOLT 8 handshake and `init`, each (ms, default 10000). */
+  connectTimeoutMs?: number;
+}
+
+/** Which way the invoice request went. */
+export type FetchRouteKind = "direct" | "via_peer" | "path_from_peer" | "via_peer_to_path";
+
+/** An invoice fetched over onion messages, after every payer check passed. */
+export interface FetchedInvoice {
+  /** The invoice (`lni1...`). */
+  invoice: string;
+  /** The invoice as `decode` gives it (Core Lightning's `decode` JSON). */
+  decoded: Bolt12Decoded;
+  /** The payer checks made on the invoice against the request, in plain words. */
+  checks: string[];
+  /** Which way the request went, in plain words. */
+  route: string;
+  /** The same as a code; `pathIndex` is the `offer_paths` entry used, for the path routes. */
+  routeKind: FetchRouteKind;
+  pathIndex?: number;
+  /** The invoice request sent (`lnr1...`), signed by a fresh payer key. */
+  invoiceRequest: string;
+  /** Onion messages received meanwhile that were not the answer (dropped, unanswered). */
+  droppedMessages: number;
+}
+"#;
+
+/// The onion-message transport of one `LnSocket`: sends through its pump and receives from
+/// its inbox; whatever else arrives meanwhile is set aside for `recv`.
+struct PumpTransport {
+    out: mpsc::UnboundedSender<Outgoing>,
+    inbox: Inbox,
+    peer: PublicKey,
+    key: NodeKey,
+}
+
+fn closed() -> TransportError {
+    TransportError::Closed("connection is closed".into())
+}
+
+#[async_trait]
+impl OnionTransport for PumpTransport {
+    fn peer_id(&self) -> PublicKey {
+        self.peer
+    }
+
+    fn node_key(&self) -> &NodeKey {
+        &self.key
+    }
+
+    async fn send_onion_message(&mut self, msg: &OnionMessage) -> Result<(), TransportError> {
+        let mut payload = Vec::new();
+        msg.write(&mut payload)
+            .map_err(|e| TransportError::Encode(e.to_string()))?;
+        let (ack, done) = oneshot::channel();
+        self.out
+            .unbounded_send((OnionMessage::TYPE, payload, ack))
+            .map_err(|_| closed())?;
+        match done.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(TransportError::Closed(e)),
+            Err(_) => Err(closed()),
+        }
+    }
+
+    async fn recv_onion_message(&mut self) -> Result<Vec<u8>, TransportError> {
+        loop {
+            match self.inbox.rx.next().await {
+                Some(Ok((t, payload))) if t == OnionMessage::TYPE => {
+                    let mut bytes = Vec::with_capacity(payload.len() + 2);
+                    bytes.extend_from_slice(&t.to_be_bytes());
+                    bytes.extend_from_slice(&payload);
+                    return Ok(bytes);
+                }
+                Some(Ok((17, data))) => {
+                    let text = lnsocket::connection::printable(&data);
+                    self.inbox.held.push_back(Ok((17, data)));
+                    return Err(TransportError::PeerError(text));
+                }
+                Some(Ok(other)) => self.inbox.held.push_back(Ok(other)),
+                Some(Err((e, code))) => {
+                    self.inbox.held.push_back(Err((e.clone(), code)));
+                    return Err(TransportError::Closed(e));
+                }
+                None => return Err(closed()),
+            }
+        }
+    }
+}
+
+fn fetch_options(options: &JsValue) -> Result<FetchOptions, JsValue> {
+    Ok(FetchOptions {
+        amount_msat: opt_u64(options, "amountMsat")?,
+        quantity: opt_u64(options, "quantity")?,
+        payer_note: opt_string(options, "payerNote")?,
+        timeout: Duration::from_millis(opt_u64(options, "timeoutMs")?.unwrap_or(30_000)),
+        now: Some(now_secs(None)),
+        stateless: None,
+    })
+}
+
+/// The JavaScript error for a failed fetch: a stable code and plain words.
+fn fetch_error(e: &FetchError) -> JsValue {
+    match e {
+        FetchError::InvoiceError {
+            message,
+            erroneous_field,
+            suggested_value,
+        } => {
+            let text = if message.is_empty() {
+                "the issuer answered with an invoice_error without text"
+            } else {
+                message
+            };
+            let mut err = js_error("INVOICE_ERROR", text);
+            if let Some(f) = erroneous_field {
+                err = with_field(err, "erroneousField", JsValue::from_f64(*f as f64));
+            }
+            if let Some(v) = suggested_value {
+                err = with_field(err, "suggestedValue", JsValue::from_str(&hex::encode(v)));
+            }
+            err
+        }
+        FetchError::Timeout { .. } => js_error("TIMEOUT", &e.to_string()),
+        FetchError::CheckFailed(_) => js_error("CHECK_FAILED", &e.to_string()),
+        FetchError::NoRoute(_) => js_error("NO_ROUTE", &e.to_string()),
+        FetchError::InvalidOffer(_) => with_field(
+            js_error("INVALID_BOLT12", &e.to_string()),
+            "kind",
+            JsValue::from_str("offer"),
+        ),
+        FetchError::Build(_) | FetchError::Onion(_) => js_error("BUILD_FAILED", &e.to_string()),
+        FetchError::Disconnected(_) => js_error("DISCONNECTED", &e.to_string()),
+        FetchError::Key(_) => js_error("RANDOM_FAILED", &e.to_string()),
+    }
+}
+
+fn result(fetched: &FetchedInvoice, now: u64) -> Result<JsValue, JsValue> {
+    let invoice = fetched.invoice.to_string();
+    // It passed the payer checks, signature included: a decode failure here is our bug.
+    let decoded = bolt12::json::decode_json_at(&invoice, Some(now))
+        .map_err(|e| js_error("CHECK_FAILED", &format!("decoding the invoice: {e}")))?;
+    let (kind, index) = match fetched.route {
+        RouteKind::DirectToIssuer => ("direct", None),
+        RouteKind::ViaPeerToIssuer => ("via_peer", None),
+        RouteKind::PathFromPeer { index } => ("path_from_peer", Some(index)),
+        RouteKind::ViaPeerToPath { index } => ("via_peer_to_path", Some(index)),
+    };
+    let mut v = json!({
+        "invoice": invoice,
+        "decoded": decoded,
+        "checks": fetched.checks,
+        "route": fetched.route.describe(),
+        "routeKind": kind,
+        "invoiceRequest": fetched.request.to_string(),
+        "droppedMessages": fetched.dropped.len(),
+    });
+    if let (Some(i), Value::Object(m)) = (index, &mut v) {
+        m.insert("pathIndex".into(), json!(i));
+    }
+    Ok(to_js(&v))
+}
+
+/// Fetches over `inner`'s connection; the inbox is lent to the payer and given back.
+async fn fetch_on(
+    inner: Rc<SocketInner>,
+    offer: String,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let offer = parse_offer(&offer)?;
+    let opts = fetch_options(&options)?;
+    let out = inner
+        .out
+        .borrow()
+        .clone()
+        .ok_or_else(|| js_error("CONNECTION_CLOSED", "connection is closed"))?;
+    let inbox = inner.incoming.borrow_mut().take().ok_or_else(|| {
+        js_error(
+            "BAD_ARGUMENT",
+            "another recv() or fetchInvoice() is pending, or the connection is closed",
+        )
+    })?;
+    let mut transport = PumpTransport {
+        out,
+        inbox,
+        peer: inner.peer,
+        key: inner.key.clone(),
+    };
+    let fetched = fetch_invoice(&mut transport, &offer, &opts).await;
+    *inner.incoming.borrow_mut() = Some(transport.inbox);
+    let fetched = fetched.map_err(|e| fetch_error(&e))?;
+    result(&fetched, opts.now.unwrap_or(0))
+}
+
+#[wasm_bindgen]
+impl LnSocket {
+    /// Fetches an invoice for `offer` natively over this connection: an `invoice_request`
+    /// as an onion message to the offer's issuer (this peer, or through it to
+    /// `offer_issuer_id` or along each `offer_paths` entry in turn), with a reply path
+    /// from this peer to us; the invoice that comes back is checked against the request
+    /// (every BOLT 12 payer check) before the promise resolves. No rune: the node only
+    /// forwards onion messages. One fetch (or `recv`) at a time per connection; messages
+    /// other than onion messages arriving meanwhile are kept for `recv`.
+    ///
+    /// Rejects with `INVOICE_ERROR` (the issuer's `invoice_error`: its text is the
+    /// message, `erroneousField` / `suggestedValue` if it set them), `TIMEOUT` (no answer
+    /// along any route), `CHECK_FAILED`, `NO_ROUTE`, `BUILD_FAILED` (e.g. an amount below
+    /// the offer's), `INVALID_BOLT12`, `WRONG_TYPE`, `DISCONNECTED`, `CONNECTION_CLOSED`
+    /// or `BAD_ARGUMENT`.
+    #[wasm_bindgen(js_name = fetchInvoice, unchecked_return_type = "Promise<FetchedInvoice>")]
+    pub fn fetch_invoice(
+        &self,
+        offer: String,
+        #[wasm_bindgen(unchecked_param_type = "FetchInvoiceOptions | undefined")] options: JsValue,
+    ) -> js_sys::Promise {
+        future_to_promise(fetch_on(self.inner.clone(), offer, options))
+    }
+}
+
+/// Connects to `options.via` (BOLT 8 over WebSocket, a fresh random identity), fetches an
+/// invoice for `offer` natively over that connection as `LnSocket.fetchInvoice` does,
+/// and closes it. Rejects as `LnSocket.connect` and `LnSocket.fetchInvoice` do.
+#[wasm_bindgen(js_name = fetchInvoice, unchecked_return_type = "Promise<FetchedInvoice>")]
+pub fn fetch_invoice_via(
+    offer: String,
+    #[wasm_bindgen(unchecked_param_type = "FetchInvoiceViaOptions")] options: JsValue,
+) -> js_sys::Promise {
+    future_to_promise(async move {
+        let via = opt_prop(&options, "via")
+            .ok_or_else(|| js_error("BAD_ARGUMENT", "via ({ nodeId, url }) is required"))?;
+        let node_id = opt_string(&via, "nodeId")?
+            .ok_or_else(|| js_error("BAD_ARGUMENT", "via.nodeId is required"))?;
+        let url = opt_string(&via, "url")?
+            .ok_or_else(|| js_error("BAD_ARGUMENT", "via.url is required"))?;
+        let addr = peer_addr(&node_id, &url)?;
+        let connect = js_sys::Object::new();
+        if let Some(t) = opt_prop(&options, "connectTimeoutMs") {
+            let _ = js_sys::Reflect::set(&connect, &"timeoutMs".into(), &t);
+        }
+        let config = lnsocket_config(&connect.into())?;
+        let socket = LnSocket::open(&addr, config).await?;
+        let r = fetch_on(socket.inner.clone(), offer, options).await;
+        socket.close();
+        r
+    })
+}
