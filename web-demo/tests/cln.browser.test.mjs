@@ -252,7 +252,9 @@ test("demo page on Core Lightning: getinfo, offer_id of node 1's offer, invoice 
   await shot(page, "22-cln-decode-offer");
   assert.equal(decoded.offer_id, offer1.offer_id, "the page shows Core Lightning's offer_id");
 
-  // fetchinvoice through node 0, the invoice checked in the page against the offer.
+  // fetchinvoice through node 0 (Commando), the invoice checked in the page against the offer.
+  assert.equal(await page.inputValue("#request-how"), "native", "native is the default");
+  await page.selectOption("#request-how", "commando");
   await page.fill("#request-offer", offer1.bolt12);
   await page.click("#request-btn");
   await page.waitForSelector("#invoice-box:not([hidden]), #request-error:not([hidden])", { timeout: WAIT });
@@ -277,6 +279,32 @@ test("demo page on Core Lightning: getinfo, offer_id of node 1's offer, invoice 
   assert.doesNotMatch(await page.innerText("body"), /simulated/i);
   await shot(page, "23-cln-invoice-checked");
   assert.equal(inv.offer_id, offer1.offer_id, "the invoice's offer_id in the page is Core Lightning's");
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
+test("demo page on Core Lightning: native Request an invoice for node 1's offer through node 0 (onion message, no rune), checked in the page, route shown", LIMIT, async () => {
+  const offer1 = await lightningCli(n1.rpc, "offer", { amount: "2100msat", description: "native page coffee" });
+  const page = await newPage("");
+  await connectPage(page);
+  assert.equal(await page.inputValue("#request-how"), "native");
+  await page.fill("#request-offer", offer1.bolt12);
+  await page.click("#request-btn");
+  await page.waitForSelector("#invoice-box:not([hidden]), #request-error:not([hidden])", { timeout: WAIT });
+  assert.equal(await page.isVisible("#request-error"), false, await page.textContent("#request-error"));
+  assert.equal(await page.getAttribute("#invoice-route", "data-how"), "native");
+  assert.match(await page.textContent("#invoice-route"), /^✓ Fetched natively by this page: an onion message through the connected peer to offer_issuer_id .*no rune; \d+ payer checks passed$/);
+  assert.equal(await page.getAttribute("#invoice-check", "data-code"), "OK", await page.textContent("#invoice-check"));
+  assert.match(await page.textContent("#invoice-check"), new RegExp(`checked in the browser against the offer: signature by ${n1.id.slice(0, 16)}`));
+  const invoice = (await page.textContent("#invoice-text")).trim();
+  const inv = await page.$$eval("#invoice-fields dt", (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.deepEqual([inv.amount_msat, inv.node_id, inv.description, inv.offer_id], ["2100", n1.id, "native page coffee", offer1.offer_id]);
+  // Core Lightning: node 1 issued exactly this invoice; node 0's decode says it is valid.
+  const issued = await lightningCli(n1.rpc, "listinvoices", { offer_id: offer1.offer_id });
+  assert.deepEqual(issued.invoices.map((i) => i.payment_hash), [inv.payment_hash]);
+  const theirs = await lightningCli(n0.rpc, "decode", { string: invoice });
+  assert.deepEqual([theirs.valid, theirs.invoice_payment_hash], [true, inv.payment_hash]);
+  await shot(page, "26-cln-native-invoice");
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });

@@ -5,7 +5,7 @@ import {
   lnapDecode, lnapVerify, lnapCheckOffer, Commando, LnSocket, version,
   type Bolt12Decoded, type Bolt12Validation, type InvoiceCheck, type CreatedInvoiceRequest,
   type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
-  type LnMessage,
+  type LnMessage, fetchInvoice, type FetchedInvoice, type FetchRouteKind,
 } from "bolt12-toolkit";
 import * as lite from "bolt12-toolkit/lite";
 import * as decodeOnly from "bolt12-toolkit/decode";
@@ -32,6 +32,14 @@ async function use(): Promise<void> {
   await sock.send(32769, new Uint8Array([1]));
   const m: LnMessage = await sock.recv();
   const t: number = m.type;
+  const f: FetchedInvoice = await sock.fetchInvoice("lno1...", { amountMsat: 1000n, quantity: 1, payerNote: "hi", timeoutMs: 5000 });
+  const kind: FetchRouteKind = f.routeKind;
+  const checks: string[] = f.checks;
+  const fd: Bolt12Decoded = f.decoded;
+  const g: FetchedInvoice = await fetchInvoice("lno1...", { via: { nodeId: "02..", url: "ws://127.0.0.1:1" }, amountMsat: "1000", connectTimeoutMs: 1000 });
+  const lf: Promise<FetchedInvoice> = lite.fetchInvoice("lno1...", { via: { nodeId: "02..", url: "ws://127.0.0.1:1" } });
+  try { await g.invoice; } catch (e) { const err = e as ToolkitError; const ef: number | undefined = err.erroneousField; const c3: ErrorCode = "INVOICE_ERROR"; void ef; void c3; }
+  void [kind, checks, fd, lf, f.route, f.invoiceRequest, f.pathIndex, f.droppedMessages];
   try { decode("x"); } catch (e) { const err = e as ToolkitError; const c2: ErrorCode = err.code; void c2; }
   void info; void t;
   const lc: lite.Commando | undefined = undefined;

@@ -14,6 +14,11 @@ try {
 window.bolt12toolkit = tk; // handy in the devtools console
 
 let client = null;
+// The node the page is connected to, and the page's own BOLT 8 connection to it for native
+// invoice requests (opened on the first one, reused, closed with the Commando client).
+let node = null;
+let sock = null;
+function closeSock() { if (sock) sock.close(); sock = null; }
 let attempt = null; // the latest connect() call; events of older ones are ignored
 // Methods the connected node says it only simulates. Our demo node lists them in its
 // getinfo (`"simulated": ["listfunds", "pay", "listpays"]`); a real node (Core Lightning)
@@ -53,6 +58,14 @@ function humanError(e) {
       return ["Invalid BOLT 12 " + (e.kind || "string").replace("_", " ") + ": " + msg, ""];
     case "TIMEOUT":
       return ["The node did not answer in time.", msg];
+    case "INVOICE_ERROR":
+      return ["The offer's issuer refused the invoice request. It said: " + msg, ""];
+    case "NO_ROUTE":
+      return ["This offer gives no way to reach its issuer from the connected node.", msg];
+    case "CHECK_FAILED":
+      return ["The invoice that came back failed a payer check, so it was not accepted.", msg];
+    case "BUILD_FAILED":
+      return ["The invoice request could not be made: " + msg, ""];
     case "DISCONNECTED":
     case "CONNECTION_CLOSED":
       return ["The connection to the node was lost before it answered.", msg];
@@ -140,6 +153,8 @@ async function connect() {
   const opts = { nodeId: $("node-id").value.trim(), url: $("ws-url").value.trim(), rune: $("rune").value.trim() };
   localStorage.setItem(STORE, JSON.stringify(opts));
   if (client) { client.close(); client = null; }
+  closeSock();
+  node = null;
   setSimulated([]);
   // What the page shows from the previous node (offer made, invoice fetched) is not this node's.
   for (const id of ["offer-box", "invoice-box", "pay-result"]) $(id).hidden = true;
@@ -164,6 +179,7 @@ async function connect() {
     });
     if (attempt !== token) { c.close(); return; }
     client = c;
+    node = { nodeId: opts.nodeId, url: opts.url };
     setStatus("connected");
     await refreshInfo(true);
   } catch (e) {
@@ -177,6 +193,8 @@ function disconnect() {
   attempt = null;
   if (client) client.close();
   client = null;
+  closeSock();
+  node = null;
   setSimulated([]);
   setStatus("disconnected");
   $("info").hidden = true;
@@ -247,14 +265,25 @@ async function requestInvoice() {
   const offer = $("request-offer").value.trim();
   try {
     tk.decode(offer); // a person gets "not a BOLT 12 string" before any network round trip
-    const params = { offer };
     const amt = $("request-amount").value.trim();
-    if (amt) params.amount_msat = amt;
-    const res = await client.call("fetchinvoice", params);
-    const check = tk.checkInvoice(res.invoice, { offer });
-    lastInvoice = res.invoice;
+    const how = $("request-how").value;
+    let invoice, route;
+    if (how === "native") {
+      const res = await fetchNatively(offer, amt);
+      invoice = res.invoice;
+      route = `✓ Fetched natively by this page: an onion message ${res.route} (${node.nodeId.slice(0, 16)}…), no rune; ${res.checks.length} payer checks passed`;
+    } else {
+      const params = { offer };
+      if (amt) params.amount_msat = amt;
+      invoice = (await client.call("fetchinvoice", params)).invoice;
+      route = "✓ Fetched by the node (Commando fetchinvoice)";
+    }
+    const check = tk.checkInvoice(invoice, { offer });
+    lastInvoice = invoice;
     $("invoice-box").hidden = false;
-    $("invoice-text").textContent = res.invoice;
+    verdict("invoice-route", "ok", route);
+    $("invoice-route").dataset.how = how;
+    $("invoice-text").textContent = invoice;
     verdict("invoice-check", check.ok ? "ok" : "bad", check.ok
       ? `✓ Invoice checked in the browser against the offer: signature by ${check.nodeId.slice(0, 16)}…, offer fields, amount and expiry OK`
       : `✗ Invoice does not match the offer: ${check.message} (${check.code})`);
@@ -266,6 +295,20 @@ async function requestInvoice() {
     });
   } catch (e) {
     showError("request-error", e);
+  }
+}
+
+// The invoice request as an onion message over the page's own connection to the node.
+async function fetchNatively(offer, amt) {
+  if (!node) throw { code: "CONNECTION_CLOSED", message: "not connected" };
+  const options = { timeoutMs: 20000 };
+  if (amt) options.amountMsat = amt;
+  if (!sock) sock = await tk.LnSocket.connect(node.nodeId, node.url, { timeoutMs: 8000 });
+  try {
+    return await sock.fetchInvoice(offer, options);
+  } catch (e) {
+    if (e.code === "DISCONNECTED" || e.code === "CONNECTION_CLOSED") closeSock();
+    throw e;
   }
 }
 
