@@ -356,7 +356,13 @@ pub fn read_reply<R>(
     bytes: &[u8],
     pending: &[(ReplyPath, R)],
 ) -> Result<(usize, ReplyPayload), DropReason> {
-    let received = match peel_onion_message_bytes(key.secret(), bytes)? {
+    let peeled = match peel_onion_message_bytes(key.secret(), bytes) {
+        Err(e @ onion::PeelError::InvalidPayload(_)) => {
+            ldk_framed_invoice_error(key, bytes).ok_or(DropReason::Peel(e))?
+        }
+        other => other?,
+    };
+    let received = match peeled {
         Peeled::Forward(_) => return Err(DropReason::Forward),
         Peeled::Receive(r) => r,
     };
@@ -374,6 +380,65 @@ pub fn read_reply<R>(
         Some(Payload::InvoiceError(e)) => Ok((i, ReplyPayload::InvoiceError(e))),
         Some(Payload::InvoiceRequest(_)) => Err(DropReason::UnexpectedPayload("invoice_request")),
         None => Err(DropReason::NoPayload),
+    }
+}
+
+/// Compatibility with LDK (0.2.7): an `invoice_error` in LDK's framing, tried only after the
+/// spec reading of `bytes` failed. BOLT 4 puts the `tlv_invoice_error` stream itself in
+/// `onionmsg_tlv` type 68; LDK writes its `InvoiceError` there with `write_tlv_fields!`, which
+/// prefixes the stream with its length: `bigsize(len) || tlv_invoice_error` (see
+/// `onion/tests/ldk_oracle.rs`, and `messenger/tests/ldk_live.rs` for an LDK node answering
+/// us so). Accepted only when the message is a final hop for us, record 68's value starts
+/// with a BigSize equal to exactly the length of the rest, and the message with that prefix
+/// removed is read by the spec reader (every other rule unchanged: the payload is re-wrapped
+/// in a one-hop packet to the same blinded key and peeled again) as an `invoice_error`.
+fn ldk_framed_invoice_error(key: &NodeKey, bytes: &[u8]) -> Option<Peeled> {
+    const INVOICE_ERROR: u64 = 68;
+    let msg = onion::message::decode_onion_message(bytes).ok()?;
+    let path_key = msg.path_key.to_pubkey().ok()?;
+    let mut blinded = onion::blinding::blinded_node_secret(key.secret(), &path_key).ok()?;
+    let packet = &msg.onion_message_packet;
+    let peeled = onion::sphinx::peel(&blinded, packet, &[]);
+    let blinded_id = secp256k1::PublicKey::from_secret_key(SECP256K1, &blinded);
+    blinded.non_secure_erase();
+    let onion::sphinx::Peeled::Final { payload } = peeled.ok()? else {
+        return None;
+    };
+    let mut records = wire::TlvStreamReader::new(&payload, "onionmsg_tlv");
+    let mut unframed = Vec::with_capacity(payload.len());
+    let mut found = false;
+    while let Some(r) = records.next_record().ok()? {
+        let mut value = r.value;
+        if r.tlv_type == INVOICE_ERROR {
+            let mut reader = wire::Reader::new(value);
+            let len = reader.bigsize("invoice_error length").ok()?;
+            let rest = reader.take_rest();
+            if len != rest.len() as u64 {
+                return None;
+            }
+            value = rest;
+            found = true;
+        }
+        wire::write_bigsize(&mut unframed, r.tlv_type);
+        wire::write_bigsize(&mut unframed, value.len() as u64);
+        unframed.extend_from_slice(value);
+    }
+    if !found {
+        return None;
+    }
+    let session = random_secret().ok()?;
+    let room = packet.len().checked_sub(onion::sphinx::OVERHEAD)?;
+    let packet = onion::sphinx::construct(&session, &[blinded_id], &[unframed], room, &[]).ok()?;
+    let rewrapped = onion::tlv::OnionMessage {
+        path_key: msg.path_key,
+        onion_message_packet: packet,
+    };
+    match onion::message::peel_onion_message(key.secret(), &rewrapped).ok()? {
+        p @ Peeled::Receive(onion::message::Received {
+            payload: Some(Payload::InvoiceError(_)),
+            ..
+        }) => Some(p),
+        _ => None,
     }
 }
 

@@ -12,7 +12,7 @@
 //! fixed fee estimate, a broadcaster that drops, a router that only makes one-hop blinded
 //! payment paths and a message router that makes blinded paths introduced by LDK itself
 //! (LDK's default introduces paths by a peer, which here would be us).
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -50,7 +50,7 @@ use messenger::keys::random_bytes;
 use messenger::payer::{fetch_invoice, FetchOptions, CHECKS};
 use messenger::responder::ReplyKind;
 use messenger::route::RouteKind;
-use messenger::{NodeKey, OnionPeer, OnionTransport, Responder, ResponderConfig};
+use messenger::{FetchError, NodeKey, OnionPeer, OnionTransport, Responder, ResponderConfig};
 
 /// How long any one exchange may take before the test fails.
 const WAIT: Duration = Duration::from_secs(15);
@@ -99,8 +99,9 @@ impl Watch<InMemorySigner> for NoChain {
     }
 }
 
-/// No payments are routed; invoices get a one-hop blinded payment path to the node.
-struct OneHopRouter(Arc<KeysManager>);
+/// No payments are routed; invoices get a one-hop blinded payment path to the node, or
+/// none once `refuse` is set (LDK then answers requests with an `invoice_error`).
+struct OneHopRouter(Arc<KeysManager>, AtomicBool);
 impl Router for OneHopRouter {
     fn find_route(
         &self,
@@ -119,6 +120,9 @@ impl Router for OneHopRouter {
         _: Option<u64>,
         secp: &Secp256k1<T>,
     ) -> Result<Vec<BlindedPaymentPath>, ()> {
+        if self.1.load(Ordering::SeqCst) {
+            return Err(());
+        }
         BlindedPaymentPath::one_hop(recipient, tlvs, 18, &*self.0, secp).map(|p| vec![p])
     }
 }
@@ -205,6 +209,7 @@ type Pm = PeerManager<
 /// One LDK node listening on 127.0.0.1; its tasks end when the node is dropped.
 struct LdkNode {
     cm: Arc<Cm>,
+    router: Arc<OneHopRouter>,
     pm: Arc<Pm>,
     id: LdkPublicKey,
     addr: String,
@@ -237,11 +242,12 @@ async fn ldk_node() -> LdkNode {
         ..UserConfig::default()
     };
     let network = Network::Bitcoin;
+    let router = Arc::new(OneHopRouter(keys.clone(), AtomicBool::new(false)));
     let cm = Arc::new(Cm::new(
         Arc::new(FixedFee),
         Arc::new(NoChain),
         Arc::new(NoBroadcast),
-        Arc::new(OneHopRouter(keys.clone())),
+        router.clone(),
         Arc::new(DirectMessageRouter(keys.clone())),
         Arc::new(Log),
         keys.clone(),
@@ -303,6 +309,7 @@ async fn ldk_node() -> LdkNode {
     }));
     LdkNode {
         cm,
+        router,
         pm,
         id,
         addr,
@@ -508,4 +515,139 @@ async fn ldk_fetches_an_invoice_from_our_responder() {
         invoice.signing_pubkey().serialize(),
         responder.node_id().serialize()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldks_invoice_error_reaches_our_payer_in_ldks_framing() {
+    let node = ldk_node().await;
+    let ldk_offer = node
+        .cm
+        .create_offer_builder()
+        .expect("offer builder")
+        .description("no paths".into())
+        .amount_msats(5_000)
+        .build()
+        .expect("offer");
+    let offer = our_offer_of(&ldk_offer);
+    // LDK cannot make a payment path for the invoice: it answers with an invoice_error
+    // (Bolt12SemanticError::MissingPaths), framed its way.
+    node.router.1.store(true, Ordering::SeqCst);
+    let mut peer = node.connect(None).await;
+    let options = FetchOptions {
+        timeout: WAIT,
+        ..FetchOptions::default()
+    };
+    let err = fetch_invoice(&mut peer, &offer, &options)
+        .await
+        .expect_err("no invoice without payment paths");
+    peer.close().await;
+    let FetchError::InvoiceError {
+        message,
+        erroneous_field,
+        suggested_value,
+    } = err
+    else {
+        panic!("expected LDK's invoice_error, got {err:?}");
+    };
+    // LDK's text for the error, and the fields it leaves out.
+    assert_eq!(message, "MissingPaths");
+    assert_eq!((erroneous_field, suggested_value), (None, None));
+}
+
+/// An onion message along `reply`'s path whose final payload carries record 68 (the
+/// `invoice_error` type) with `value` as given, so that any framing can be made (our
+/// encoder writes only the spec's), as it arrives at us (the path's first hop, `peer`,
+/// peeled).
+fn framed_invoice_error(
+    reply: &messenger::reply_path::ReplyPath,
+    peer: &secp256k1::SecretKey,
+    value: Vec<u8>,
+) -> Vec<u8> {
+    use onion::message::{peel_onion_message, Peeled};
+    use onion::tlv::{OnionMessage, OnionmsgTlv};
+    let path = &reply.path;
+    let mut keys = Vec::new();
+    let mut payloads = Vec::new();
+    for (i, hop) in path.path.iter().enumerate() {
+        keys.push(hop.blinded_node_id.to_pubkey().expect("point"));
+        let mut payload = OnionmsgTlv {
+            encrypted_recipient_data: Some(hop.encrypted_recipient_data.clone()),
+            ..Default::default()
+        }
+        .encode()
+        .expect("encode");
+        if i + 1 == path.path.len() {
+            // Type 68 sorts after encrypted_recipient_data (4).
+            wire::write_bigsize(&mut payload, 68);
+            wire::write_bigsize(&mut payload, value.len() as u64);
+            payload.extend_from_slice(&value);
+        }
+        payloads.push(payload);
+    }
+    let session = messenger::keys::random_secret().expect("key");
+    let message = OnionMessage {
+        path_key: path.first_path_key,
+        onion_message_packet: onion::sphinx::construct(&session, &keys, &payloads, 1300, &[])
+            .expect("packet"),
+    };
+    match peel_onion_message(peer, &message).expect("peer peels") {
+        Peeled::Forward(f) => f.message.encode().expect("encode"),
+        Peeled::Receive(_) => panic!("the peer forwards to us"),
+    }
+}
+
+#[test]
+fn ldks_framing_is_read_only_with_an_exact_length_prefix() {
+    use messenger::payer::{read_reply, ReplyPayload};
+    let us = NodeKey::generate().expect("key");
+    let peer = messenger::keys::random_secret().expect("key");
+    let peer_id = secp256k1::PublicKey::from_secret_key(secp256k1::SECP256K1, &peer);
+    let reply = messenger::reply_path::ReplyPath::new(peer_id, us.node_id()).expect("path");
+    let pending = [(reply, ())];
+    let stream = bolt12::tlv::InvoiceErrorTlvs {
+        error: Some("nope".into()),
+        ..Default::default()
+    }
+    .encode()
+    .expect("encode");
+    let framed = |prefix: Vec<u8>| {
+        let mut v = prefix;
+        v.extend_from_slice(&stream);
+        framed_invoice_error(&pending[0].0, &peer, v)
+    };
+    let len = u8::try_from(stream.len()).expect("short");
+    let read = |bytes: Vec<u8>| read_reply(&us, &bytes, &pending);
+    // The spec form, and LDK's (prefix = the stream's length exactly): the same answer.
+    for bytes in [framed(vec![]), framed(vec![len])] {
+        match read(bytes) {
+            Ok((0, ReplyPayload::InvoiceError(e))) => assert_eq!(e.error.as_deref(), Some("nope")),
+            other => panic!("expected the invoice_error, got {:?}", other.err()),
+        }
+    }
+    // A prefix off by two either way (even, so the spec reading fails too), or a
+    // non-minimal BigSize, is not LDK's framing either: dropped with the spec reader's
+    // refusal.
+    for prefix in [vec![len + 2], vec![len - 2], vec![0xfd, 0, len]] {
+        let got = read(framed(prefix.clone()));
+        assert!(
+            matches!(
+                got,
+                Err(messenger::DropReason::Peel(
+                    onion::PeelError::InvalidPayload(_)
+                ))
+            ),
+            "prefix {prefix:?}: {:?}",
+            got.err()
+        );
+    }
+    // Spec first: an odd prefix can read as a valid spec stream (here an unknown odd
+    // record 7 swallowing the `error` record), and is then taken as such, text lost.
+    match read(framed(vec![len + 1])) {
+        Ok((0, ReplyPayload::InvoiceError(e))) => {
+            assert_eq!(e.error, None);
+            assert_eq!(e.unknown.len(), 1);
+            assert_eq!(e.unknown[0].tlv_type, u64::from(len + 1));
+        }
+        other => panic!("expected a spec reading, got {:?}", other.err()),
+    }
 }
