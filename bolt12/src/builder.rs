@@ -55,6 +55,19 @@ pub enum BuildError {
     /// `invoice_paths` MUST hold one or more paths.
     #[error("invoice_paths: at least one path is required")]
     NoPaths,
+    /// The refund has expired (`offer_absolute_expiry` before the invoice's
+    /// `invoice_created_at`): a refund's expiry is set "as it would for an offer", and one
+    /// MUST NOT respond to an expired offer.
+    #[error("refund expired at {expiry}, invoice created at {created_at}")]
+    RefundExpired {
+        /// `offer_absolute_expiry`.
+        expiry: u64,
+        /// `invoice_created_at`.
+        created_at: u64,
+    },
+    /// `invreq_metadata` MUST be "an unpredictable series of bytes": not empty.
+    #[error("invreq_metadata: must not be empty")]
+    EmptyMetadata,
 }
 
 /// Builds an offer. `build` checks the writer and reader requirements of §Offers.
@@ -267,19 +280,53 @@ impl InvoiceBuilder {
         payment_hash: Sha256,
         paths: Vec<(BlindedPath, BlindedPayinfo)>,
     ) -> Result<Self, BuildError> {
+        let mut tlvs = Self::copy_request(request.as_bytes(), created_at, payment_hash, paths)?;
+        tlvs.invoice_amount = request.expected_amount_msat();
+        tlvs.invoice_node_id = request.tlvs().offer_issuer_id;
+        Ok(InvoiceBuilder { tlvs })
+    }
+
+    /// An invoice answering a refund (an invoice request without an offer; BOLT 12
+    /// §Invoices, writer, "if the invoice is in response to an `invoice_request`"): copies
+    /// every non-signature field of `refund` (unknown ones included), sets
+    /// `invoice_amount` to `invreq_amount`, `invoice_created_at`, `invoice_payment_hash`,
+    /// `invoice_paths` with one `blinded_payinfo` each, and `invoice_node_id` to `node_id`,
+    /// the (possibly transient) key the payee signs with: with no offer, BOLT 12 leaves it
+    /// to the payee, and the payer "MAY reject the invoice if it cannot confirm that
+    /// `invoice_node_id` is correct, out-of-band".
+    pub fn for_refund(
+        refund: &crate::Refund,
+        created_at: u64,
+        payment_hash: Sha256,
+        paths: Vec<(BlindedPath, BlindedPayinfo)>,
+        node_id: impl Into<Point>,
+    ) -> Result<Self, BuildError> {
+        if let Some(expiry) = refund.absolute_expiry().filter(|e| created_at > *e) {
+            return Err(BuildError::RefundExpired { expiry, created_at });
+        }
+        let mut tlvs = Self::copy_request(refund.as_bytes(), created_at, payment_hash, paths)?;
+        tlvs.invoice_amount = Some(refund.amount_msat());
+        tlvs.invoice_node_id = Some(node_id.into());
+        Ok(InvoiceBuilder { tlvs })
+    }
+
+    fn copy_request(
+        request: &[u8],
+        created_at: u64,
+        payment_hash: Sha256,
+        paths: Vec<(BlindedPath, BlindedPayinfo)>,
+    ) -> Result<InvoiceTlvs, BuildError> {
         if paths.is_empty() {
             return Err(BuildError::NoPaths);
         }
-        let copied = filtered(request.as_bytes(), |t| !merkle::is_signature_type(t));
+        let copied = filtered(request, |t| !merkle::is_signature_type(t));
         let mut tlvs = InvoiceTlvs::decode(&copied).map_err(ParseError::from)?;
         tlvs.invoice_created_at = Some(created_at);
         tlvs.invoice_payment_hash = Some(payment_hash);
-        tlvs.invoice_amount = request.expected_amount_msat();
-        tlvs.invoice_node_id = request.tlvs().offer_issuer_id;
         let (p, info): (Vec<_>, Vec<_>) = paths.into_iter().unzip();
         tlvs.invoice_paths = Some(p);
         tlvs.invoice_blindedpay = Some(info);
-        Ok(InvoiceBuilder { tlvs })
+        Ok(tlvs)
     }
     /// `invoice_amount`, for requests whose amount cannot be derived (currency offers).
     pub fn amount_msat(mut self, msat: u64) -> Self {
@@ -374,29 +421,7 @@ impl Invoice {
         now: u64,
         chains: &[ChainHash],
     ) -> Result<(), PayerCheckError> {
-        let mirrored = |t: u64| checks::is_invreq_type(t);
-        let ours: Vec<_> = TlvStreamReader::new(request.as_bytes(), "r")
-            .map_while(Result::ok)
-            .filter(|r| mirrored(r.tlv_type))
-            .collect();
-        let theirs: Vec<_> = TlvStreamReader::new(self.as_bytes(), "i")
-            .map_while(Result::ok)
-            .filter(|r| mirrored(r.tlv_type))
-            .collect();
-        for i in 0..ours.len().max(theirs.len()) {
-            match (ours.get(i), theirs.get(i)) {
-                (Some(a), Some(b)) if a.bytes == b.bytes => {}
-                (a, b) => {
-                    let tlv_type = a
-                        .map(|r| r.tlv_type)
-                        .into_iter()
-                        .chain(b.map(|r| r.tlv_type))
-                        .min()
-                        .unwrap_or_default();
-                    return Err(PayerCheckError::FieldMismatch { tlv_type });
-                }
-            }
-        }
+        self.check_mirrored(request.as_bytes())?;
         if !chains.contains(&self.chain()) {
             return Err(PayerCheckError::UnsupportedChain);
         }
@@ -428,6 +453,35 @@ impl Invoice {
                 expires_at: self.expires_at(),
                 now,
             });
+        }
+        Ok(())
+    }
+
+    /// "MUST reject the invoice if all fields in ranges 0 to 159 and 1000000000 to
+    /// 2999999999 (inclusive) do not exactly match the invoice request" (§Invoices, reader).
+    pub(crate) fn check_mirrored(&self, request: &[u8]) -> Result<(), PayerCheckError> {
+        let mirrored = |t: u64| checks::is_invreq_type(t);
+        let ours: Vec<_> = TlvStreamReader::new(request, "r")
+            .map_while(Result::ok)
+            .filter(|r| mirrored(r.tlv_type))
+            .collect();
+        let theirs: Vec<_> = TlvStreamReader::new(self.as_bytes(), "i")
+            .map_while(Result::ok)
+            .filter(|r| mirrored(r.tlv_type))
+            .collect();
+        for i in 0..ours.len().max(theirs.len()) {
+            match (ours.get(i), theirs.get(i)) {
+                (Some(a), Some(b)) if a.bytes == b.bytes => {}
+                (a, b) => {
+                    let tlv_type = a
+                        .map(|r| r.tlv_type)
+                        .into_iter()
+                        .chain(b.map(|r| r.tlv_type))
+                        .min()
+                        .unwrap_or_default();
+                    return Err(PayerCheckError::FieldMismatch { tlv_type });
+                }
+            }
         }
         Ok(())
     }

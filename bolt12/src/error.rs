@@ -159,6 +159,11 @@ pub enum SemanticError {
         /// Its text.
         message: String,
     },
+    /// A refund (an invoice request that answers no offer) carries a field that makes it
+    /// the answer to an offer (§"Requirements for Invoice Requests": `offer_issuer_id` or
+    /// `offer_paths` present means "response to an offer").
+    #[error("{0}: present, so this invoice request answers an offer and is not a refund")]
+    RefundForOffer(&'static str),
     /// An invoice_error sets `suggested_value` without `erroneous_field`.
     #[error("suggested_value: set without erroneous_field")]
     SuggestedValueWithoutField,

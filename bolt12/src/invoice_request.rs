@@ -13,9 +13,9 @@ use crate::tlv::InvoiceRequestTlvs;
 pub const PREFIX: &str = "lnr";
 /// Name of the stream in signature tags.
 pub const MESSAGE_NAME: &str = "invoice_request";
-const RANGES: &str = "0-159, 1000000000-2999999999, signatures 240-1000";
+pub(crate) const RANGES: &str = "0-159, 1000000000-2999999999, signatures 240-1000";
 
-fn allowed(t: u64) -> bool {
+pub(crate) fn allowed(t: u64) -> bool {
     checks::is_invreq_type(t) || merkle::is_signature_type(t)
 }
 
@@ -113,7 +113,7 @@ pub(crate) fn answers_offer(tlvs: &InvoiceRequestTlvs) -> bool {
 /// The largest amount in millisatoshi (21 million BTC, BOLT 1 §"Fundamental Types").
 pub const MAX_MSAT: u64 = 0x1d24_b2df_ac52_0000;
 
-fn validate(t: &InvoiceRequestTlvs) -> Result<(), SemanticError> {
+pub(crate) fn validate(t: &InvoiceRequestTlvs) -> Result<(), SemanticError> {
     if t.invreq_payer_id.is_none() {
         return Err(SemanticError::Missing("invreq_payer_id"));
     }

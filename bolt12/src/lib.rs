@@ -6,6 +6,8 @@
 //! - [`Offer`], [`InvoiceRequest`], [`Invoice`], [`InvoiceError`]: validated messages that
 //!   keep their exact bytes; `FromStr`/`Display` for the string forms; each reader
 //!   requirement that fails is a [`SemanticError`] variant naming the field.
+//! - [`Refund`], [`RefundBuilder`]: invoice requests that answer no offer (the send-invoice
+//!   flow), signed (Core Lightning) or not (BOLT 12, LDK).
 //! - [`builder`]: writers that enforce the writer requirements and sign, and the checks a
 //!   payer makes on an invoice against its request.
 #![forbid(unsafe_code)]
@@ -47,6 +49,7 @@ pub mod invoice_request;
 pub mod json;
 pub mod merkle;
 pub mod offer;
+pub mod refund;
 pub mod stateless;
 pub mod string;
 
@@ -65,6 +68,7 @@ pub use invoice::Invoice;
 pub use invoice_error::InvoiceError;
 pub use invoice_request::InvoiceRequest;
 pub use offer::{Amount, Offer, OfferId};
+pub use refund::{Refund, RefundBuilder};
 pub use wire;
 
 /// Any BOLT 12 message, by its string prefix.

@@ -35,6 +35,8 @@
 //! | offer, derived key | `"LDK Offer v2~~~~"` | offer types except 4 and `offer_issuer_id` (22) | none; the nonce rides in the blinded path's context | `offer_issuer_id` = pubkey of secret HMAC |
 //! | invreq, derived payer key | `"LDK Invreq ~~~~~"` | invreq types (0–159, 1e9–3e9) except `invreq_metadata` (0) and `invreq_payer_id` (88) | `invreq_metadata = encrypted payment id`; the nonce rides in the reply path's context | `invreq_payer_id` = pubkey of secret HMAC |
 //! | invreq, explicit payer key | `"LDK Invreq ~~~~~"` | invreq types except 0 | `invreq_metadata = encrypted payment id ‖ nonce ‖ HMAC` | `invreq_payer_id` = the payer's key |
+//! | refund, explicit payer key (LDK: no paths) | `"LDK Refund ~~~~~"` | invreq types except 0 | `invreq_metadata = encrypted payment id ‖ nonce ‖ HMAC` | `invreq_payer_id` = the node id |
+//! | refund, derived payer key (LDK: with paths) | `"LDK Refund v2~~~"` | invreq types except 0 and 88 | `invreq_metadata = encrypted payment id`; the nonce rides in the path's context | `invreq_payer_id` = pubkey of secret HMAC |
 //!
 //! "Offer types" are 1–79 and 1000000000–1999999999 (BOLT 12 §Offers), so unknown offer
 //! records count too: an invoice request copies them verbatim.
@@ -60,6 +62,8 @@
 //! - [`issuer`]: offers with derived metadata or keys, recognising invoice requests,
 //!   answering them with an invoice signed by the derived key.
 //! - [`payer`]: invoice requests with encrypted payment ids, recognising invoices.
+//! - [`refund`]: refunds with encrypted payment ids (LDK `RefundBuilder::deriving_signing_pubkey`),
+//!   recognising the invoices that answer them.
 //! - [`payment`]: stateless payment hashes, LDK's `inbound_payment` scheme.
 //! - [`report`]: what the `bolt12 stateless` commands print.
 
@@ -69,6 +73,7 @@ pub mod issuer;
 pub mod keys;
 pub mod payer;
 pub mod payment;
+pub mod refund;
 pub mod report;
 
 pub use derivation::Mismatch;

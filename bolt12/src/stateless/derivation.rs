@@ -25,6 +25,11 @@ pub const IV_OFFER_WITH_METADATA: &[u8; 16] = b"LDK Offer ~~~~~~";
 pub const IV_OFFER_DERIVED_KEY: &[u8; 16] = b"LDK Offer v2~~~~";
 /// IV of invoice requests (LDK `invoice_request::IV_BYTES`).
 pub const IV_INVOICE_REQUEST: &[u8; 16] = b"LDK Invreq ~~~~~";
+/// IV of refunds whose `invreq_metadata` holds nonce and HMAC (LDK
+/// `refund::IV_BYTES_WITH_METADATA`).
+pub const IV_REFUND_WITH_METADATA: &[u8; 16] = b"LDK Refund ~~~~~";
+/// IV of refunds whose payer key is derived (LDK `refund::IV_BYTES_WITHOUT_METADATA`).
+pub const IV_REFUND_DERIVED_KEY: &[u8; 16] = b"LDK Refund v2~~~";
 
 const TAG_STORED: [u8; 16] = [1; 16];
 const TAG_SIGNING_KEY: [u8; 16] = [2; 16];

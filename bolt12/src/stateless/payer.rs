@@ -147,9 +147,9 @@ pub fn verify_invoice(
             }
             let mut metadata = stored.to_vec();
             metadata.extend_from_slice(&n.0);
-            verify_payer_metadata(key, invoice, &metadata, "nonce")
+            verify_payer_metadata(key, IV_INVOICE_REQUEST, invoice, &metadata, "nonce")
         }
-        None => verify_payer_metadata(key, invoice, stored, "invreq_metadata"),
+        None => verify_payer_metadata(key, IV_INVOICE_REQUEST, invoice, stored, "invreq_metadata"),
     }
 }
 
@@ -163,11 +163,12 @@ pub fn verify_invoice_with_payer_data(
 ) -> Result<PaymentId, VerifyError> {
     let mut metadata = derivation::encrypt_payment_id(key, payment_id, nonce).to_vec();
     metadata.extend_from_slice(&nonce.0);
-    verify_payer_metadata(key, invoice, &metadata, "payment_id")
+    verify_payer_metadata(key, IV_INVOICE_REQUEST, invoice, &metadata, "payment_id")
 }
 
-fn verify_payer_metadata(
+pub(super) fn verify_payer_metadata(
     key: &ExpandedKey,
+    iv: &[u8; 16],
     invoice: &Invoice,
     metadata: &[u8],
     field: &'static str,
@@ -182,15 +183,7 @@ fn verify_payer_metadata(
     let records = derivation::records(invoice.as_bytes(), move |t| {
         is_invreq_type(t) && t != INVREQ_METADATA_TYPE && !(derived && t == INVREQ_PAYER_ID_TYPE)
     });
-    derivation::verify(
-        key,
-        IV_INVOICE_REQUEST,
-        rest,
-        records,
-        &payer_id,
-        Some(&encrypted),
-    )
-    .map_err(mismatch)?;
+    derivation::verify(key, iv, rest, records, &payer_id, Some(&encrypted)).map_err(mismatch)?;
     let nonce =
         Nonce::from_prefix(rest).ok_or(mismatch(derivation::Mismatch::TooShort(metadata.len())))?;
     Ok(derivation::decrypt_payment_id(key, &encrypted, &nonce))
