@@ -1,6 +1,7 @@
 //! The demo node: a BOLT 8 responder on a WebSocket port with an embedded Commando server
-//! (runes checked as Core Lightning does) answering what a front end needs, plus a small
-//! static HTTP server for the web page and the npm package.
+//! (runes checked as Core Lightning does) answering what a front end needs, an invoice
+//! request responder (BOLT 12 over onion messages, messenger's `Responder`) for the offers
+//! it creates, plus a small static HTTP server for the web page and the npm package.
 //!
 //! ```text
 //! web-demo [--ws 127.0.0.1:9736] [--http 127.0.0.1:8089 | --no-http]
@@ -13,17 +14,18 @@
 
 mod http;
 mod node;
+mod peer;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use commando::lnsocket_adaptor::serve_lnsocket;
 use commando::{Limits, Server};
 use lnsocket::listener::{Kind, Listener};
 use lnsocket::noise::PrivateKey;
 use lnsocket::{Config, Connection};
+use messenger::{NodeKey, Responder, ResponderConfig};
 use runes::{MasterRune, MasterSecret, MemoryRuneStore, Restriction, SystemClock, UniqueId};
 use secp256k1::{Keypair, SecretKey, SECP256K1};
 use sha2::{Digest, Sha256};
@@ -186,7 +188,17 @@ async fn run(args: Args) -> Result<(), String> {
         })
     );
 
-    let demo = node::DemoNode::new(keypair, ws_url);
+    // Offers are made by the responder (stateless: recognised from their own fields), so
+    // that invoice requests for them over onion messages are answered.
+    let responder = Arc::new(
+        Responder::new(
+            NodeKey::from_bytes(&node_secret).ok_or("bad node key")?,
+            &derive(&seed, b"bolt12-toolkit demo offer key material"),
+            ResponderConfig::default(),
+        )
+        .map_err(|e| e.to_string())?,
+    );
+    let demo = node::DemoNode::new(keypair, ws_url, responder.clone());
     let peers = demo.peers.clone();
     let server = Arc::new(Server::new(
         master,
@@ -205,6 +217,7 @@ async fn run(args: Args) -> Result<(), String> {
         };
         let key = listener.key().clone();
         let server = server.clone();
+        let responder = responder.clone();
         let peers = peers.clone();
         tokio::spawn(async move {
             let conn = match Connection::respond(io, key, Config::default()).await {
@@ -216,9 +229,14 @@ async fn run(args: Args) -> Result<(), String> {
             };
             peers.fetch_add(1, Ordering::Relaxed);
             eprintln!("demo node: {peer} connected as {}", conn.remote_node_id());
-            let r = serve_lnsocket(&server, conn).await;
+            let (r, report) = peer::serve(&server, &responder, conn).await;
             peers.fetch_sub(1, Ordering::Relaxed);
-            eprintln!("demo node: {peer} disconnected ({r:?})");
+            eprintln!(
+                "demo node: {peer} disconnected ({r:?}); onion messages: {} answered, {} dropped {:?}",
+                report.replies.len(),
+                report.dropped_total,
+                report.dropped
+            );
         });
     }
 }

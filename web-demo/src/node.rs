@@ -10,6 +10,7 @@ use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
 use bolt12::wire::{SciddirOrPubkey, Sha256};
 use bolt12::{Invoice, InvoiceBuilder, InvoiceRequestBuilder, Offer, OfferBuilder};
 use commando::{Call, Handler, RpcError};
+use messenger::Responder;
 use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -30,7 +31,7 @@ const BLOCKHEIGHT: u64 = 850_000;
 pub const METHODS: &[(&str, &str)] = &[
     ("getinfo", "node id, alias, network, block height, peers"),
     ("listfunds", "balance (SIMULATED)"),
-    ("offer", "create a real offer signed by this node: amount (msat or 'any'), description, [issuer], [label], [quantity_max]"),
+    ("offer", "create a real offer of this node (its invoice requests are answered over onion messages too): amount (msat or 'any'), description, [issuer], [label], [quantity_max]"),
     ("listoffers", "offers created by this node"),
     ("decode", "decode a bolt12 string (Core Lightning's decode JSON)"),
     ("fetchinvoice", "a real invoice, signed by this node, for one of its own offers: offer, [amount_msat], [quantity], [payer_note]"),
@@ -66,6 +67,8 @@ struct State {
 /// The demo node.
 pub struct DemoNode {
     keypair: Keypair,
+    /// Makes the offers (so that it answers invoice requests for them over onion messages).
+    responder: Arc<Responder>,
     ws_url: String,
     pub peers: Arc<AtomicUsize>,
     state: Mutex<State>,
@@ -133,9 +136,10 @@ fn msat_param(params: &Value, name: &str, pos: usize) -> Result<Option<u64>, Rpc
 }
 
 impl DemoNode {
-    pub fn new(keypair: Keypair, ws_url: String) -> Self {
+    pub fn new(keypair: Keypair, ws_url: String, responder: Arc<Responder>) -> Self {
         DemoNode {
             keypair,
+            responder,
             ws_url,
             peers: Arc::new(AtomicUsize::new(0)),
             state: Mutex::new(State {
@@ -199,9 +203,8 @@ impl DemoNode {
         let issuer = str_param(params, "issuer", 2)?;
         let label = str_param(params, "label", 3)?;
         let quantity_max = param(params, "quantity_max", 4).and_then(Value::as_u64);
-        let mut b = OfferBuilder::new()
-            .description(description)
-            .issuer_id(self.keypair.public_key());
+        // offer_issuer_id (the node id) and offer_metadata are set by the responder.
+        let mut b = OfferBuilder::new().description(description);
         if amount.as_str() != Some("any") {
             let msat = msat_param(params, "amount", 0)?.unwrap_or(0);
             if msat == 0 {
@@ -218,8 +221,9 @@ impl DemoNode {
         if let Some(q) = quantity_max {
             b = b.quantity_max(q);
         }
-        let offer = b
-            .build()
+        let offer = self
+            .responder
+            .create_offer(b)
             .map_err(|e| RpcError::new(INVALID_PARAMS, format!("cannot build offer: {e}")))?;
         let mut st = self.state()?;
         if let Some(l) = &label {

@@ -123,12 +123,30 @@ test("create an offer (text + QR) and fetch an invoice for it, checked in the br
   await shot(page, "04-receive-offer-qr");
   await page.click("#offer-use");
   assert.equal(await page.inputValue("#request-offer"), offer);
-  await page.click("#request-btn");
-  await page.waitForSelector("#invoice-box:not([hidden])", { timeout: WAIT });
-  assert.equal(await page.getAttribute("#invoice-check", "data-code"), "OK");
-  assert.match(await page.textContent("#invoice-check"), /checked in the browser against the offer/);
-  assert.match(await page.textContent("#invoice-text"), /^lni1/);
-  assert.match(await page.textContent("#invoice-fields"), /50000/);
+  // Natively (the default): the page's own onion message, answered by the demo node's
+  // responder; then through the node (Commando fetchinvoice). Both checked in the page.
+  assert.equal(await page.inputValue("#request-how"), "native");
+  const invoices = [];
+  for (const how of ["native", "commando"]) {
+    await page.selectOption("#request-how", how);
+    await page.click("#request-btn");
+    await page.waitForSelector("#invoice-box:not([hidden]), #request-error:not([hidden])", { timeout: WAIT });
+    assert.equal(await page.isVisible("#request-error"), false, await page.textContent("#request-error"));
+    await page.waitForSelector(`#invoice-route[data-how=${how}]`, { timeout: WAIT });
+    assert.equal(await page.getAttribute("#invoice-check", "data-code"), "OK");
+    assert.match(await page.textContent("#invoice-check"), /checked in the browser against the offer/);
+    const invoice = (await page.textContent("#invoice-text")).trim();
+    assert.match(invoice, /^lni1/);
+    assert.match(await page.textContent("#invoice-fields"), /50000/);
+    if (how === "native") {
+      assert.match(await page.textContent("#invoice-route"), /^✓ Fetched natively by this page: an onion message direct to offer_issuer_id \(the connected peer\).*no rune; \d+ payer checks passed$/);
+      await shot(page, "07-native-invoice");
+    } else {
+      assert.equal(await page.textContent("#invoice-route"), "✓ Fetched by the node (Commando fetchinvoice)");
+    }
+    invoices.push(invoice);
+  }
+  assert.notEqual(invoices[0], invoices[1], "two requests, two invoices");
   await page.click("#pay-btn");
   await page.waitForSelector("#pay-result:not([hidden])", { timeout: WAIT });
   assert.match(await page.textContent("#pay-result"), /SIMULATED/);

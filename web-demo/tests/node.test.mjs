@@ -171,3 +171,61 @@ test("LnSocket: BOLT 8 + init over WebSocket, raw commando message", async () =>
     s.close();
   }
 });
+
+test("fetchInvoice natively (onion message, no rune) for the demo node's offers: checked, typed errors", async () => {
+  const c = await tk.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: node.rune, reconnect: false });
+  let offer, anyAmount, foreign;
+  const other = await startNode({ http: false });
+  try {
+    offer = (await c.call("offer", { amount: 7000, description: "native node test", quantity_max: 3 })).bolt12;
+    anyAmount = (await c.call("offer", { amount: "any", description: "tip jar" })).bolt12;
+    const oc = await tk.Commando.connect({ nodeId: other.node_id, url: other.ws_url, rune: other.rune, reconnect: false });
+    try { foreign = (await oc.call("offer", { amount: 1000, description: "elsewhere" })).bolt12; } finally { oc.close(); }
+  } finally {
+    c.close();
+  }
+  try {
+    // On an LnSocket the caller already has; the connection stays usable for recv.
+    const s = await tk.LnSocket.connect(node.node_id, node.ws_url);
+    try {
+      const body = new TextEncoder().encode(JSON.stringify({ method: "getinfo", id: "raw", params: {}, rune: node.rune }));
+      const msg = new Uint8Array(8 + body.length);
+      msg.set([0, 0, 0, 0, 0, 0, 0, 9]);
+      msg.set(body, 8);
+      await s.send(0x4c4f, msg);
+      const f = await s.fetchInvoice(offer, { quantity: 2, payerNote: "from node", timeoutMs: 20000 });
+      assert.equal(f.routeKind, "direct", f.route);
+      assert.match(f.invoice, /^lni1/);
+      assert.ok(f.checks.length >= 7, JSON.stringify(f.checks));
+      assert.deepEqual([f.decoded.invoice_node_id, f.decoded.invoice_amount_msat, f.decoded.invreq_quantity, f.decoded.invreq_payer_note],
+        [node.node_id, 14000, 2, "from node"]);
+      const check = tk.checkInvoice(f.invoice, { offer });
+      assert.deepEqual([check.ok, check.code, check.nodeId, check.amountMsat], [true, "OK", node.node_id, 14000], check.message);
+      assert.equal(tk.checkInvoice(f.invoice, { invoiceRequest: f.invoiceRequest }).ok, true);
+      // The Commando reply that arrived around the fetch is still there for recv.
+      const reply = await s.recv();
+      assert.equal(reply.type, 0x594d);
+      assert.deepEqual([...reply.payload.slice(0, 8)], [0, 0, 0, 0, 0, 0, 0, 9]);
+      // An amount for an offer without one.
+      const tip = await s.fetchInvoice(anyAmount, { amountMsat: 1234n });
+      assert.equal(tip.decoded.invoice_amount_msat, 1234);
+      await assert.rejects(s.fetchInvoice(anyAmount), (e) => e.code === "BUILD_FAILED");
+      await assert.rejects(s.fetchInvoice("lno1qqqq"), (e) => e.code === "INVALID_BOLT12");
+      // Another node's offer: the demo node forwards no onion messages, so nothing comes back.
+      await assert.rejects(s.fetchInvoice(foreign, { timeoutMs: 1500 }), (e) => e.code === "TIMEOUT" && /no invoice after/.test(e.message));
+      assert.equal((await s.fetchInvoice(offer)).decoded.invoice_amount_msat, 7000, "usable after a timeout");
+    } finally {
+      s.close();
+    }
+    // Standalone: its own connection to `via`.
+    const g = await tk.fetchInvoice(offer, { via: { nodeId: node.node_id, url: node.ws_url } });
+    assert.deepEqual([g.decoded.invoice_node_id, g.decoded.offer_description], [node.node_id, "native node test"]);
+    const gl = await lite.fetchInvoice(offer, { via: { nodeId: node.node_id, url: node.ws_url } });
+    assert.equal(tk.checkInvoice(gl.invoice, { offer }).ok, true);
+    assert.equal("fetchInvoice" in decodeOnly, false, "decode-only entry has no fetchInvoice");
+    await assert.rejects(tk.fetchInvoice(offer, { via: { nodeId: other.node_id, url: node.ws_url }, connectTimeoutMs: 5000 }), (e) => e.code === "HANDSHAKE_FAILED");
+    await assert.rejects(tk.fetchInvoice(offer, {}), (e) => e.code === "BAD_ARGUMENT");
+  } finally {
+    await other.stop();
+  }
+});
