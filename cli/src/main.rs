@@ -15,6 +15,7 @@ mod fetch;
 mod lnap;
 mod net;
 mod offer;
+mod refund;
 mod rune;
 mod stateless;
 
@@ -32,6 +33,8 @@ enum Command {
     Decode(decode::Args),
     /// Create an offer (`lno1...`).
     Offer(offer::Args),
+    /// Create a refund: an invoice request without an offer (`lnr1...`), for `sendinvoice`.
+    Invoicerequest(refund::Args),
     /// Core Lightning runes: decode, attenuate, create, check.
     Rune(rune::Args),
     /// lnap vendor proofs: create, verify, check an offer or invoice.
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Decode(args) => finish(decode::run(args)),
         Command::Offer(args) => finish(offer::run(args)),
+        Command::Invoicerequest(args) => finish(refund::run(args)),
         Command::Rune(args) => finish(rune::run(args)),
         Command::Lnap(args) => finish(lnap::run(args)),
         Command::Stateless(args) => finish(stateless::run(args)),

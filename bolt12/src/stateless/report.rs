@@ -14,7 +14,7 @@ use wire::Point;
 use zeroize::Zeroizing;
 
 use super::issuer::{self, IssuerKeys};
-use super::keys::{ExpandedKey, Nonce, KEY_MATERIAL_LEN};
+use super::keys::{ExpandedKey, Nonce, PaymentId, KEY_MATERIAL_LEN};
 use super::{payer, StatelessBuildError};
 use crate::{Invoice, InvoiceRequest, Offer, OfferBuilder};
 
@@ -69,6 +69,11 @@ fn parse_hex<const N: usize>(what: &'static str, s: &str) -> Result<[u8; N], Hex
 pub fn parse_key_material(hex: &str) -> Result<ExpandedKey, HexArgError> {
     let material = Zeroizing::new(parse_hex::<KEY_MATERIAL_LEN>("key material", hex)?);
     Ok(ExpandedKey::new(&material))
+}
+
+/// `--payment-id <hex32>`.
+pub fn parse_payment_id(hex: &str) -> Result<PaymentId, HexArgError> {
+    parse_hex::<32>("payment id", hex).map(PaymentId)
 }
 
 /// `--nonce <hex16>`.
