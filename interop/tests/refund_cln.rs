@@ -10,7 +10,8 @@
 //!   payer checks against that request (and fails them against another request);
 //! - the node's `sendinvoice` for *our* refund sends its invoice over an onion message to
 //!   our `invreq_payer_id`, which is our connected peer identity (messenger's `OnionPeer`);
-//!   we peel it and it passes our payer checks.
+//!   we peel it and it passes our payer checks. That refund is made by `bolt12
+//!   invoicerequest --sign` (build the CLI first: `cargo build -p bolt12-cli`).
 use std::time::{Duration, Instant};
 
 use bolt12::json::{decode_json_at, REGTEST};
@@ -221,16 +222,29 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
     common::wait_listening(&node);
     let secret = [33u8; 32];
     let payer = Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&secret).expect("key"));
-    let refund = RefundBuilder::new(
-        vec![4; 32],
-        payer.public_key(),
-        21_000,
-        "our refund, their invoice",
-    )
-    .chain(REGTEST)
-    .absolute_expiry(now() + 600)
-    .build_and_sign(&payer)
-    .expect("refund");
+    // The refund comes from `bolt12 invoicerequest`, as a user would make it.
+    let expiry = (now() + 600).to_string();
+    let run = common::run_cli(
+        &[
+            "invoicerequest",
+            "--amount-msat",
+            "21000",
+            "--description",
+            "our refund, their invoice",
+            "--issuer-key",
+            &hex::encode(secret),
+            "--chain",
+            "regtest",
+            "--absolute-expiry",
+            &expiry,
+            "--sign",
+        ],
+        Duration::from_secs(30),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let refund: Refund = run.stdout.trim().parse().expect("a refund");
+    assert!(refund.is_signed());
+    assert_eq!(refund.payer_id(), Point::from(payer.public_key()));
     let rt = common::runtime();
     let config = lnsocket::Config {
         ping_interval: None,
