@@ -223,12 +223,7 @@ pub(crate) fn decrypt_with(
     path_key: &PublicKey,
     encrypted_recipient_data: &[u8],
 ) -> Result<UnblindedHop, BlindingError> {
-    let mut plain = cipher(&rho(&ss))
-        .decrypt(&[0u8; 12].into(), encrypted_recipient_data)
-        .map_err(|_| BlindingError::UndecryptableData)?;
-    let data = EncryptedDataTlv::decode(&plain);
-    plain.zeroize();
-    let data = data.map_err(BlindingError::InvalidEncryptedData)?;
+    let data = decrypt_data_with(&ss, encrypted_recipient_data)?;
     let next_path_key = match &data.next_path_key_override {
         Some(p) => p.to_pubkey().map_err(|_| BlindingError::InvalidPathKey)?,
         None => next_path_key(path_key, &ss)?,
@@ -238,6 +233,20 @@ pub(crate) fn decrypt_with(
         next_path_key,
         shared_secret: ss,
     })
+}
+
+/// The `encrypted_data_tlv` of [`decrypt_with`] alone, for the final hop, which needs no
+/// next path key (saving a point multiplication).
+pub(crate) fn decrypt_data_with(
+    ss: &Secret32,
+    encrypted_recipient_data: &[u8],
+) -> Result<EncryptedDataTlv, BlindingError> {
+    let mut plain = cipher(&rho(ss))
+        .decrypt(&[0u8; 12].into(), encrypted_recipient_data)
+        .map_err(|_| BlindingError::UndecryptableData)?;
+    let data = EncryptedDataTlv::decode(&plain);
+    plain.zeroize();
+    data.map_err(BlindingError::InvalidEncryptedData)
 }
 
 /// `E_{i+1} = SHA256(E_i || ss_i) * E_i`.

@@ -11,9 +11,10 @@ use secp256k1::{PublicKey, SecretKey};
 use wire::{Point, SciddirOrPubkey, ShortChannelId, UnknownRecord};
 
 use crate::blinding::{
-    self, blinded_node_secret_with, blinding_shared_secret, decrypt_with, BlindHop,
+    self, blinded_node_secret_with, blinding_shared_secret, decrypt_data_with, decrypt_with,
+    BlindHop,
 };
-use crate::error::{BuildError, PeelError};
+use crate::error::{BlindingError, BuildError, PeelError};
 use crate::sphinx::{self, Peeled as SphinxPeeled};
 use crate::tlv::{EncryptedDataTlv, OnionMessage, OnionmsgTlv};
 
@@ -260,10 +261,10 @@ pub fn peel_onion_message(
         .encrypted_recipient_data
         .as_deref()
         .ok_or(PeelError::MissingEncryptedData)?;
-    let hop = decrypt_with(ss, &path_key, encrypted)?;
-    check_allowed_features(&hop.data)?;
     match next_packet {
         Some(next_packet) => {
+            let hop = decrypt_with(ss, &path_key, encrypted)?;
+            check_allowed_features(&hop.data)?;
             if tlv.reply_path.is_some()
                 || tlv.invoice_request.is_some()
                 || tlv.invoice.is_some()
@@ -301,6 +302,13 @@ pub fn peel_onion_message(
             }))
         }
         None => {
+            // The final hop needs no next path key (a point multiplication saved); an
+            // override there is still checked, as `decrypt_with` does.
+            let data = decrypt_data_with(&ss, encrypted)?;
+            if let Some(p) = &data.next_path_key_override {
+                p.to_pubkey().map_err(|_| BlindingError::InvalidPathKey)?;
+            }
+            check_allowed_features(&data)?;
             let OnionmsgTlv {
                 reply_path,
                 invoice_request,
@@ -321,11 +329,11 @@ pub fn peel_onion_message(
                 return Err(PeelError::MultiplePayloads);
             }
             Ok(Peeled::Receive(Received {
-                path_id: hop.data.path_id.clone(),
+                path_id: data.path_id.clone(),
                 reply_path,
                 payload,
                 unknown,
-                encrypted_data: hop.data,
+                encrypted_data: data,
             }))
         }
     }

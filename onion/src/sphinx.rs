@@ -55,24 +55,33 @@ pub fn construct(
     // Shared secrets along the ephemeral key chain (§"Packet Construction").
     let mut secrets: Vec<Secret32> = Vec::with_capacity(hops.len());
     let mut ek = *session_key;
-    for hop in hops {
+    // The packet's public key is the first ephemeral key: computed once, here.
+    let mut first_epk = None;
+    for (i, hop) in hops.iter().enumerate() {
         let epk = PublicKey::from_secret_key(SECP256K1, &ek);
+        first_epk.get_or_insert(epk);
         let ss = ecdh(hop, &ek);
-        let next = mul_secret(&ek, &blinding_factor(&epk, &ss));
-        ek.non_secure_erase();
-        ek = next.ok_or(SphinxError::InvalidTweak)?;
+        // The last hop's next key is never used.
+        if i + 1 < hops.len() {
+            let next = mul_secret(&ek, &blinding_factor(&epk, &ss));
+            ek.non_secure_erase();
+            ek = next.ok_or(SphinxError::InvalidTweak)?;
+        }
         secrets.push(ss);
     }
     ek.non_secure_erase();
+    let first_epk = first_epk.ok_or(SphinxError::NoHops)?;
+    // `rho` of each hop, used by the filler and the layers.
+    let rhos: Vec<Secret32> = secrets.iter().map(|ss| hmac256(b"rho", &ss.0)).collect();
 
     // §"Filler Generation", with each hop's own shift size.
     let mut filler: Vec<u8> = Vec::new();
-    for (ss, payload) in secrets.iter().zip(payloads).take(hops.len() - 1) {
+    for (rho, payload) in rhos.iter().zip(payloads).take(hops.len() - 1) {
         let shift = shift_size(payload);
         let start = payloads_len - filler.len();
         filler.resize(filler.len() + shift, 0);
         let mut stream = vec![0u8; payloads_len + shift];
-        xor_stream(&hmac256(b"rho", &ss.0), &mut stream);
+        xor_stream(rho, &mut stream);
         for (f, s) in filler.iter_mut().zip(&stream[start..]) {
             *f ^= s;
         }
@@ -81,7 +90,7 @@ pub fn construct(
     let mut mix = vec![0u8; payloads_len];
     xor_stream(&hmac256(b"pad", &session_key.secret_bytes()), &mut mix);
     let mut hmac = [0u8; 32];
-    for (i, (ss, payload)) in secrets.iter().zip(payloads).enumerate().rev() {
+    for (i, ((ss, rho), payload)) in secrets.iter().zip(&rhos).zip(payloads).enumerate().rev() {
         let shift = shift_size(payload);
         mix.copy_within(0..payloads_len - shift, shift);
         let mut head = Vec::with_capacity(shift);
@@ -89,7 +98,7 @@ pub fn construct(
         head.extend_from_slice(payload);
         head.extend_from_slice(&hmac);
         mix[..shift].copy_from_slice(&head);
-        xor_stream(&hmac256(b"rho", &ss.0), &mut mix);
+        xor_stream(rho, &mut mix);
         if i == hops.len() - 1 {
             let at = payloads_len - filler.len();
             mix[at..].copy_from_slice(&filler);
@@ -101,7 +110,7 @@ pub fn construct(
     }
     let mut packet = Vec::with_capacity(OVERHEAD + payloads_len);
     packet.push(0);
-    packet.extend_from_slice(&PublicKey::from_secret_key(SECP256K1, session_key).serialize());
+    packet.extend_from_slice(&first_epk.serialize());
     packet.extend_from_slice(&mix);
     packet.extend_from_slice(&hmac);
     Ok(packet)
