@@ -43,6 +43,12 @@ cargo clippy --workspace --all-targets -q -- -D warnings
 log "benchmarks compile (run them with: cargo bench)"
 cargo bench --workspace --no-run -q
 
+# Coverage-guided fuzzing of every decoder, a bounded time per target on the checked-in
+# corpora (fuzz/README.md; its own workspace and target dir, nightly). Fails on any crash,
+# leak or timeout. A longer run: ./fuzz/run.sh 600
+log "fuzz targets, ${FUZZ_SECONDS:-8}s each (fuzz/run.sh)"
+./fuzz/run.sh "${FUZZ_SECONDS:-8}"
+
 log "wasm tools (rustup target, clang, binaryen, wasm-bindgen-cli)"
 ./wasm/install-tools.sh
 

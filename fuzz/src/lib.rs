@@ -1,0 +1,75 @@
+//! Shared assertions of the fuzz targets (`fuzz_targets/*.rs`).
+//!
+//! Everything here panics when a property fails: that is how a target reports it.
+use bolt12::json::{decode_json_at, DecodeJsonError};
+use bolt12::{ParseError, SemanticError};
+
+/// Splits the input at a length given by its first byte: `(head, tail)`, the head at most
+/// `data[0]` bytes long. Lets one input drive two independent pieces.
+pub fn split_by_first_byte(data: &[u8]) -> (&[u8], &[u8]) {
+    match data.split_first() {
+        None => (&[], &[]),
+        Some((n, rest)) => rest.split_at(usize::from(*n).min(rest.len())),
+    }
+}
+
+/// `decode_json` and the typed reader agree on a string: the JSON is `Ok` only if the typed
+/// reader accepts, and the typed reader accepts only if the JSON is `Ok` or refuses for a
+/// Core Lightning rule beyond BOLT 12's (`SemanticError::ClnInvalid`, carrying its
+/// `valid: false` object). Clock-free (`now = None`).
+pub fn assert_json_agrees(s: &str, typed_ok: bool) {
+    match decode_json_at(s, None) {
+        Ok(json) => {
+            assert!(typed_ok, "decode_json accepts what the reader refuses: {s}");
+            assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(true)));
+        }
+        Err(DecodeJsonError::Invalid {
+            source: ParseError::Semantic(SemanticError::ClnInvalid { .. }),
+            json,
+            ..
+        }) => {
+            assert!(typed_ok, "ClnInvalid for a string the reader refuses: {s}");
+            let json = json.expect("ClnInvalid carries Core Lightning's object");
+            assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(false)));
+        }
+        Err(e) => {
+            assert!(
+                !typed_ok,
+                "decode_json refuses what the reader accepts: {s}: {e}"
+            );
+            if let Some(json) = e.cln_json() {
+                assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(false)));
+            }
+        }
+    }
+}
+
+/// The properties every BOLT 12 message reader must have, for `$ty` read from `$data`:
+/// an accepted message keeps its exact bytes, its decoded fields re-encode to them, its
+/// string form parses back to the same message, and `decode_json` agrees on the string.
+#[macro_export]
+macro_rules! check_bolt12_bytes {
+    ($ty:ty, $tlvs:ty, $prefix:expr, $data:expr) => {{
+        let data: &[u8] = $data;
+        // Well-formed TLV streams re-encode to the same bytes, valid message or not.
+        if let Ok(tlvs) = <$tlvs>::decode(data) {
+            assert_eq!(tlvs.encode().expect("decoded fields encode"), data);
+        }
+        let typed = <$ty>::from_bytes(data.to_vec());
+        let s = bolt12::string::encode($prefix, data);
+        match &typed {
+            Ok(m) => {
+                assert_eq!(m.as_bytes(), data);
+                assert_eq!(m.tlvs().encode().expect("fields encode"), data);
+                assert_eq!(m.to_string(), s);
+                let again: $ty = s.parse().expect("string form of an accepted message");
+                assert_eq!(&again, m);
+                let upper: $ty = s.to_ascii_uppercase().parse().expect("uppercase form");
+                assert_eq!(&upper, m);
+            }
+            Err(_) => assert!(s.parse::<$ty>().is_err(), "string accepted, bytes refused"),
+        }
+        $crate::assert_json_agrees(&s, typed.is_ok());
+        typed
+    }};
+}
