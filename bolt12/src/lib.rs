@@ -8,6 +8,8 @@
 //!   requirement that fails is a [`SemanticError`] variant naming the field.
 //! - [`Refund`], [`RefundBuilder`]: invoice requests that answer no offer (the send-invoice
 //!   flow), signed (Core Lightning) or not (BOLT 12, LDK).
+//! - `bip353` (feature `bip353`): BIP 353 names, their DNS query, RFC 9102 DNSSEC proofs
+//!   verified offline to the root, the `lno` offer in the `bitcoin:` URI.
 //! - [`builder`]: writers that enforce the writer requirements and sign, and the checks a
 //!   payer makes on an invoice against its request.
 #![forbid(unsafe_code)]
@@ -39,6 +41,8 @@ macro_rules! bolt12_string_form {
     };
 }
 
+#[cfg(feature = "bip353")]
+pub mod bip353;
 pub mod builder;
 mod checks;
 mod error;
