@@ -16,6 +16,7 @@ mod lnap;
 mod net;
 mod offer;
 mod refund;
+mod resolve;
 mod rune;
 mod stateless;
 
@@ -35,6 +36,8 @@ enum Command {
     Offer(offer::Args),
     /// Create a refund: an invoice request without an offer (`lnr1...`), for `sendinvoice`.
     Invoicerequest(refund::Args),
+    /// Verify a BIP 353 name's DNSSEC proof offline; print its bitcoin: URI and offer.
+    Resolve(resolve::Args),
     /// Core Lightning runes: decode, attenuate, create, check.
     Rune(rune::Args),
     /// lnap vendor proofs: create, verify, check an offer or invoice.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => finish(decode::run(args)),
         Command::Offer(args) => finish(offer::run(args)),
         Command::Invoicerequest(args) => finish(refund::run(args)),
+        Command::Resolve(args) => finish(resolve::run(args)),
         Command::Rune(args) => finish(rune::run(args)),
         Command::Lnap(args) => finish(lnap::run(args)),
         Command::Stateless(args) => finish(stateless::run(args)),
