@@ -35,6 +35,7 @@ pub fn parse_into(spec: &mut Spec, source: &str, text: &str) -> Result<(), Error
         match cols[0] {
             "msgtype" => {
                 want(3)?;
+                name("message", cols[1]).map_err(at)?;
                 if spec.message(cols[1]).is_some() {
                     return Err(at(format!("message `{}` defined twice", cols[1])));
                 }
@@ -57,6 +58,8 @@ pub fn parse_into(spec: &mut Spec, source: &str, text: &str) -> Result<(), Error
             }
             "tlvtype" => {
                 want(4)?;
+                name("stream", cols[1]).map_err(at)?;
+                name("record", cols[2]).map_err(at)?;
                 let tlv_type: u64 = cols[3]
                     .parse()
                     .map_err(|_| at(format!("TLV type `{}` is not a number", cols[3])))?;
@@ -108,6 +111,7 @@ pub fn parse_into(spec: &mut Spec, source: &str, text: &str) -> Result<(), Error
             }
             "subtype" => {
                 want(2)?;
+                name("subtype", cols[1]).map_err(at)?;
                 if spec.subtype(cols[1]).is_some() {
                     return Err(at(format!("subtype `{}` defined twice", cols[1])));
                 }
@@ -139,9 +143,22 @@ pub fn parse_into(spec: &mut Spec, source: &str, text: &str) -> Result<(), Error
     Ok(())
 }
 
+/// Names become Rust identifiers (as they are, or camel-cased): an ASCII letter, then ASCII
+/// letters, digits and `_`; not one of the keywords that cannot be raw identifiers.
+fn name(kind: &str, name: &str) -> Result<(), String> {
+    let mut bytes = name.bytes();
+    let well_formed = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !well_formed || matches!(name, "self" | "Self" | "super" | "crate") {
+        return Err(format!("{kind} name `{}` is not an identifier", name.escape_debug()));
+    }
+    Ok(())
+}
+
 /// Parses `<fieldname>,<typename>,<count>` given the fields already in the container.
 fn field(previous: &[Field], cols: &[&str]) -> Result<Field, String> {
     let (name, type_name, count) = (cols[0], cols[1], cols[2]);
+    self::name("field", name)?;
     if previous.iter().any(|f| f.name == name) {
         return Err(format!("field `{name}` appears twice"));
     }

@@ -180,3 +180,28 @@ fn the_real_csvs_generate() {
     // Shared multi-field record generated once.
     assert_eq!(code.matches("pub struct InvreqBip353Name {").count(), 1);
 }
+
+/// Found by `fuzz/fuzz_targets/codegen_csv.rs`: BOLT 1's CSV with control characters in two
+/// field names was accepted and generated code that is not Rust. Names must be identifiers.
+#[test]
+fn fuzz_regression_names_must_be_identifiers() {
+    let input = include_bytes!("data/fuzz-field-name-control-chars.csv");
+    let text = std::str::from_utf8(input).unwrap();
+    let err = Generator::new().add_csv("fuzz.csv", text).map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("is not an identifier"), "{err}");
+    for bad in [
+        "msgtype,bad-name,1",
+        "subtype,1thing",
+        "tlvtype,s\u{7f},r,1",
+        "tlvtype,s,r r,1",
+        "msgtype,m,1\nmsgdata,m,self,u8,",
+        "msgtype,m,1\nmsgdata,m,a\0b,u8,",
+    ] {
+        let e = Generator::new().add_csv("bad.csv", bad).map(|_| ()).unwrap_err();
+        assert!(e.to_string().contains("is not an identifier"), "{bad:?}: {e}");
+    }
+    // Keywords that can be raw identifiers are still fine.
+    assert!(Generator::new()
+        .add_csv("ok.csv", "msgtype,m,1\nmsgdata,m,type,u8,")
+        .is_ok());
+}
