@@ -153,8 +153,9 @@ fn fetch_options(options: &JsValue) -> Result<FetchOptions, JsValue> {
     })
 }
 
-/// The JavaScript error for a failed fetch: a stable code and plain words.
-fn fetch_error(e: &FetchError) -> JsValue {
+/// The JavaScript error for a failed fetch: a stable code and plain words. `timeout` is
+/// the wait on each route (messenger's own text rounds it down to seconds).
+fn fetch_error(e: &FetchError, timeout: Duration) -> JsValue {
     match e {
         FetchError::InvoiceError {
             message,
@@ -175,7 +176,13 @@ fn fetch_error(e: &FetchError) -> JsValue {
             }
             err
         }
-        FetchError::Timeout { .. } => js_error("TIMEOUT", &e.to_string()),
+        FetchError::Timeout { dropped, .. } => js_error(
+            "TIMEOUT",
+            &format!(
+                "no invoice after {} ms on each route to the issuer ({dropped} unrelated onion messages dropped)",
+                timeout.as_millis()
+            ),
+        ),
         FetchError::CheckFailed(_) => js_error("CHECK_FAILED", &e.to_string()),
         FetchError::NoRoute(_) => js_error("NO_ROUTE", &e.to_string()),
         FetchError::InvalidOffer(_) => with_field(
@@ -242,7 +249,7 @@ async fn fetch_on(
     };
     let fetched = fetch_invoice(&mut transport, &offer, &opts).await;
     *inner.incoming.borrow_mut() = Some(transport.inbox);
-    let fetched = fetched.map_err(|e| fetch_error(&e))?;
+    let fetched = fetched.map_err(|e| fetch_error(&e, opts.timeout))?;
     result(&fetched, opts.now.unwrap_or(0))
 }
 

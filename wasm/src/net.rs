@@ -398,7 +398,7 @@ impl LnSocket {
         })
     }
 
-    /// Closes the connection.
+    /// Closes the connection (after a pending `fetchInvoice`, if any, has ended).
     pub fn close(&self) {
         self.inner.out.borrow_mut().take();
     }

@@ -305,6 +305,15 @@ test("demo page on Core Lightning: native Request an invoice for node 1's offer 
   const theirs = await lightningCli(n0.rpc, "decode", { string: invoice });
   assert.deepEqual([theirs.valid, theirs.invoice_payment_hash], [true, inv.payment_hash]);
   await shot(page, "26-cln-native-invoice");
+  // An amount node 1 refuses (more than five times the offer's): its invoice_error, in its words.
+  await new Promise((res) => setTimeout(res, PACE_MS));
+  await page.fill("#request-amount", "50000");
+  await page.click("#request-btn");
+  await page.waitForSelector("#request-error:not([hidden])", { timeout: WAIT });
+  assert.equal(await page.getAttribute("#request-error", "data-code"), "INVOICE_ERROR");
+  assert.match(await page.textContent("#request-error"), /^The offer's issuer refused the invoice request\. It said: Failed invreq lnr1[02-9ac-hj-np-z]+: Amount vastly exceeds 2100msat$/);
+  assert.equal(await page.isVisible("#invoice-box"), false);
+  await shot(page, "27-cln-native-invoice-error");
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });

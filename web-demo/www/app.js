@@ -57,6 +57,7 @@ function humanError(e) {
     case "WRONG_TYPE":
       return ["Invalid BOLT 12 " + (e.kind || "string").replace("_", " ") + ": " + msg, ""];
     case "TIMEOUT":
+      if (/^no invoice after/.test(msg)) return ["No invoice came back in time: the offer's issuer did not answer through this node (offline, or not reachable from it).", msg];
       return ["The node did not answer in time.", msg];
     case "INVOICE_ERROR":
       return ["The offer's issuer refused the invoice request. It said: " + msg, ""];
@@ -263,6 +264,7 @@ async function requestInvoice() {
   $("invoice-box").hidden = true;
   $("pay-result").hidden = true;
   const offer = $("request-offer").value.trim();
+  $("request-btn").disabled = true;
   try {
     tk.decode(offer); // a person gets "not a BOLT 12 string" before any network round trip
     const amt = $("request-amount").value.trim();
@@ -295,6 +297,8 @@ async function requestInvoice() {
     });
   } catch (e) {
     showError("request-error", e);
+  } finally {
+    $("request-btn").disabled = $("status").dataset.state !== "connected";
   }
 }
 
