@@ -161,7 +161,9 @@ impl Refund {
     /// 1000000000-2999999999 equal to the refund's (so `invreq_payer_id` and
     /// `invreq_amount` too), the chain, the expiry, and, when `node_id` is given (confirmed
     /// out of band: "MAY reject the invoice if it cannot confirm that `invoice_node_id` is
-    /// correct"), `invoice_node_id`.
+    /// correct"), `invoice_node_id`. Left to the transport: "if `invreq_paths` is present:
+    /// MUST reject the invoice if it did not arrive via one of those paths", and otherwise
+    /// "if it arrived via a blinded path".
     pub fn check_invoice(
         &self,
         invoice: &Invoice,
