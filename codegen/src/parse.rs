@@ -150,7 +150,10 @@ fn name(kind: &str, name: &str) -> Result<(), String> {
     let well_formed = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if !well_formed || matches!(name, "self" | "Self" | "super" | "crate") {
-        return Err(format!("{kind} name `{}` is not an identifier", name.escape_debug()));
+        return Err(format!(
+            "{kind} name `{}` is not an identifier",
+            name.escape_debug()
+        ));
     }
     Ok(())
 }

@@ -187,7 +187,10 @@ fn the_real_csvs_generate() {
 fn fuzz_regression_names_must_be_identifiers() {
     let input = include_bytes!("data/fuzz-field-name-control-chars.csv");
     let text = std::str::from_utf8(input).unwrap();
-    let err = Generator::new().add_csv("fuzz.csv", text).map(|_| ()).unwrap_err();
+    let err = Generator::new()
+        .add_csv("fuzz.csv", text)
+        .map(|_| ())
+        .unwrap_err();
     assert!(err.to_string().contains("is not an identifier"), "{err}");
     for bad in [
         "msgtype,bad-name,1",
@@ -197,8 +200,14 @@ fn fuzz_regression_names_must_be_identifiers() {
         "msgtype,m,1\nmsgdata,m,self,u8,",
         "msgtype,m,1\nmsgdata,m,a\0b,u8,",
     ] {
-        let e = Generator::new().add_csv("bad.csv", bad).map(|_| ()).unwrap_err();
-        assert!(e.to_string().contains("is not an identifier"), "{bad:?}: {e}");
+        let e = Generator::new()
+            .add_csv("bad.csv", bad)
+            .map(|_| ())
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("is not an identifier"),
+            "{bad:?}: {e}"
+        );
     }
     // Keywords that can be raw identifiers are still fine.
     assert!(Generator::new()
