@@ -1,5 +1,7 @@
-// The lite entry for Node.
+// The lite entry for Node (connections as in node.js: TCP or ws:// over node:net).
 import { readFileSync } from "node:fs";
-import { initSync } from "./lite/bolt12_toolkit.js";
+import { initSync, __setSocketFactory } from "./lite/bolt12_toolkit.js";
+import { openSocket } from "./node-socket.js";
 initSync({ module: readFileSync(new URL("./lite/bolt12_toolkit_bg.wasm", import.meta.url)) });
+__setSocketFactory(openSocket);
 export * from "./lite/bolt12_toolkit.js";

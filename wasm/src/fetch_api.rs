@@ -44,7 +44,8 @@ export interface FetchInvoiceOptions {
 export interface FetchVia {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
-  /** `ws://host:port` or `wss://host/path` where it accepts BOLT 8 over WebSocket. */
+  /** `ws://host:port` or `wss://host/path` where it accepts BOLT 8 over WebSocket; in Node also
+   * `host:port` (plain TCP, the node's Lightning port). */
   url: string;
 }
 
@@ -52,7 +53,7 @@ export interface FetchVia {
 export interface FetchInvoiceViaOptions extends FetchInvoiceOptions {
   /** The node to connect to (a fresh connection, closed when the fetch ends). */
   via: FetchVia;
-  /** Limit for opening the WebSocket, the BOLT 8 handshake and `init`, each (ms, default 10000). */
+  /** Limit for opening the connection, the BOLT 8 handshake and `init`, each (ms, default 10000). */
   connectTimeoutMs?: number;
 }
 
@@ -278,7 +279,7 @@ impl LnSocket {
     }
 }
 
-/// Connects to `options.via` (BOLT 8 over WebSocket, a fresh random identity), fetches an
+/// Connects to `options.via` (BOLT 8 over WebSocket, or TCP in Node; a fresh random identity), fetches an
 /// invoice for `offer` natively over that connection as `LnSocket.fetchInvoice` does,
 /// and closes it. Rejects as `LnSocket.connect` and `LnSocket.fetchInvoice` do.
 #[wasm_bindgen(js_name = fetchInvoice, unchecked_return_type = "Promise<FetchedInvoice>")]

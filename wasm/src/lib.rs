@@ -5,7 +5,8 @@
 //!   invoices against the offer or the request.
 //! - [`runes_api`] (feature `runes`): decode and attenuate Core Lightning runes.
 //! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs.
-//! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket
+//! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket (in
+//!   Node: TCP or the package's WebSocket client, `node_transport`)
 //!   (BOLT 8, `init`, automatic pongs) and a `Commando` client.
 //! - `fetch_api` (feature `net`, `wasm32` only): `fetchInvoice`, an offer's invoice over
 //!   onion messages on the page's own connection (messenger's payer), checked.
@@ -23,6 +24,8 @@ pub mod fetch_api;
 pub mod lnap_api;
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
 pub mod net;
+#[cfg(all(feature = "net", target_arch = "wasm32"))]
+mod node_transport;
 #[cfg(feature = "runes")]
 pub mod runes_api;
 
@@ -40,8 +43,8 @@ export type ErrorCode =
   | "RUNE_INVALID"        // the rune or restriction does not parse
   | "LNAP_INVALID"        // the lnap proof does not parse
   | "LNAP_ANCHORS"        // trust anchors could not be loaded
-  | "BAD_ADDRESS"         // node id or WebSocket URL malformed
-  | "NODE_UNREACHABLE"    // WebSocket could not be opened (or timed out)
+  | "BAD_ADDRESS"         // node id, WebSocket URL or host:port malformed
+  | "NODE_UNREACHABLE"    // the WebSocket (or in Node, TCP) connection could not be opened (or timed out)
   | "HANDSHAKE_FAILED"    // BOLT 8 handshake failed: wrong node id, or not a Lightning node
   | "INIT_FAILED"         // BOLT 1 init exchange failed
   | "CONNECTION_CLOSED"   // the connection is closed

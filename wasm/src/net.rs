@@ -1,4 +1,5 @@
-//! `LnSocket` (BOLT 8 + `init` + automatic pongs over the browser's WebSocket) and a
+//! `LnSocket` (BOLT 8 + `init` + automatic pongs over the browser's WebSocket, or in Node
+//! TCP / WebSocket through `node_transport`) and a
 //! `Commando` client with promises, concurrent commands, timeouts, reconnection and
 //! typed errors.
 //!
@@ -33,7 +34,7 @@ use crate::{from_js, js_error, opt_prop, opt_string, opt_u64, to_js, with_field}
 const TS_NET: &'static str = r#"
 /** Options of `LnSocket.connect`. */
 export interface LnSocketOptions {
-  /** Limit for opening the WebSocket, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
+  /** Limit for opening the connection, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
   timeoutMs?: number;
   /** Send a keep-alive ping after this long without traffic (ms, default 60000; 0 disables). */
   pingIntervalMs?: number;
@@ -63,7 +64,8 @@ export interface ConnectionStateEvent {
 export interface CommandoOptions {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
-  /** `ws://host:port` or `wss://host/path` where the node accepts BOLT 8 over WebSocket. */
+  /** `ws://host:port` or `wss://host/path` where the node accepts BOLT 8 over WebSocket; in Node
+   * also `host:port` (plain TCP, the node's Lightning port). Browsers have only WebSocket. */
   url: string;
   /** Default rune for `call`. */
   rune?: string;
@@ -268,7 +270,7 @@ pub(crate) struct SocketInner {
     pub(crate) key: messenger::NodeKey,
 }
 
-/// A Lightning peer connection over the browser's WebSocket: BOLT 8 handshake, `init`
+/// A Lightning peer connection (browser WebSocket; in Node TCP or WebSocket): BOLT 8 handshake, `init`
 /// exchange, automatic `pong`s and keep-alive pings (while a `recv` is pending or not:
 /// a background task owns the connection).
 #[wasm_bindgen]
@@ -285,7 +287,7 @@ impl LnSocket {
             key.to_lnsocket()
                 .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?,
         );
-        let conn = Connection::connect_to(addr, config)
+        let conn = crate::node_transport::connect_to(addr, config)
             .await
             .map_err(|e| lnsocket_error(&e))?;
         let peer = conn.remote_node_id();
@@ -309,7 +311,8 @@ impl LnSocket {
 
 #[wasm_bindgen]
 impl LnSocket {
-    /// Connects to `nodeId` at `url` (`ws://` or `wss://`), runs the BOLT 8 handshake as
+    /// Connects to `nodeId` at `url` (`ws://` or `wss://`; in Node also `host:port`, plain
+    /// TCP), runs the BOLT 8 handshake as
     /// initiator with a fresh random key and exchanges `init`.
     ///
     /// Rejects with `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (e.g. wrong node
@@ -511,7 +514,7 @@ impl Connector for BrowserConnector {
         let addr = self.addr.clone();
         let config = self.config.clone();
         spawn_local(async move {
-            let r = match Connection::connect_to(&addr, config).await {
+            let r = match crate::node_transport::connect_to(&addr, config).await {
                 Ok(conn) => Ok(spawn_pump(conn)),
                 Err(e) => Err((e.to_string(), lnsocket_code(&e))),
             };
@@ -592,7 +595,8 @@ pub struct Commando {
 
 #[wasm_bindgen]
 impl Commando {
-    /// Connects to the node (BOLT 8 over WebSocket) and returns the client.
+    /// Connects to the node (BOLT 8 over WebSocket; in Node over TCP for a `host:port`
+    /// url) and returns the client.
     ///
     /// Rejects with `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (wrong node id
     /// or not a Lightning node), `INIT_FAILED` or `CONNECTION_ERROR`.

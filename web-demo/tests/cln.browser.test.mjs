@@ -4,8 +4,7 @@
 // Commando and a rune that node minted. Node 1 issues the offers node 0 fetches invoices
 // for. Core Lightning's own answers (lightning-cli on each node's RPC socket) are the
 // reference. Screenshots go to tests/output/21-*.png and up.
-// (Chromium only: Node 20's WebSocket sends lowercase Connection/Upgrade headers, which
-// Core Lightning's websocketd refuses.)
+// The package in Node against the same nodes (TCP and ws://): cln.node.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";

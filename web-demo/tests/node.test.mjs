@@ -1,6 +1,6 @@
 // Node test of the npm package (installed from its `npm pack` tarball): decode, runes,
 // invoice requests and checks, LnSocket and Commando against the demo node on loopback.
-// Run with Node's global WebSocket (node >= 22, or --experimental-websocket on 20).
+// In Node the package connects with its own WebSocket client over node:net (node-socket.js).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
