@@ -9,12 +9,22 @@ import assert from "node:assert/strict";
 import * as tk from "bolt12-toolkit";
 import * as lite from "bolt12-toolkit/lite";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
+import net from "node:net";
+import tls from "node:tls";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const LIMIT = { timeout: 300000 }; // bound on each test, not a performance threshold
 // Core Lightning rate-limits onion messages per peer (a bucket of 4, one more per 250 ms):
 // each fetch below waits this long first, so none is dropped for the limit.
 const PACE_MS = 300;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Runs a program to completion (execFile: it is waited for, and killed at the timeout).
+const run = (file, args, opts = {}) => new Promise((resolve, reject) =>
+  execFile(file, args, { timeout: 120000, ...opts }, (err, stdout, stderr) => err ? reject(new Error(`${file}: ${err.message}\n${stderr}`)) : resolve(stdout)));
 const failure = (p) => p.then(() => null, (e) => ({ code: e.code, message: e.message }));
 
 let cln, n0, n1;
@@ -131,5 +141,41 @@ test("fetchInvoice natively from Node: node 0's offer over TCP, node 1's through
       [true, f.decoded.invoice_payment_hash, node.id, `from node over ${url}`]);
     const issued = await lightningCli(node.rpc, "listinvoices", { offer_id: offer.offer_id });
     assert.ok(issued.invoices.some((i) => i.payment_hash === f.decoded.invoice_payment_hash), `${node.id} did not issue ${f.decoded.invoice_payment_hash}`);
+  }
+});
+
+// wss:// in Node: a TLS terminator on loopback (node:tls, a certificate made here for
+// 127.0.0.1 with openssl) in front of node 0's ws port. A child Node trusts that
+// certificate (NODE_EXTRA_CA_CERTS) and runs Commando getinfo over wss://; this process,
+// which does not trust it, is refused before any BOLT 8 byte (certificates are checked).
+test("wss:// in Node through a TLS terminator to node 0's ws port: getinfo; an untrusted certificate is NODE_UNREACHABLE", LIMIT, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "b12-wss-"));
+  try {
+    await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")]);
+    const [wsHost, wsPort] = n0.ws.replace(/^ws:\/\//, "").replace(/\/.*$/, "").split(":");
+    const terminator = tls.createServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (c) => {
+      const up = net.connect(Number(wsPort), wsHost);
+      c.pipe(up).pipe(c);
+      c.on("error", () => up.destroy());
+      up.on("error", () => c.destroy());
+    });
+    await new Promise((r) => terminator.listen(0, "127.0.0.1", r));
+    const url = `wss://127.0.0.1:${terminator.address().port}`;
+    try {
+      const script = `import * as tk from "bolt12-toolkit";
+        const c = await tk.Commando.connect({ nodeId: ${JSON.stringify(n0.id)}, url: ${JSON.stringify(url)}, rune: ${JSON.stringify(n0.rune)}, reconnect: false });
+        console.log(JSON.stringify({ id: (await c.call("getinfo")).id })); c.close();`;
+      const out = await run(process.execPath, ["--input-type=module", "-e", script],
+        { cwd: fileURLToPath(new URL("..", import.meta.url)), env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } });
+      assert.deepEqual(JSON.parse(out.trim().split("\n").pop()), { id: n0.id });
+      const refused = await failure(tk.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false }));
+      assert.equal(refused?.code, "NODE_UNREACHABLE", JSON.stringify(refused));
+      assert.match(refused.message, /self.signed|certificate/i);
+    } finally {
+      await new Promise((r) => terminator.close(r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
