@@ -57,10 +57,10 @@ function guard(handlers) {
 }
 
 function endSocket(sock) {
+  // Still connecting (a connect timeout) or unwritable: nothing to flush, drop it now.
+  if (sock.connecting || !sock.writable) return sock.destroy();
   sock.end();
   sock.once("finish", () => sock.destroy());
-  // Unwritable (never connected, already ended): nothing to flush.
-  if (!sock.writable) sock.destroy();
 }
 
 function openTcp(endpoint, handlers) {
