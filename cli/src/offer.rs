@@ -64,7 +64,9 @@ pub struct Args {
     pub json: bool,
 }
 
-fn parse_path(s: &str) -> Result<BlindedPath, String> {
+/// A `--path` argument: one BOLT 4 `blinded_path` in hex (shared by `offer` and
+/// `invoicerequest`).
+pub(crate) fn parse_path(s: &str) -> Result<BlindedPath, String> {
     let bytes = hex::decode(s).map_err(|e| format!("not hex: {e}"))?;
     let mut r = wire::Reader::new(&bytes);
     let path =
@@ -103,7 +105,9 @@ fn parse_hex(s: &str) -> Result<HexBytes, String> {
         .map_err(|e| format!("not hex: {e}"))
 }
 
-fn parse_chain(s: &str) -> Result<ChainHash, String> {
+/// A `--chain` argument: a known chain's name or a 64-hex chain hash (shared by `offer` and
+/// `invoicerequest`).
+pub(crate) fn parse_chain(s: &str) -> Result<ChainHash, String> {
     if let Some(chain) = chain_by_name(&s.to_ascii_lowercase()) {
         return Ok(chain);
     }

@@ -6,7 +6,7 @@
 //! BOLT 12 says such a request carries no `signature`, and LDK refuses one; Core
 //! Lightning's `sendinvoice` requires one. The default is BOLT 12's; `--sign` adds the
 //! signature by the payer key.
-use bolt12::json::{chain_by_name, decode_json_at, KNOWN_CHAINS};
+use bolt12::json::decode_json_at;
 use bolt12::stateless::refund::{refund as stateless_refund, RefundKeys};
 use bolt12::stateless::report::{parse_key_material, parse_nonce, parse_payment_id, HexArgError};
 use bolt12::stateless::{PaymentId, StatelessBuildError};
@@ -17,6 +17,8 @@ use serde_json::{json, Map, Value};
 use thiserror::Error;
 use wire::ChainHash;
 use zeroize::Zeroizing;
+
+use crate::offer::{parse_chain, parse_path};
 
 /// Arguments of `bolt12 invoicerequest`.
 #[derive(Debug, clap::Args)]
@@ -99,31 +101,6 @@ pub enum RefundError {
     /// The stateless refund could not be built.
     #[error("cannot build the stateless refund: {0}")]
     Stateless(#[from] StatelessBuildError),
-}
-
-fn parse_path(s: &str) -> Result<BlindedPath, String> {
-    let bytes = hex::decode(s).map_err(|e| format!("not hex: {e}"))?;
-    let mut r = wire::Reader::new(&bytes);
-    let path =
-        <BlindedPath as wire::Wire>::read(&mut r, "blinded_path").map_err(|e| e.to_string())?;
-    r.finish("blinded_path").map_err(|e| e.to_string())?;
-    Ok(path)
-}
-
-fn parse_chain(s: &str) -> Result<ChainHash, String> {
-    if let Some(chain) = chain_by_name(&s.to_ascii_lowercase()) {
-        return Ok(chain);
-    }
-    let names: Vec<&str> = KNOWN_CHAINS.iter().map(|(name, _, _)| *name).collect();
-    let bytes = hex::decode(s).map_err(|_| {
-        format!(
-            "expected one of {} or a 64-hex chain hash",
-            names.join(", ")
-        )
-    })?;
-    <[u8; 32]>::try_from(bytes.as_slice())
-        .map(ChainHash)
-        .map_err(|_| format!("a chain hash is 32 bytes, this is {}", bytes.len()))
 }
 
 fn parse_secret_key(arg: &str) -> Result<SecretKey, RefundError> {
