@@ -11,14 +11,12 @@
 //! `bolt12/tests/ldk_differential.rs`, where the views below come from).
 #![no_main]
 #![allow(clippy::too_many_arguments)]
-use bolt12::tlv::{BlindedPath, InvoiceRequestTlvs, InvoiceTlvs, OfferTlvs};
 use bolt12::{Invoice, InvoiceRequest, Offer, ParseError, SemanticError};
 use libfuzzer_sys::fuzz_target;
 use lightning::offers::invoice::Bolt12Invoice as LInvoice;
 use lightning::offers::invoice_request::InvoiceRequest as LRequest;
 use lightning::offers::offer::Offer as LOffer;
-use secp256k1::PublicKey;
-use wire::{ChainHash, TlvStreamReader};
+use wire::TlvStreamReader;
 
 /// The known disagreements: (name, who is right and the BOLT 12 lines that decide it).
 pub const DIFFERENCES: &[(&str, &str)] = &[
@@ -78,149 +76,6 @@ fn assert_listed(reason: Option<&'static str>, what: &str) {
 #[path = "../../bolt12/tests/ldk_views/mod.rs"]
 mod ldk_views;
 use ldk_views::*;
-
-// ---------------------------------------------------------------------------------------
-// Documented differences: when the two disagree, which rule explains it.
-
-const MAX_MSAT: u64 = 21_000_000 * 100_000_000 * 1000;
-
-/// The offer-level reasons, for any stream with offer fields. `ours_ok`: which side
-/// accepted. Returns the name of the documented difference, if one applies.
-#[allow(clippy::too_many_arguments)]
-fn offer_level_difference(
-    ours_err: Option<&ParseError>,
-    currency: &Option<String>,
-    amount: Option<u64>,
-    _chains: &Option<Vec<ChainHash>>,
-    paths: &Option<Vec<BlindedPath>>,
-    issuer_id: &Option<PublicKey>,
-) -> Option<&'static str> {
-    use ParseError::Semantic;
-    match ours_err {
-        // We refuse, LDK accepts.
-        Some(Semantic(SemanticError::UnknownRequiredFeature {
-            field: "offer_features",
-            ..
-        })) => Some("D1 offer_features unknown even bit"),
-        Some(Semantic(SemanticError::EmptyOfferChains)) => Some("D2 empty offer_chains"),
-        Some(_) => None,
-        // We accept, LDK refuses.
-        None => {
-            if currency
-                .as_ref()
-                .is_some_and(|c| c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()))
-            {
-                Some("D3 offer_currency not 3 uppercase letters")
-            } else if currency.is_none() && amount.is_some_and(|a| a > MAX_MSAT) {
-                Some("D4 offer_amount above 21M BTC")
-            } else if issuer_id.is_none() && paths.as_ref().is_some_and(Vec::is_empty) {
-                Some("D5 empty offer_paths without offer_issuer_id")
-            } else {
-                None
-            }
-        }
-    }
-}
-
-fn offer_difference(bytes: &[u8], ours: &Result<Offer, ParseError>) -> Option<&'static str> {
-    let t = OfferTlvs::decode(bytes).ok()?;
-    offer_level_difference(
-        ours.as_ref().err(),
-        &t.offer_currency,
-        t.offer_amount,
-        &t.offer_chains,
-        &t.offer_paths,
-        &t.offer_issuer_id.map(|p| p.to_pubkey().unwrap()),
-    )
-}
-
-macro_rules! request_level_difference {
-    ($t:expr, $ours_err:expr) => {{
-        let t = $t;
-        let ours_err: Option<&ParseError> = $ours_err;
-        let answers_offer = t.offer_issuer_id.is_some() || t.offer_paths.is_some();
-        let offer_reason = if answers_offer {
-            offer_level_difference(
-                ours_err,
-                &t.offer_currency,
-                t.offer_amount,
-                &t.offer_chains,
-                &t.offer_paths,
-                &t.offer_issuer_id.map(|p| p.to_pubkey().unwrap()),
-            )
-        } else {
-            None
-        };
-        offer_reason.or_else(|| match ours_err {
-            Some(ParseError::Semantic(SemanticError::UnknownRequiredFeature {
-                field: "invreq_features",
-                ..
-            })) => Some("D6 invreq_features unknown even bit"),
-            Some(_) => None,
-            None if !answers_offer => Some("D7 invoice request not answering an offer"),
-            None if t.offer_currency.is_some() => Some("D8 request for a currency offer"),
-            None if t.invreq_paths.is_some() => Some("D9 invreq_paths present"),
-            None if t.invreq_chain.is_none()
-                && t.offer_chains
-                    .as_ref()
-                    .is_some_and(|c| !c.contains(&ChainHash::BITCOIN)) =>
-            {
-                Some("D10 no invreq_chain, offer_chains without bitcoin")
-            }
-            None => None,
-        })
-    }};
-}
-
-fn request_difference(
-    bytes: &[u8],
-    ours: &Result<InvoiceRequest, ParseError>,
-) -> Option<&'static str> {
-    let t = InvoiceRequestTlvs::decode(bytes).ok()?;
-    request_level_difference!(&t, ours.as_ref().err())
-}
-
-fn invoice_difference(bytes: &[u8], ours: &Result<Invoice, ParseError>) -> Option<&'static str> {
-    let t = InvoiceTlvs::decode(bytes).ok()?;
-    let ours_err = ours.as_ref().err();
-    if let Some(reason) = request_level_difference!(&t, ours_err) {
-        return Some(reason);
-    }
-    match ours_err {
-        Some(ParseError::Semantic(SemanticError::UnknownRequiredFeature {
-            field: "invoice_features",
-            ..
-        })) => Some("D12 invoice_features unknown even bit"),
-        Some(ParseError::Semantic(SemanticError::NoUsablePaths)) => {
-            Some("D13 every blinded_payinfo has unknown even features")
-        }
-        Some(_) => None,
-        None => {
-            let node_id = t.invoice_node_id?;
-            let signing_keys: Vec<PublicKey> = match (&t.offer_issuer_id, &t.offer_paths) {
-                (Some(id), _) => vec![id.to_pubkey().unwrap()],
-                (None, Some(paths)) => paths
-                    .iter()
-                    .filter_map(|p| p.path.last())
-                    .map(|h| h.blinded_node_id.to_pubkey().unwrap())
-                    .collect(),
-                (None, None) => vec![node_id.to_pubkey().unwrap()],
-            };
-            if !signing_keys.contains(&node_id.to_pubkey().unwrap()) {
-                Some("D14 invoice_node_id not the offer's key (payer-side check)")
-            } else if t.invreq_amount.is_some_and(|a| Some(a) != t.invoice_amount) {
-                Some("D15 invoice_amount differs from invreq_amount (payer-side check)")
-            } else if TlvStreamReader::new(bytes, "i")
-                .map_while(Result::ok)
-                .any(|r| !(r.tlv_type < 1001 || (1_000_000_000..).contains(&r.tlv_type)))
-            {
-                Some("D16 invoice record type in 1001..999999999")
-            } else {
-                None
-            }
-        }
-    }
-}
 
 fuzz_target!(|input: &[u8]| {
     let Some((&selector, bytes)) = input.split_first() else {
