@@ -70,6 +70,59 @@ pub enum BuildError {
     EmptyMetadata,
 }
 
+/// Setters of the fields an offer's, a request's and a refund's builders share, for a
+/// builder whose `tlvs` has them (`OfferTlvs` or `InvoiceRequestTlvs`).
+macro_rules! offer_field_setters {
+    () => {
+        /// `offer_issuer`.
+        pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+            self.tlvs.offer_issuer = Some(issuer.into());
+            self
+        }
+        /// `offer_absolute_expiry`, seconds since the epoch.
+        pub fn absolute_expiry(mut self, seconds_from_epoch: u64) -> Self {
+            self.tlvs.offer_absolute_expiry = Some(seconds_from_epoch);
+            self
+        }
+    };
+}
+pub(crate) use offer_field_setters;
+
+/// Setters of the `invreq_*` fields written alike for a request answering an offer and a
+/// refund (§"Requirements for Invoice Requests", writer).
+macro_rules! invreq_field_setters {
+    () => {
+        /// `invreq_chain`; omitted for bitcoin ("if the chain for the invoice is not solely
+        /// bitcoin: MUST specify `invreq_chain`"; writers SHOULD omit it otherwise).
+        pub fn chain(mut self, chain: ChainHash) -> Self {
+            self.tlvs.invreq_chain = (chain != ChainHash::BITCOIN).then_some(chain);
+            self
+        }
+        /// `invreq_quantity` (for a refund, informational: the quantity refunded).
+        pub fn quantity(mut self, quantity: u64) -> Self {
+            self.tlvs.invreq_quantity = Some(quantity);
+            self
+        }
+        /// `invreq_payer_note`.
+        pub fn payer_note(mut self, note: impl Into<String>) -> Self {
+            self.tlvs.invreq_payer_note = Some(note.into());
+            self
+        }
+        /// `invreq_paths` (for a refund, "as it would set (or not set) `offer_paths` for an
+        /// offer").
+        pub fn paths(mut self, paths: Vec<BlindedPath>) -> Self {
+            self.tlvs.invreq_paths = Some(paths);
+            self
+        }
+        /// `invreq_features`.
+        pub fn features(mut self, features: Vec<u8>) -> Self {
+            self.tlvs.invreq_features = Some(features);
+            self
+        }
+    };
+}
+pub(crate) use invreq_field_setters;
+
 /// Builds an offer. `build` checks the writer and reader requirements of §Offers.
 #[derive(Debug, Clone, Default)]
 pub struct OfferBuilder {
@@ -98,11 +151,6 @@ impl OfferBuilder {
         self.tlvs.offer_currency = Some(iso4217.into());
         self
     }
-    /// `offer_issuer`.
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.tlvs.offer_issuer = Some(issuer.into());
-        self
-    }
     /// `offer_issuer_id`.
     pub fn issuer_id(mut self, id: impl Into<Point>) -> Self {
         self.tlvs.offer_issuer_id = Some(id.into());
@@ -113,11 +161,7 @@ impl OfferBuilder {
         self.tlvs.offer_quantity_max = Some(max);
         self
     }
-    /// `offer_absolute_expiry`, seconds since the epoch.
-    pub fn absolute_expiry(mut self, seconds_from_epoch: u64) -> Self {
-        self.tlvs.offer_absolute_expiry = Some(seconds_from_epoch);
-        self
-    }
+    offer_field_setters!();
     /// `offer_chains`. Bitcoin alone is written by omitting the field, as writers SHOULD.
     pub fn chains(mut self, chains: Vec<ChainHash>) -> Self {
         self.tlvs.offer_chains = (chains != [ChainHash::BITCOIN]).then_some(chains);
@@ -186,34 +230,10 @@ impl<'a> InvoiceRequestBuilder<'a> {
         }
         Ok(InvoiceRequestBuilder { offer, tlvs })
     }
-    /// `invreq_chain`; omitted for bitcoin, as writers SHOULD.
-    pub fn chain(mut self, chain: ChainHash) -> Self {
-        self.tlvs.invreq_chain = (chain != ChainHash::BITCOIN).then_some(chain);
-        self
-    }
+    invreq_field_setters!();
     /// `invreq_amount` in millisatoshi.
     pub fn amount_msat(mut self, msat: u64) -> Self {
         self.tlvs.invreq_amount = Some(msat);
-        self
-    }
-    /// `invreq_quantity`.
-    pub fn quantity(mut self, quantity: u64) -> Self {
-        self.tlvs.invreq_quantity = Some(quantity);
-        self
-    }
-    /// `invreq_payer_note`.
-    pub fn payer_note(mut self, note: impl Into<String>) -> Self {
-        self.tlvs.invreq_payer_note = Some(note.into());
-        self
-    }
-    /// `invreq_paths`.
-    pub fn paths(mut self, paths: Vec<BlindedPath>) -> Self {
-        self.tlvs.invreq_paths = Some(paths);
-        self
-    }
-    /// `invreq_features`.
-    pub fn features(mut self, features: Vec<u8>) -> Self {
-        self.tlvs.invreq_features = Some(features);
         self
     }
     /// `invreq_bip_353_name`, when the offer was found through BIP 353.
@@ -249,6 +269,15 @@ fn sign_stream(
     tlvs: &mut InvoiceRequestTlvs,
     keypair: &Keypair,
 ) -> Result<InvoiceRequest, BuildError> {
+    Ok(InvoiceRequest::from_bytes(signed_invreq(tlvs, keypair)?)?)
+}
+
+/// Encodes `tlvs` signed by `keypair` (BOLT 12 §"Signature Calculation", message
+/// `invoice_request`): a request's and a refund's signature alike.
+pub(crate) fn signed_invreq(
+    tlvs: &mut InvoiceRequestTlvs,
+    keypair: &Keypair,
+) -> Result<Vec<u8>, BuildError> {
     tlvs.signature = None;
     let unsigned = tlvs.encode()?;
     let root = merkle::root(&unsigned)
@@ -260,7 +289,7 @@ fn sign_stream(
         &root,
         keypair,
     ));
-    Ok(InvoiceRequest::from_bytes(tlvs.encode()?)?)
+    Ok(tlvs.encode()?)
 }
 
 /// Builds an invoice answering an invoice request (§Invoices, writer).

@@ -30,11 +30,12 @@
 use secp256k1::{Keypair, PublicKey};
 use wire::{ChainHash, Point};
 
-use crate::builder::{BuildError, PayerCheckError};
+use crate::builder::{
+    invreq_field_setters, offer_field_setters, signed_invreq, BuildError, PayerCheckError,
+};
 use crate::checks;
 use crate::error::{ParseError, SemanticError};
 use crate::invoice_request::{self, MESSAGE_NAME};
-use crate::merkle;
 use crate::tlv::{BlindedPath, InvoiceRequestTlvs};
 use crate::Invoice;
 
@@ -216,42 +217,8 @@ impl RefundBuilder {
         };
         RefundBuilder { tlvs }
     }
-    /// `offer_absolute_expiry`, seconds since the epoch.
-    pub fn absolute_expiry(mut self, seconds_from_epoch: u64) -> Self {
-        self.tlvs.offer_absolute_expiry = Some(seconds_from_epoch);
-        self
-    }
-    /// `offer_issuer`.
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.tlvs.offer_issuer = Some(issuer.into());
-        self
-    }
-    /// `invreq_paths`, "as it would set (or not set) `offer_paths` for an offer".
-    pub fn paths(mut self, paths: Vec<BlindedPath>) -> Self {
-        self.tlvs.invreq_paths = Some(paths);
-        self
-    }
-    /// `invreq_chain`; omitted for bitcoin ("if the chain for the invoice is not solely
-    /// bitcoin: MUST specify `invreq_chain`").
-    pub fn chain(mut self, chain: ChainHash) -> Self {
-        self.tlvs.invreq_chain = (chain != ChainHash::BITCOIN).then_some(chain);
-        self
-    }
-    /// `invreq_quantity` (informational: the quantity of the purchase refunded).
-    pub fn quantity(mut self, quantity: u64) -> Self {
-        self.tlvs.invreq_quantity = Some(quantity);
-        self
-    }
-    /// `invreq_payer_note`.
-    pub fn payer_note(mut self, note: impl Into<String>) -> Self {
-        self.tlvs.invreq_payer_note = Some(note.into());
-        self
-    }
-    /// `invreq_features`.
-    pub fn features(mut self, features: Vec<u8>) -> Self {
-        self.tlvs.invreq_features = Some(features);
-        self
-    }
+    offer_field_setters!();
+    invreq_field_setters!();
     /// The fields so far.
     pub fn tlvs(&self) -> &InvoiceRequestTlvs {
         &self.tlvs
@@ -271,13 +238,7 @@ impl RefundBuilder {
         if Some(Point::from(PublicKey::from_keypair(keypair))) != self.tlvs.invreq_payer_id {
             return Err(BuildError::WrongSigningKey("invreq_payer_id"));
         }
-        self.tlvs.signature = None;
-        let unsigned = self.tlvs.encode()?;
-        let root = merkle::root(&unsigned)
-            .map_err(ParseError::from)?
-            .ok_or(ParseError::from(SemanticError::Missing("invreq_metadata")))?;
-        self.tlvs.signature = Some(merkle::sign(MESSAGE_NAME, "signature", &root, keypair));
-        Ok(Refund::from_bytes(self.tlvs.encode()?)?)
+        Ok(Refund::from_bytes(signed_invreq(&mut self.tlvs, keypair)?)?)
     }
     fn check(&self) -> Result<(), BuildError> {
         if self

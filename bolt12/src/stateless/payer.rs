@@ -132,6 +132,19 @@ pub fn verify_invoice(
     invoice: &Invoice,
     nonce: Option<&Nonce>,
 ) -> Result<PaymentId, VerifyError> {
+    verify_invoice_with_ivs(key, invoice, nonce, IV_INVOICE_REQUEST, IV_INVOICE_REQUEST)
+}
+
+/// [`verify_invoice`] with the IVs of the two layouts: `derived_iv` when the nonce came
+/// back in the path's context (`nonce: Some`), `metadata_iv` when it is in the metadata.
+/// Invoice requests use one IV for both; refunds one each.
+pub(super) fn verify_invoice_with_ivs(
+    key: &ExpandedKey,
+    invoice: &Invoice,
+    nonce: Option<&Nonce>,
+    derived_iv: &[u8; 16],
+    metadata_iv: &[u8; 16],
+) -> Result<PaymentId, VerifyError> {
     let stored = invoice
         .tlvs()
         .invreq_metadata
@@ -147,9 +160,9 @@ pub fn verify_invoice(
             }
             let mut metadata = stored.to_vec();
             metadata.extend_from_slice(&n.0);
-            verify_payer_metadata(key, IV_INVOICE_REQUEST, invoice, &metadata, "nonce")
+            verify_payer_metadata(key, derived_iv, invoice, &metadata, "nonce")
         }
-        None => verify_payer_metadata(key, IV_INVOICE_REQUEST, invoice, stored, "invreq_metadata"),
+        None => verify_payer_metadata(key, metadata_iv, invoice, stored, "invreq_metadata"),
     }
 }
 

@@ -17,7 +17,7 @@ use super::derivation::{
     IV_REFUND_DERIVED_KEY, IV_REFUND_WITH_METADATA,
 };
 use super::keys::{ExpandedKey, Nonce, PaymentId};
-use super::payer::verify_payer_metadata;
+use super::payer::verify_invoice_with_ivs;
 use super::{StatelessBuildError, VerifyError};
 use crate::{BuildError, Invoice, Refund, RefundBuilder};
 
@@ -152,29 +152,11 @@ pub fn verify_invoice(
     invoice: &Invoice,
     nonce: Option<&Nonce>,
 ) -> Result<PaymentId, VerifyError> {
-    let stored = invoice
-        .tlvs()
-        .invreq_metadata
-        .as_deref()
-        .ok_or(VerifyError::MissingMetadata("invreq_metadata"))?;
-    match nonce {
-        Some(n) => {
-            if stored.len() != 32 {
-                return Err(VerifyError::Mismatch {
-                    field: "invreq_metadata",
-                    mismatch: derivation::Mismatch::BadLength(stored.len()),
-                });
-            }
-            let mut metadata = stored.to_vec();
-            metadata.extend_from_slice(&n.0);
-            verify_payer_metadata(key, IV_REFUND_DERIVED_KEY, invoice, &metadata, "nonce")
-        }
-        None => verify_payer_metadata(
-            key,
-            IV_REFUND_WITH_METADATA,
-            invoice,
-            stored,
-            "invreq_metadata",
-        ),
-    }
+    verify_invoice_with_ivs(
+        key,
+        invoice,
+        nonce,
+        IV_REFUND_DERIVED_KEY,
+        IV_REFUND_WITH_METADATA,
+    )
 }
