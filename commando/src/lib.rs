@@ -35,7 +35,7 @@ pub use error::{
 };
 pub use frame::CustomMessage;
 pub use partial::{Assembled, Limits, Partials};
-pub use server::{Call, Handler, RpcError, Server};
+pub use server::{Call, ConnectionLimits, Handler, RpcError, Server};
 #[cfg(not(target_arch = "wasm32"))]
 pub use transport::TokioTimer;
 pub use transport::{Connection, Connector, MessageSink, MessageSource, Timer, TransportError};

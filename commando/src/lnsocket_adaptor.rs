@@ -9,6 +9,13 @@
 //! odd-typed messages to the source; other messages (`error`, `warning`,
 //! caller pongs) are dropped.
 //!
+//! Incoming messages wait in a queue of at most [`INCOMING_QUEUE`]; while
+//! it is full the pump stops reading the connection (while still sending),
+//! so a consumer that pauses (the server at its in-flight limit) holds the
+//! peer back through the transport rather than buffering without bound.
+//! A send that lnsocket cannot complete within its `send_timeout` closes
+//! the connection and is reported as [`TransportError::SendTimeout`].
+//!
 //! Commando's types (0x4c4d, 0x4c4f, 0x594b, 0x594d) are odd but below
 //! BOLT 1's custom range (32768), so they go through lnsocket's
 //! `send_message`, not `send_custom`; even types are refused here, as BOLT 1
@@ -33,7 +40,18 @@ pub struct LnSink(mpsc::UnboundedSender<Outgoing>);
 
 /// Receiving half backed by the pump.
 #[derive(Debug)]
-pub struct LnSource(mpsc::UnboundedReceiver<Result<CustomMessage, TransportError>>);
+pub struct LnSource(mpsc::Receiver<Result<CustomMessage, TransportError>>);
+
+/// Incoming messages the pump holds for the source at most.
+pub const INCOMING_QUEUE: usize = 16;
+
+fn transport_error(e: lnsocket::Error) -> TransportError {
+    match e {
+        lnsocket::Error::SendTimeout(d) => TransportError::SendTimeout(d),
+        lnsocket::Error::PeerClosed | lnsocket::Error::Closed => TransportError::Closed,
+        e => TransportError::Io(e.to_string()),
+    }
+}
 
 #[async_trait]
 impl MessageSink for LnSink {
@@ -62,19 +80,28 @@ impl MessageSource for LnSource {
 /// when the connection closes or every sink has been dropped.
 pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()> + Send) {
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
-    let (in_tx, in_rx) = mpsc::unbounded_channel();
+    let (in_tx, in_rx) = mpsc::channel(INCOMING_QUEUE);
     let pump = async move {
         let mut conn = conn;
+        // Room in the incoming queue for the next message; once the source
+        // is gone, messages are read and dropped.
+        let mut room = None;
         loop {
+            let can_read = room.is_some() || in_tx.is_closed();
             tokio::select! {
-                incoming = conn.recv() => match incoming {
+                reserved = in_tx.reserve(), if !can_read => room = reserved.ok(),
+                incoming = conn.recv(), if can_read => match incoming {
                     Ok(Message::Odd { msg_type, payload }) => {
-                        let _ = in_tx.send(Ok(CustomMessage { msg_type, payload }));
+                        if let Some(r) = room.take() {
+                            r.send(Ok(CustomMessage { msg_type, payload }));
+                        }
                     }
                     Ok(_) => {}
                     Err(lnsocket::Error::PeerClosed | lnsocket::Error::Closed) => break,
                     Err(e) => {
-                        let _ = in_tx.send(Err(TransportError::Io(e.to_string())));
+                        if let Some(r) = room.take() {
+                            r.send(Err(transport_error(e)));
+                        }
                         break;
                     }
                 },
@@ -85,9 +112,18 @@ pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()
                         } else {
                             conn.send_message(msg.msg_type, &msg.payload)
                                 .await
-                                .map_err(|e| TransportError::Io(e.to_string()))
+                                .map_err(transport_error)
                         };
+                        let timed_out = matches!(r, Err(TransportError::SendTimeout(_)));
+                        let report = r.clone();
                         let _ = ack.send(r);
+                        if timed_out {
+                            // lnsocket closed the connection; tell the source why.
+                            if let (Some(room), Err(e)) = (room.take(), report) {
+                                room.send(Err(e));
+                            }
+                            break;
+                        }
                     }
                     None => {
                         conn.close().await;

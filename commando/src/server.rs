@@ -3,6 +3,15 @@
 //! them through a [`Handler`] and sends the replies back chunked
 //! (CLN plugins/commando.c `try_command`, `checkrune_failed`, `cmd_done`,
 //! `commando_error`, `send_response`).
+//!
+//! Limits: Core Lightning's for reassembly ([`Limits`]: 1 MiB per command,
+//! 16 partial commands), and per connection at most
+//! [`ConnectionLimits::max_in_flight`] commands running or sending their
+//! reply; past it the server stops reading that connection until one
+//! finishes, so a peer flooding commands (or not reading its replies) is
+//! held back by its own transport window rather than by the server's
+//! memory. A reply the transport cannot send ends the connection with that
+//! error (e.g. [`TransportError::SendTimeout`] from lnsocket).
 
 use crate::error::{COMMANDO_ERROR_REMOTE, COMMANDO_ERROR_REMOTE_AUTH};
 use crate::frame::{split, Direction};
@@ -58,6 +67,22 @@ pub trait Handler: Send + Sync {
     async fn call(&self, call: Call) -> Result<Value, RpcError>;
 }
 
+/// Limits on one connection served by [`Server::serve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Most commands of one connection running or sending their reply at
+    /// once (default 16, the number of partial commands Core Lightning
+    /// buffers); at least 1. Reading from the connection pauses while the
+    /// limit is reached.
+    pub max_in_flight: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits { max_in_flight: 16 }
+    }
+}
+
 /// The server for one node identity. Share it (e.g. in an `Arc`) between
 /// the tasks serving each connection.
 pub struct Server<H> {
@@ -66,6 +91,7 @@ pub struct Server<H> {
     clock: Arc<dyn Clock>,
     handler: H,
     limits: Limits,
+    connection_limits: ConnectionLimits,
     partials: Mutex<Partials>,
 }
 
@@ -93,8 +119,20 @@ impl<H: Handler> Server<H> {
             clock,
             handler,
             limits,
+            connection_limits: ConnectionLimits::default(),
             partials: Mutex::new(Partials::new()),
         }
+    }
+
+    /// Use `limits` for each connection served.
+    pub fn with_connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.connection_limits = limits;
+        self
+    }
+
+    /// The limits each connection is served with.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        self.connection_limits
     }
 
     /// The handler.
@@ -103,17 +141,21 @@ impl<H: Handler> Server<H> {
     }
 
     /// Serve one connection from `peer` until it closes. Commands run
-    /// concurrently; their replies are sent as they complete.
+    /// concurrently (at most [`ConnectionLimits::max_in_flight`]); their
+    /// replies are sent as they complete. Ends with `Ok` when the peer
+    /// closes, or with the error that broke the connection (receiving, or
+    /// sending a reply).
     pub async fn serve(
         &self,
         peer: [u8; 33],
         sink: Arc<dyn MessageSink>,
         mut source: Box<dyn MessageSource>,
     ) -> Result<(), TransportError> {
+        let max_in_flight = self.connection_limits.max_in_flight.max(1);
         let mut running = FuturesUnordered::new();
         loop {
             tokio::select! {
-                msg = source.recv() => match msg? {
+                msg = source.recv(), if running.len() < max_in_flight => match msg? {
                     None => return Ok(()),
                     Some(msg) => {
                         let Some(chunk) = msg.as_chunk() else { continue };
@@ -130,15 +172,18 @@ impl<H: Handler> Server<H> {
                             running.push(async move {
                                 let reply = self.process(peer, &body).await;
                                 for m in split(Direction::Reply, id, &reply) {
-                                    if sink.send(m).await.is_err() {
-                                        break;
-                                    }
+                                    sink.send(m).await?;
                                 }
+                                Ok::<(), TransportError>(())
                             });
                         }
                     }
                 },
-                Some(()) = running.next(), if !running.is_empty() => {}
+                Some(sent) = running.next(), if !running.is_empty() => match sent {
+                    // Closed: the receiving side reports how the connection ended.
+                    Ok(()) | Err(TransportError::Closed) => {}
+                    Err(e) => return Err(e),
+                },
             }
         }
     }

@@ -20,6 +20,10 @@ pub enum TransportError {
     /// Connecting failed.
     #[error("connect failed: {0}")]
     Connect(String),
+    /// A message could not be sent within the transport's limit: the peer
+    /// stopped reading (lnsocket's `Config::send_timeout`).
+    #[error("peer is not reading: a message could not be sent within {0:?}")]
+    SendTimeout(Duration),
     /// Any other I/O failure, described by the transport.
     #[error("transport I/O error: {0}")]
     Io(String),

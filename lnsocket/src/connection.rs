@@ -54,6 +54,11 @@ pub struct Config {
     pub ping_interval: Option<Duration>,
     /// Close the connection if a `pong` does not arrive this long after a ping.
     pub pong_timeout: Duration,
+    /// Limit for writing one message (up to 65535 bytes) to the stream. A
+    /// peer that stops reading fills the socket's buffers and then stalls
+    /// every send; past this limit the connection is closed with
+    /// [`Error::SendTimeout`] instead of hanging.
+    pub send_timeout: Duration,
 }
 
 impl Default for Config {
@@ -67,6 +72,7 @@ impl Default for Config {
             init_timeout: Duration::from_secs(10),
             ping_interval: Some(Duration::from_secs(60)),
             pong_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -132,6 +138,18 @@ fn split_type(msg: &[u8]) -> Result<(u16, &[u8]), Error> {
     }
 }
 
+/// Send one message, closing the stream if it cannot be written within
+/// `limit` (a peer that stopped reading).
+async fn send_within(stream: &mut NoiseStream, limit: Duration, msg: &[u8]) -> Result<(), Error> {
+    match rt::timeout(limit, stream.send(msg)).await {
+        Ok(r) => r,
+        Err(_) => {
+            stream.close().await;
+            Err(Error::SendTimeout(limit))
+        }
+    }
+}
+
 /// Printable-ASCII rendering of `error` / `warning` data (BOLT #1: SHOULD
 /// NOT print non-printable data verbatim).
 pub fn printable(data: &[u8]) -> String {
@@ -188,7 +206,7 @@ impl Connection {
             name: "init",
             cause,
         })?;
-        stream.send(&bytes).await?;
+        send_within(&mut stream, config.send_timeout, &bytes).await?;
         let limit = config.init_timeout;
         let theirs = match rt::timeout(limit, Self::read_init(&mut stream)).await {
             Ok(Ok(init)) => init,
@@ -269,7 +287,7 @@ impl Connection {
     /// Send a whole message (2-byte type then payload) as is. The caller is
     /// responsible for BOLT 1's rule against unnegotiated even types.
     pub async fn send_raw(&mut self, msg: &[u8]) -> Result<(), Error> {
-        self.stream.send(msg).await
+        send_within(&mut self.stream, self.config.send_timeout, msg).await
     }
 
     /// Send a message of type `msg_type` with `payload`.
@@ -277,7 +295,7 @@ impl Connection {
         let mut msg = Vec::with_capacity(2 + payload.len());
         msg.extend_from_slice(&msg_type.to_be_bytes());
         msg.extend_from_slice(payload);
-        self.stream.send(&msg).await
+        send_within(&mut self.stream, self.config.send_timeout, &msg).await
     }
 
     /// Send a custom message: `msg_type` must be odd and at least 32768.
@@ -303,7 +321,7 @@ impl Connection {
             name: "ping",
             cause,
         })?;
-        self.stream.send(&bytes).await?;
+        send_within(&mut self.stream, self.config.send_timeout, &bytes).await?;
         self.ping = Some(OutstandingPing {
             sent: Instant::now(),
             by_caller,
@@ -371,7 +389,7 @@ impl Connection {
                         name: "pong",
                         cause,
                     })?;
-                    self.stream.send(&bytes).await?;
+                    send_within(&mut self.stream, self.config.send_timeout, &bytes).await?;
                 }
                 Ok(None)
             }

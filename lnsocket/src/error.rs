@@ -97,6 +97,14 @@ pub enum Error {
     /// The peer did not answer a keep-alive or explicit ping in time.
     #[error("no pong within {0:?} of our ping")]
     PongTimeout(Duration),
+    /// A message could not be written within `Config::send_timeout`: the
+    /// peer stopped reading (its socket buffers are full).
+    #[error("could not send a message within {0:?}: the peer is not reading")]
+    SendTimeout(Duration),
+    /// The listener already serves its maximum number of connections; the
+    /// new one was closed at once.
+    #[error("connection refused: already serving the maximum of {0} connections")]
+    TooManyConnections(usize),
     /// The peer sent `error` before `init` completed.
     #[error("peer sent error: {0}")]
     PeerError(String),
