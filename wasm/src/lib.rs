@@ -44,6 +44,8 @@ export type ErrorCode =
   | "LNAP_INVALID"        // the lnap proof does not parse
   | "LNAP_ANCHORS"        // trust anchors could not be loaded
   | "BAD_ADDRESS"         // node id, WebSocket URL or host:port malformed
+  | "ADDRESS_CONFLICT"    // both `url` and `wsProxy` given
+  | "ADDRESS_MISSING"     // neither `url` nor `wsProxy` (with `address`) given
   | "NODE_UNREACHABLE"    // the WebSocket (or in Node, TCP) connection could not be opened (or timed out)
   | "HANDSHAKE_FAILED"    // BOLT 8 handshake failed: wrong node id, or not a Lightning node
   | "INIT_FAILED"         // BOLT 1 init exchange failed

@@ -32,8 +32,22 @@ use crate::{from_js, js_error, opt_prop, opt_string, opt_u64, to_js, with_field}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_NET: &'static str = r#"
+/**
+ * Connecting through a WebSocket proxy (lnmessage's scheme), instead of `url`: the WebSocket
+ * is opened to `${wsProxy}/${host}:${port}`, `address` being the node's own Lightning
+ * address, and the proxy bridges it to that TCP port. The BOLT 8 handshake is end to end
+ * with the node id, so the proxy only relays ciphertext. Giving both `url` and `wsProxy`
+ * rejects with `ADDRESS_CONFLICT`, neither (or `wsProxy` without `address`) with `ADDRESS_MISSING`.
+ */
+export interface WsProxyOptions {
+  /** `ws://` or `wss://` URL of the proxy, e.g. `wss://proxy.example.com`. */
+  wsProxy?: string;
+  /** The node's `host:port` (port 9735 when left out), which the proxy connects to. */
+  address?: string;
+}
+
 /** Options of `LnSocket.connect`. */
-export interface LnSocketOptions {
+export interface LnSocketOptions extends WsProxyOptions {
   /** Limit for opening the connection, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
   timeoutMs?: number;
   /** Send a keep-alive ping after this long without traffic (ms, default 60000; 0 disables). */
@@ -61,12 +75,13 @@ export interface ConnectionStateEvent {
 }
 
 /** Options of `Commando.connect`. */
-export interface CommandoOptions {
+export interface CommandoOptions extends WsProxyOptions {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
   /** `ws://host:port` or `wss://host/path` where the node accepts BOLT 8 over WebSocket; in Node
-   * also `host:port` (plain TCP, the node's Lightning port). Browsers have only WebSocket. */
-  url: string;
+   * also `host:port` (plain TCP, the node's Lightning port). Browsers have only WebSocket.
+   * Required unless `wsProxy` (with `address`) is given. */
+  url?: string;
   /** Default rune for `call`. */
   rune?: string;
   /** Per-command timeout (ms, default 30000). */
@@ -256,6 +271,77 @@ pub(crate) fn peer_addr(node_id: &str, url: &str) -> Result<PeerAddr, JsValue> {
         .map_err(|e| js_error("BAD_ADDRESS", &format!("invalid address: {e}")))
 }
 
+/// Where to connect: `url`, or `options.wsProxy` with `options.address`.
+///
+/// With a WebSocket proxy (lnmessage's scheme, for nodes that only listen on TCP) the
+/// WebSocket is opened to `${wsProxy}/${host}:${port}`, `host:port` being the node's own
+/// Lightning address (`address`, port 9735 when not given); the proxy bridges it to that
+/// address. The BOLT 8 handshake is still end to end with `node_id`, so the proxy sees
+/// only ciphertext.
+///
+/// Rejects with `ADDRESS_CONFLICT` when both `url` and `wsProxy` are given,
+/// `ADDRESS_MISSING` when neither is (or `wsProxy` without `address`), `BAD_ADDRESS`
+/// when one is malformed.
+pub(crate) fn resolve_addr(
+    node_id: &str,
+    url: Option<String>,
+    options: &JsValue,
+) -> Result<PeerAddr, JsValue> {
+    let url = url.filter(|u| !u.trim().is_empty());
+    let proxy = opt_string(options, "wsProxy")?.filter(|p| !p.trim().is_empty());
+    let address = opt_string(options, "address")?.filter(|a| !a.trim().is_empty());
+    match (url, proxy) {
+        (Some(_), Some(_)) => Err(js_error(
+            "ADDRESS_CONFLICT",
+            "give either url or wsProxy (with address), not both",
+        )),
+        (None, None) => Err(js_error(
+            "ADDRESS_MISSING",
+            "url, or wsProxy with address (the node's host:port), is required",
+        )),
+        (Some(_), None) if address.is_some() => Err(js_error(
+            "ADDRESS_CONFLICT",
+            "address is the node's host:port behind wsProxy; with url, leave it out",
+        )),
+        (Some(url), None) => peer_addr(node_id, &url),
+        (None, Some(proxy)) => {
+            let address = address.ok_or_else(|| {
+                js_error(
+                    "ADDRESS_MISSING",
+                    "wsProxy needs address: the node's host:port, which the proxy connects to",
+                )
+            })?;
+            let url = proxy_url(&proxy, &address)?;
+            peer_addr(node_id, &url)
+        }
+    }
+}
+
+/// `${wsProxy}/${host}:${port}` for the node's TCP `address`.
+fn proxy_url(proxy: &str, address: &str) -> Result<String, JsValue> {
+    let proxy = proxy.trim().trim_end_matches('/');
+    let scheme_ok = proxy
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("wss://"))
+        || proxy
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ws://"));
+    if !scheme_ok {
+        return Err(js_error(
+            "BAD_ADDRESS",
+            &format!("wsProxy must be a ws:// or wss:// URL, not {proxy:?}"),
+        ));
+    }
+    match lnsocket::addr::parse_endpoint(address.trim()) {
+        Ok(lnsocket::Endpoint::Tcp { host, port }) => Ok(format!("{proxy}/{host}:{port}")),
+        Ok(_) => Err(js_error(
+            "BAD_ADDRESS",
+            "address is the node's host:port (its TCP Lightning port), not a URL",
+        )),
+        Err(e) => Err(js_error("BAD_ADDRESS", &format!("invalid address: {e}"))),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // LnSocket
 
@@ -312,19 +398,30 @@ impl LnSocket {
 #[wasm_bindgen]
 impl LnSocket {
     /// Connects to `nodeId` at `url` (`ws://` or `wss://`; in Node also `host:port`, plain
-    /// TCP), runs the BOLT 8 handshake as
-    /// initiator with a fresh random key and exchanges `init`.
+    /// TCP), or with `url` null/undefined through `options.wsProxy` to `options.address`,
+    /// runs the BOLT 8 handshake as initiator with a fresh random key and exchanges `init`.
     ///
-    /// Rejects with `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (e.g. wrong node
+    /// Rejects with `ADDRESS_CONFLICT` / `ADDRESS_MISSING` (both or neither of `url` and
+    /// `wsProxy`), `BAD_ADDRESS`, `NODE_UNREACHABLE`, `HANDSHAKE_FAILED` (e.g. wrong node
     /// id), `INIT_FAILED` or `CONNECTION_ERROR`.
     #[wasm_bindgen(unchecked_return_type = "Promise<LnSocket>")]
     pub fn connect(
         node_id: String,
-        url: String,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] url: JsValue,
         #[wasm_bindgen(unchecked_param_type = "LnSocketOptions | undefined")] options: JsValue,
     ) -> js_sys::Promise {
         future_to_promise(async move {
-            let addr = peer_addr(&node_id, &url)?;
+            let url = if url.is_undefined() || url.is_null() {
+                None
+            } else {
+                Some(url.as_string().ok_or_else(|| {
+                    js_error(
+                        "BAD_ARGUMENT",
+                        "url must be a string (or null with wsProxy)",
+                    )
+                })?)
+            };
+            let addr = resolve_addr(&node_id, url, &options)?;
             let config = lnsocket_config(&options)?;
             Ok(LnSocket::open(&addr, config).await?.into())
         })
@@ -607,9 +704,7 @@ impl Commando {
         future_to_promise(async move {
             let node_id = opt_string(&options, "nodeId")?
                 .ok_or_else(|| js_error("BAD_ARGUMENT", "nodeId is required"))?;
-            let url = opt_string(&options, "url")?
-                .ok_or_else(|| js_error("BAD_ARGUMENT", "url is required"))?;
-            let addr = peer_addr(&node_id, &url)?;
+            let addr = resolve_addr(&node_id, opt_string(&options, "url")?, &options)?;
             let rune = opt_string(&options, "rune")?.filter(|r| !r.trim().is_empty());
             let connect_timeout = ms_option(&options, "connectTimeoutMs", 10_000)?;
             let config = Config {

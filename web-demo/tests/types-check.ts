@@ -38,6 +38,12 @@ async function use(): Promise<void> {
   const fd: Bolt12Decoded = f.decoded;
   const g: FetchedInvoice = await fetchInvoice("lno1...", { via: { nodeId: "02..", url: "ws://127.0.0.1:1" }, amountMsat: "1000", connectTimeoutMs: 1000 });
   const lf: Promise<FetchedInvoice> = lite.fetchInvoice("lno1...", { via: { nodeId: "02..", url: "ws://127.0.0.1:1" } });
+  // Through a WebSocket proxy (lnmessage's scheme) instead of `url`.
+  const pc: Commando = await Commando.connect({ nodeId: "02..", wsProxy: "wss://proxy.example", address: "203.0.113.1:9735", rune: "r" });
+  const ps: LnSocket = await LnSocket.connect("02..", null, { wsProxy: "wss://proxy.example", address: "203.0.113.1:9735" });
+  const pf: Promise<FetchedInvoice> = fetchInvoice("lno1...", { via: { nodeId: "02..", wsProxy: "wss://proxy.example", address: "203.0.113.1" } });
+  const conflict: ErrorCode[] = ["ADDRESS_CONFLICT", "ADDRESS_MISSING"];
+  void [pc, ps, pf, conflict];
   try { await g.invoice; } catch (e) { const err = e as ToolkitError; const ef: number | undefined = err.erroneousField; const c3: ErrorCode = "INVOICE_ERROR"; void ef; void c3; }
   void [kind, checks, fd, lf, f.route, f.invoiceRequest, f.pathIndex, f.droppedMessages];
   try { decode("x"); } catch (e) { const err = e as ToolkitError; const c2: ErrorCode = err.code; void c2; }
