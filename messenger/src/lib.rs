@@ -13,6 +13,9 @@
 //!   `path_id`, replies recognised from what arrives alone.
 //! - [`route`]: where a request goes; [`reply_path`]: the reply paths and their `path_id`s.
 //! - [`transport`]: the [`OnionTransport`] trait and [`OnionPeer`] over lnsocket.
+//! - [`pump`]: the task that owns a connection and routes what arrives; [`hub`]: its
+//!   onion messages shared by several users at once (concurrent fetches, a responder),
+//!   replies matched by their reply path's `path_id`.
 //! - [`keys`]: our node key and one-use random keys, erased on drop.
 //! - [`memory`]: an in-process transport pair.
 //!
@@ -22,9 +25,11 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod hub;
 pub mod keys;
 pub mod memory;
 pub mod payer;
+pub mod pump;
 pub mod reply_path;
 pub mod responder;
 pub mod route;
@@ -32,6 +37,7 @@ pub mod stateless;
 pub mod transport;
 
 pub use error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
+pub use hub::{HubTransport, OnionHub};
 pub use keys::NodeKey;
 pub use payer::{fetch_invoice, FetchOptions, FetchedInvoice};
 pub use responder::{Responder, ResponderConfig};

@@ -301,6 +301,7 @@ async fn exchange<T: OnionTransport>(
                 "the route does not start at the connected peer",
             ));
         }
+        conn.expect_reply(reply.path_id());
         conn.send_onion_message(&out.message)
             .await
             .map_err(FetchError::Disconnected)?;

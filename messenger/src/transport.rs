@@ -16,6 +16,10 @@ pub trait OnionTransport: Send {
     fn peer_id(&self) -> PublicKey;
     /// Our identity on this connection (the key the peer knows us by).
     fn node_key(&self) -> &NodeKey;
+    /// We are about to send a message whose answers come along a reply path of ours
+    /// carrying `path_id`: a transport shared by several users ([`crate::hub`]) hands
+    /// those answers to this user only. Nothing to do for a transport with one user.
+    fn expect_reply(&mut self, _path_id: &[u8]) {}
     /// Send one `onion_message`.
     async fn send_onion_message(&mut self, msg: &OnionMessage) -> Result<(), TransportError>;
     /// The next `onion_message` from the peer, as bytes with its 2-byte type (so that junk is

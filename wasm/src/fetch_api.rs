@@ -3,27 +3,31 @@
 //! Messages"), by messenger's payer, and checked against the request before it is returned.
 //! No node RPC and no rune: the connected node only forwards onion messages.
 //!
-//! The connection is owned by the `LnSocket` pump (a local task); the payer talks to it
-//! through the pump's channels ([`PumpTransport`]), which are `Send` as messenger's
-//! transport trait asks.
+//! The connection is owned by the `LnSocket` pump (a local task, `net`). While fetches run,
+//! a feeding task takes the socket's inbox and hands its onion messages to a messenger
+//! [`OnionHub`], whose users are the fetches: several may run at once on one connection,
+//! each with its own reply paths (answers matched by `path_id`) and its own timeout. Other
+//! messages arriving meanwhile are kept for `recv`; when the last fetch ends, the inbox is
+//! given back before its promise settles.
 
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use futures_channel::{mpsc, oneshot};
+use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use messenger::payer::{fetch_invoice, FetchOptions, FetchedInvoice};
+use messenger::pump::onion_frame;
 use messenger::route::RouteKind;
-use messenger::{FetchError, NodeKey, OnionTransport, TransportError};
+use messenger::{FetchError, HubTransport, OnionHub, TransportError};
 use onion::tlv::OnionMessage;
-use secp256k1::PublicKey;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::bolt12_api::parse_offer;
-use crate::net::{lnsocket_config, resolve_addr, Inbox, LnSocket, Outgoing, SocketInner};
+use crate::net::{lnsocket_config, peer_addr, Inbox, LnSocket, SocketInner};
 use crate::{js_error, now_secs, opt_prop, opt_string, opt_u64, to_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -41,12 +45,12 @@ export interface FetchInvoiceOptions {
 }
 
 /** The node the invoice request goes through: the offer's issuer, or a node that reaches it. */
-export interface FetchVia extends WsProxyOptions {
+export interface FetchVia {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
   /** `ws://host:port` or `wss://host/path` where it accepts BOLT 8 over WebSocket; in Node also
-   * `host:port` (plain TCP, the node's Lightning port). Required unless `wsProxy` is given. */
-  url?: string;
+   * `host:port` (plain TCP, the node's Lightning port). */
+  url: string;
 }
 
 /** Options of the standalone `fetchInvoice`: where to connect, and what to ask for. */
@@ -80,66 +84,126 @@ export interface FetchedInvoice {
 }
 "#;
 
-/// The onion-message transport of one `LnSocket`: sends through its pump and receives from
-/// its inbox; whatever else arrives meanwhile is set aside for `recv`.
-struct PumpTransport {
-    out: mpsc::UnboundedSender<Outgoing>,
-    inbox: Inbox,
-    peer: PublicKey,
-    key: NodeKey,
+/// The onion messages of a socket on which fetches are running.
+struct Shared {
+    socket: Weak<SocketInner>,
+    hub: OnionHub,
+    /// Asks the feeding task to give the inbox back if no fetch is left; answered once
+    /// it has (or has not, because another fetch joined).
+    release: mpsc::UnboundedSender<oneshot::Sender<()>>,
+}
+
+thread_local! {
+    // The browser and Node run this on one thread; entries end with their feeding task.
+    static SHARED: RefCell<Vec<Shared>> = const { RefCell::new(Vec::new()) };
+}
+
+fn is_socket(s: &Shared, inner: &Rc<SocketInner>) -> bool {
+    std::ptr::eq(s.socket.as_ptr(), Rc::as_ptr(inner))
 }
 
 fn closed() -> TransportError {
     TransportError::Closed("connection is closed".into())
 }
 
-#[async_trait]
-impl OnionTransport for PumpTransport {
-    fn peer_id(&self) -> PublicKey {
-        self.peer
-    }
-
-    fn node_key(&self) -> &NodeKey {
-        &self.key
-    }
-
-    async fn send_onion_message(&mut self, msg: &OnionMessage) -> Result<(), TransportError> {
-        let mut payload = Vec::new();
-        msg.write(&mut payload)
-            .map_err(|e| TransportError::Encode(e.to_string()))?;
-        let (ack, done) = oneshot::channel();
-        self.out
-            .unbounded_send((OnionMessage::TYPE, payload, ack))
-            .map_err(|_| closed())?;
-        match done.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(TransportError::Closed(e)),
-            Err(_) => Err(closed()),
+/// A new user of `inner`'s onion messages: joins the fetches already running, or takes
+/// the inbox (refused while a `recv` holds it) and starts feeding a hub from it.
+fn join(inner: &Rc<SocketInner>) -> Result<HubTransport, JsValue> {
+    let out = inner
+        .out
+        .borrow()
+        .clone()
+        .ok_or_else(|| js_error("CONNECTION_CLOSED", "connection is closed"))?;
+    SHARED.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        if let Some(s) = shared.iter().find(|s| is_socket(s, inner)) {
+            return Ok(s.hub.subscribe(out));
         }
-    }
+        let inbox = inner.incoming.borrow_mut().take().ok_or_else(|| {
+            js_error(
+                "BAD_ARGUMENT",
+                "a recv() is pending, or the connection is closed",
+            )
+        })?;
+        let hub = OnionHub::new(inner.peer, inner.key.clone());
+        let user = hub.subscribe(out);
+        let (release, releases) = mpsc::unbounded();
+        shared.push(Shared {
+            socket: Rc::downgrade(inner),
+            hub: hub.clone(),
+            release,
+        });
+        spawn_local(feed(inner.clone(), inbox, hub, releases));
+        Ok(user)
+    })
+}
 
-    async fn recv_onion_message(&mut self) -> Result<Vec<u8>, TransportError> {
-        loop {
-            match self.inbox.rx.next().await {
-                Some(Ok((t, payload))) if t == OnionMessage::TYPE => {
-                    let mut bytes = Vec::with_capacity(payload.len() + 2);
-                    bytes.extend_from_slice(&t.to_be_bytes());
-                    bytes.extend_from_slice(&payload);
-                    return Ok(bytes);
-                }
-                Some(Ok((17, data))) => {
-                    let text = lnsocket::connection::printable(&data);
-                    self.inbox.held.push_back(Ok((17, data)));
-                    return Err(TransportError::PeerError(text));
-                }
-                Some(Ok(other)) => self.inbox.held.push_back(Ok(other)),
-                Some(Err((e, code))) => {
-                    self.inbox.held.push_back(Err((e.clone(), code)));
-                    return Err(TransportError::Closed(e));
-                }
-                None => return Err(closed()),
+/// A fetch on `inner` has ended (its transport dropped): if it was the last, waits until
+/// the inbox is back for `recv`.
+async fn leave(inner: &Rc<SocketInner>) {
+    let (done, returned) = oneshot::channel();
+    let asked = SHARED.with(|shared| {
+        shared
+            .borrow()
+            .iter()
+            .find(|s| is_socket(s, inner))
+            .map(|s| s.release.unbounded_send(done).is_ok())
+            .unwrap_or(false)
+    });
+    if asked {
+        // Cancelled means the feeding task has ended, the inbox given back.
+        let _ = returned.await;
+    }
+}
+
+/// Hands the onion messages of `inbox` to `hub` until no fetch is left or the connection
+/// ends, setting everything else aside for `recv`; then gives the inbox back.
+async fn feed(
+    inner: Rc<SocketInner>,
+    mut inbox: Inbox,
+    hub: OnionHub,
+    mut releases: mpsc::UnboundedReceiver<oneshot::Sender<()>>,
+) {
+    let done = loop {
+        let next = {
+            let message = inbox.rx.next();
+            let release = releases.next();
+            futures_util::pin_mut!(message);
+            match select(message, release).await {
+                Either::Left((m, _)) => Either::Left(m),
+                Either::Right((r, _)) => Either::Right(r),
             }
+        };
+        match next {
+            Either::Left(Some(Ok((t, payload)))) if t == OnionMessage::TYPE => {
+                hub.deliver(&onion_frame(&payload));
+            }
+            Either::Left(Some(Ok((17, data)))) => {
+                let text = lnsocket::connection::printable(&data);
+                inbox.held.push_back(Ok((17, data)));
+                hub.fail_all(TransportError::PeerError(text));
+            }
+            Either::Left(Some(Ok(other))) => inbox.held.push_back(Ok(other)),
+            Either::Left(Some(Err((e, code)))) => {
+                inbox.held.push_back(Err((e.clone(), code)));
+                hub.close(TransportError::Closed(e));
+                break None;
+            }
+            Either::Left(None) => {
+                hub.close(closed());
+                break None;
+            }
+            Either::Right(Some(done)) if hub.users() == 0 => break Some(done),
+            Either::Right(Some(done)) => {
+                let _ = done.send(());
+            }
+            Either::Right(None) => break None,
         }
+    };
+    SHARED.with(|shared| shared.borrow_mut().retain(|s| !is_socket(s, &inner)));
+    *inner.incoming.borrow_mut() = Some(inbox);
+    if let Some(done) = done {
+        let _ = done.send(());
     }
 }
 
@@ -223,7 +287,7 @@ fn result(fetched: &FetchedInvoice, now: u64) -> Result<JsValue, JsValue> {
     Ok(to_js(&v))
 }
 
-/// Fetches over `inner`'s connection; the inbox is lent to the payer and given back.
+/// Fetches over `inner`'s connection, next to any other fetch running on it.
 async fn fetch_on(
     inner: Rc<SocketInner>,
     offer: String,
@@ -231,25 +295,10 @@ async fn fetch_on(
 ) -> Result<JsValue, JsValue> {
     let offer = parse_offer(&offer)?;
     let opts = fetch_options(&options)?;
-    let out = inner
-        .out
-        .borrow()
-        .clone()
-        .ok_or_else(|| js_error("CONNECTION_CLOSED", "connection is closed"))?;
-    let inbox = inner.incoming.borrow_mut().take().ok_or_else(|| {
-        js_error(
-            "BAD_ARGUMENT",
-            "another recv() or fetchInvoice() is pending, or the connection is closed",
-        )
-    })?;
-    let mut transport = PumpTransport {
-        out,
-        inbox,
-        peer: inner.peer,
-        key: inner.key.clone(),
-    };
+    let mut transport = join(&inner)?;
     let fetched = fetch_invoice(&mut transport, &offer, &opts).await;
-    *inner.incoming.borrow_mut() = Some(transport.inbox);
+    drop(transport);
+    leave(&inner).await;
     let fetched = fetched.map_err(|e| fetch_error(&e, opts.timeout))?;
     result(&fetched, opts.now.unwrap_or(0))
 }
@@ -261,8 +310,12 @@ impl LnSocket {
     /// `offer_issuer_id` or along each `offer_paths` entry in turn), with a reply path
     /// from this peer to us; the invoice that comes back is checked against the request
     /// (every BOLT 12 payer check) before the promise resolves. No rune: the node only
-    /// forwards onion messages. One fetch (or `recv`) at a time per connection; messages
-    /// other than onion messages arriving meanwhile are kept for `recv`.
+    /// forwards onion messages. Several fetches may run at once on one connection, each
+    /// with its own reply paths (an answer goes to the fetch whose reply path it came
+    /// along) and its own `timeoutMs`; mind that the node may rate-limit onion messages
+    /// (Core Lightning: a burst of 4 per peer, then one per 250 ms). Not while a `recv` is
+    /// pending (`BAD_ARGUMENT`); messages other than onion messages arriving meanwhile are
+    /// kept for `recv`.
     ///
     /// Rejects with `INVOICE_ERROR` (the issuer's `invoice_error`: its text is the
     /// message, `erroneousField` / `suggestedValue` if it set them), `TIMEOUT` (no answer
@@ -292,7 +345,9 @@ pub fn fetch_invoice_via(
             .ok_or_else(|| js_error("BAD_ARGUMENT", "via ({ nodeId, url }) is required"))?;
         let node_id = opt_string(&via, "nodeId")?
             .ok_or_else(|| js_error("BAD_ARGUMENT", "via.nodeId is required"))?;
-        let addr = resolve_addr(&node_id, opt_string(&via, "url")?, &via)?;
+        let url = opt_string(&via, "url")?
+            .ok_or_else(|| js_error("BAD_ARGUMENT", "via.url is required"))?;
+        let addr = peer_addr(&node_id, &url)?;
         let connect = js_sys::Object::new();
         if let Some(t) = opt_prop(&options, "connectTimeoutMs") {
             let _ = js_sys::Reflect::set(&connect, &"timeoutMs".into(), &t);

@@ -3,39 +3,25 @@
 //! (`onion_message`, type 513, answered by messenger's [`Responder`]: invoice requests for
 //! the node's own offers get an invoice or an `invoice_error` along their reply path).
 //!
-//! lnsocket's connection has a single owner: a pump owns it, sends what either side hands
-//! it and routes what arrives by type.
+//! lnsocket's connection has a single owner: messenger's pump ([`messenger::pump::drive`])
+//! owns it, sends what either side hands it, and routes onion messages to an
+//! [`OnionHub`] (whose one user is the responder) and the rest to Commando.
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use commando::{CustomMessage, Handler, MessageSink, MessageSource, Server};
 use lnsocket::Message;
+use messenger::pump::{self, OutgoingSender};
 use messenger::responder::ServeReport;
-use messenger::{NodeKey, OnionTransport, Responder, TransportError};
-use onion::tlv::OnionMessage;
-use secp256k1::PublicKey;
-use tokio::sync::{mpsc, oneshot};
+use messenger::{OnionHub, Responder};
+use tokio::sync::mpsc;
 
-type Outgoing = (u16, Vec<u8>, oneshot::Sender<Result<(), String>>);
-
-async fn send(
-    out: &mpsc::UnboundedSender<Outgoing>,
-    t: u16,
-    payload: Vec<u8>,
-) -> Result<(), String> {
-    let (ack, done) = oneshot::channel();
-    out.send((t, payload, ack))
-        .map_err(|_| "connection is closed".to_string())?;
-    done.await
-        .unwrap_or_else(|_| Err("connection is closed".to_string()))
-}
-
-struct CommandoSink(mpsc::UnboundedSender<Outgoing>);
+struct CommandoSink(OutgoingSender);
 
 #[async_trait]
 impl MessageSink for CommandoSink {
     async fn send(&self, msg: CustomMessage) -> Result<(), commando::TransportError> {
-        send(&self.0, msg.msg_type, msg.payload)
+        pump::send_frame(&self.0, msg.msg_type, msg.payload)
             .await
             .map_err(commando::TransportError::Io)
     }
@@ -54,42 +40,6 @@ impl MessageSource for CommandoSource {
     }
 }
 
-/// The onion-message side of the connection, for [`Responder::serve`].
-struct OnionSide {
-    out: mpsc::UnboundedSender<Outgoing>,
-    rx: mpsc::UnboundedReceiver<Result<Vec<u8>, String>>,
-    peer: PublicKey,
-    key: NodeKey,
-}
-
-#[async_trait]
-impl OnionTransport for OnionSide {
-    fn peer_id(&self) -> PublicKey {
-        self.peer
-    }
-
-    fn node_key(&self) -> &NodeKey {
-        &self.key
-    }
-
-    async fn send_onion_message(&mut self, msg: &OnionMessage) -> Result<(), TransportError> {
-        let mut payload = Vec::new();
-        msg.write(&mut payload)
-            .map_err(|e| TransportError::Encode(e.to_string()))?;
-        send(&self.out, OnionMessage::TYPE, payload)
-            .await
-            .map_err(TransportError::Closed)
-    }
-
-    async fn recv_onion_message(&mut self) -> Result<Vec<u8>, TransportError> {
-        match self.rx.recv().await {
-            Some(Ok(b)) => Ok(b),
-            Some(Err(e)) => Err(TransportError::Closed(e)),
-            None => Err(TransportError::Closed("connection is closed".into())),
-        }
-    }
-}
-
 /// Serves `conn` until it closes: Commando calls to `server`, invoice requests to
 /// `responder`. Returns how Commando ended and what the responder did.
 pub async fn serve<H: Handler>(
@@ -98,56 +48,21 @@ pub async fn serve<H: Handler>(
     conn: lnsocket::Connection,
 ) -> (Result<(), commando::TransportError>, ServeReport) {
     let peer = conn.remote_node_id();
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
+    let (out_tx, out_rx) = pump::outgoing();
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (onion_tx, onion_rx) = mpsc::unbounded_channel();
-    let pump = async move {
-        let mut conn = conn;
-        loop {
-            tokio::select! {
-                incoming = conn.recv() => match incoming {
-                    Ok(Message::Odd { msg_type, payload }) if msg_type == OnionMessage::TYPE => {
-                        let mut bytes = Vec::with_capacity(payload.len() + 2);
-                        bytes.extend_from_slice(&msg_type.to_be_bytes());
-                        bytes.extend_from_slice(&payload);
-                        let _ = onion_tx.send(Ok(bytes));
-                    }
-                    Ok(Message::Odd { msg_type, payload }) => {
-                        let _ = cmd_tx.send(Ok(CustomMessage { msg_type, payload }));
-                    }
-                    Ok(_) => {}
-                    Err(lnsocket::Error::PeerClosed | lnsocket::Error::Closed) => break,
-                    Err(e) => {
-                        let _ = cmd_tx.send(Err(e.to_string()));
-                        let _ = onion_tx.send(Err(e.to_string()));
-                        break;
-                    }
-                },
-                outgoing = out_rx.recv() => match outgoing {
-                    Some((t, payload, ack)) => {
-                        let r = if t % 2 == 0 {
-                            Err(format!("refusing to send even message type {t}"))
-                        } else {
-                            conn.send_message(t, &payload).await.map_err(|e| e.to_string())
-                        };
-                        let _ = ack.send(r);
-                    }
-                    None => {
-                        conn.close().await;
-                        break;
-                    }
-                },
-            }
+    let hub = OnionHub::new(peer, responder.node_key().clone());
+    let mut onion = hub.subscribe(out_tx.clone());
+    let pump = pump::drive(conn, out_rx, &hub, move |incoming| match incoming {
+        Ok(Message::Odd { msg_type, payload }) => {
+            let _ = cmd_tx.send(Ok(CustomMessage { msg_type, payload }));
         }
-    };
-    let sink: Arc<dyn MessageSink> = Arc::new(CommandoSink(out_tx.clone()));
+        Ok(_) | Err(lnsocket::Error::PeerClosed | lnsocket::Error::Closed) => {}
+        Err(e) => {
+            let _ = cmd_tx.send(Err(e.to_string()));
+        }
+    });
+    let sink: Arc<dyn MessageSink> = Arc::new(CommandoSink(out_tx));
     let source: Box<dyn MessageSource> = Box::new(CommandoSource(cmd_rx));
-    let mut onion = OnionSide {
-        out: out_tx,
-        rx: onion_rx,
-        peer,
-        key: responder.node_key().clone(),
-    };
     let (served, report, ()) = tokio::join!(
         server.serve(peer.serialize(), sink, source),
         async {
