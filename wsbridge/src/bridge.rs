@@ -143,6 +143,14 @@ where
         code: CloseCode::from(close.code()),
         reason: reason(&close).into(),
     };
-    let _ = tokio::time::timeout(CLOSE_TIMEOUT, ws.close(Some(frame))).await;
+    // RFC 6455 §7.1.1: the server closes TCP after the closing handshake;
+    // wait (bounded) for the client's close, so the reason is read before
+    // the connection goes away.
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
+        if ws.close(Some(frame)).await.is_ok() {
+            while let Some(Ok(_)) = ws.next().await {}
+        }
+    })
+    .await;
     (close, counts)
 }

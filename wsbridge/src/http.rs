@@ -35,7 +35,7 @@ fn has_token(value: &[u8], token: &str) -> bool {
         .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
 }
 
-fn parse(buf: &[u8]) -> Result<Option<(usize, Result<Upgrade, Refusal>)>, Refusal> {
+fn parse(buf: &[u8]) -> Result<Option<(usize, Upgrade)>, Refusal> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     let len = match req.parse(buf) {
@@ -79,7 +79,7 @@ fn parse(buf: &[u8]) -> Result<Option<(usize, Result<Upgrade, Refusal>)>, Refusa
             rest: Vec::new(),
         })
     })();
-    Ok(Some((len, checked)))
+    Ok(Some((len, checked?)))
 }
 
 /// Read the request head from `io` (at most [`MAX_HEAD`] bytes) and check
@@ -99,8 +99,7 @@ pub async fn read_upgrade<S: AsyncRead + Unpin>(io: &mut S) -> Result<Upgrade, R
             ));
         }
         buf.extend_from_slice(&chunk[..n]);
-        if let Some((len, upgrade)) = parse(&buf)? {
-            let mut upgrade = upgrade?;
+        if let Some((len, mut upgrade)) = parse(&buf)? {
             upgrade.rest = buf.split_off(len);
             return Ok(upgrade);
         }

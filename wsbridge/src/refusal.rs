@@ -28,7 +28,7 @@ pub enum Refusal {
     NotAllowed(String),
     /// The destination is (or resolves only to) a non-public address and is
     /// not listed exactly.
-    #[error("destination {dest} is at {addr}, a {class} address; only public addresses are allowed unless listed exactly")]
+    #[error("destination {dest} is at {addr}, in the {class} range; only public addresses are allowed unless listed exactly")]
     NotPublic {
         /// The destination requested.
         dest: String,
