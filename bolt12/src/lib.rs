@@ -8,6 +8,8 @@
 //!   requirement that fails is a [`SemanticError`] variant naming the field.
 //! - [`Refund`], [`RefundBuilder`]: invoice requests that answer no offer (the send-invoice
 //!   flow), signed (Core Lightning) or not (BOLT 12, LDK).
+//! - [`payer_proof`] (**draft**, lightning/bolts#1295): payer proofs (`lnp`), made from a
+//!   paid invoice, its preimage and the payer key, revealing chosen fields; read and verified.
 //! - `bip353` (feature `bip353`): BIP 353 names, their DNS query, RFC 9102 DNSSEC proofs
 //!   verified offline to the root, the `lno` offer in the `bitcoin:` URI.
 //! - [`builder`]: writers that enforce the writer requirements and sign, and the checks a
@@ -53,6 +55,7 @@ pub mod invoice_request;
 pub mod json;
 pub mod merkle;
 pub mod offer;
+pub mod payer_proof;
 pub mod refund;
 pub mod stateless;
 pub mod string;
@@ -72,6 +75,7 @@ pub use invoice::Invoice;
 pub use invoice_error::InvoiceError;
 pub use invoice_request::InvoiceRequest;
 pub use offer::{Amount, Offer, OfferId};
+pub use payer_proof::{PayerProof, PayerProofError};
 pub use refund::{Refund, RefundBuilder};
 pub use wire;
 

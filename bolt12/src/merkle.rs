@@ -44,6 +44,39 @@ fn branch(engine: &Sha256, a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
     e.finalize().into()
 }
 
+/// `H("LnLeaf", record)`: the hash of a whole record (type, length, value).
+pub fn record_leaf(record: &[u8]) -> [u8; 32] {
+    tagged_hash(b"LnLeaf", record)
+}
+
+/// `H("LnNonce" || first-record, type)`: the nonce leaf paired with the record of
+/// `tlv_type`, where `first_record` is the stream's numerically-first record.
+pub fn nonce_leaf(first_record: &[u8], tlv_type: u64) -> [u8; 32] {
+    let mut tag = Vec::with_capacity(7 + first_record.len());
+    tag.extend_from_slice(b"LnNonce");
+    tag.extend_from_slice(first_record);
+    let mut type_bytes = Vec::with_capacity(9);
+    wire::write_bigsize(&mut type_bytes, tlv_type);
+    tagged_hash(&tag, &type_bytes)
+}
+
+/// `H("LnBranch", lesser || greater)`: an inner node.
+pub fn branch_hash(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+    branch(&tagged_engine(b"LnBranch"), a, b)
+}
+
+/// Where a node of `len` leaves (`len >= 2`) splits: the left subtree holds the largest
+/// power of two below `len` (levels pair left to right, a lone last node moves up, so the
+/// deepest part of the tree is on the lowest-order leaves).
+pub fn split_point(len: usize) -> usize {
+    let p = len.next_power_of_two();
+    if p == len {
+        len / 2
+    } else {
+        p / 2
+    }
+}
+
 /// The Merkle root over `records` (already in stream order), skipping signature types.
 /// Returns `None` for a stream with no non-signature record.
 pub fn root_of_records<'a>(records: impl IntoIterator<Item = TlvRecord<'a>>) -> Option<[u8; 32]> {

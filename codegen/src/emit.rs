@@ -158,6 +158,8 @@ impl<'a> Emitter<'a> {
             (Kind::Utf8, _) => "String".into(),
             (Kind::Int(t, _, _), _) => format!("Vec<{t}>"),
             (Kind::Wire(t), _) => format!("Vec<{t}>"),
+            // `...*bigsize` (BOLT 12 payer proofs' `omitted_tlvs`).
+            (Kind::BigSize, Count::Rest) => "Vec<u64>".into(),
             _ => {
                 return Err(Error::Unsupported(format!(
                     "array of `{}` in `{}`",
@@ -203,6 +205,10 @@ impl<'a> Emitter<'a> {
             (Kind::Utf8, Count::Rest) => format!("r.utf8_rest(\"{what}\")?"),
             (Kind::Int(t, _, _), count) => Self::read_array(t, count, what),
             (Kind::Wire(t), count) => Self::read_array(t, count, what),
+            // Grows only as values are decoded: bounded by the input.
+            (Kind::BigSize, Count::Rest) => format!(
+                "{{ let mut v = Vec::new(); while !r.is_empty() {{ v.push(r.bigsize(\"{what}\")?); }} v }}"
+            ),
             _ => {
                 return Err(Error::Unsupported(format!(
                     "array of `{}` in `{}`",
@@ -253,6 +259,9 @@ impl<'a> Emitter<'a> {
                 fixed_check(n) + &format!("::wire::write_array(out, {v})?;\n")
             }
             (Kind::Int(..), _) | (Kind::Wire(_), _) => format!("::wire::write_array(out, {v})?;\n"),
+            (Kind::BigSize, Count::Rest) => {
+                format!("for x in {v}.iter() {{ ::wire::write_bigsize(out, *x); }}\n")
+            }
             _ => {
                 return Err(Error::Unsupported(format!(
                     "array of `{}` in `{}`",
