@@ -5,9 +5,14 @@
 # rustup target, clang (libsecp256k1), wasm-bindgen-cli at exactly the wasm-bindgen
 # version in Cargo.lock, wasm-opt (Debian's binaryen).
 #
-# Three builds of the facade: `full` (decode/build/check, runes, lnap, LnSocket, Commando),
+# Four builds of the facade: `full` (decode/build/check, runes, lnap, LnSocket, Commando),
 # `lite` (the same without lnap, whose X.509/RSA/P-256/P-384 code and root certificates
-# are most of the size) and `decode` (BOLT 12 decode/validate/invoice requests/checks).
+# are most of the size), `decode` (BOLT 12 decode/validate/invoice requests/checks) and
+# `commando` (LnSocket, Commando and runes, no BOLT 12).
+#
+# WASM_ONLY="commando lite" builds just those (when measuring; the package is incomplete).
+# rustc's output, with its function names (for `twiggy`), is kept beside each build in
+# $CARGO_TARGET_DIR/names/<build>.wasm.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -27,13 +32,16 @@ export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-$(command -v llvm
 
 out="$here/pkg"
 wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release"
-rm -rf "$out"
+only="${WASM_ONLY:-}"
+[ -n "$only" ] || rm -rf "$out"
 mkdir -p "$out"
 
 build() { # name, cargo feature args...
     local name="$1"; shift
+    if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return; fi
     (cd "$root" && cargo build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release "$@")
-    mkdir -p "$out/$name"
+    mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
+    cp "$wasm_dir/bolt12_wasm.wasm" "$CARGO_TARGET_DIR/names/$name.wasm"
     # wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen
     # (wasm-opt 108) rewrites the externref table wasm-bindgen adds into one browsers
     # refuse ("WebAssembly.Table.set(): Argument 1 is invalid for table").
@@ -46,8 +54,9 @@ build() { # name, cargo feature args...
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 
-build decode --no-default-features
-build lite --no-default-features --features runes,net
+build commando --no-default-features --features runes,net
+build decode --no-default-features --features bolt12
+build lite --no-default-features --features bolt12,runes,net,fetch
 build full
 
 cp "$here"/npm/* "$out/"
@@ -55,7 +64,8 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"
 
 echo "package: $out"
-for f in full lite decode; do
+for f in full lite decode commando; do
+    [ -f "$out/$f/bolt12_toolkit_bg.wasm" ] || continue
     w="$out/$f/bolt12_toolkit_bg.wasm"; j="$out/$f/bolt12_toolkit.js"
     echo "  $f: wasm $(wc -c <"$w") B (gzip $(gzip -9c "$w" | wc -c) B), js $(wc -c <"$j") B (gzip $(gzip -9c "$j" | wc -c) B)"
 done

@@ -17,12 +17,15 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "bolt12")]
 pub mod bolt12_api;
-#[cfg(all(feature = "net", target_arch = "wasm32"))]
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 pub mod fetch_api;
 #[cfg(feature = "lnap")]
 pub mod lnap_api;
+// Without `fetch` (the `commando` build) nothing reads the connection's key and peer.
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
+#[cfg_attr(not(feature = "fetch"), allow(dead_code))]
 pub mod net;
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
 mod node_transport;
