@@ -48,6 +48,7 @@ pub const INCOMING_QUEUE: usize = 16;
 fn transport_error(e: lnsocket::Error) -> TransportError {
     match e {
         lnsocket::Error::SendTimeout(d) => TransportError::SendTimeout(d),
+        lnsocket::Error::PongTimeout(d) => TransportError::PeerTimeout(d),
         lnsocket::Error::PeerClosed | lnsocket::Error::Closed => TransportError::Closed,
         e => TransportError::Io(e.to_string()),
     }

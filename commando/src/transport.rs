@@ -24,6 +24,10 @@ pub enum TransportError {
     /// stopped reading (lnsocket's `Config::send_timeout`).
     #[error("peer is not reading: a message could not be sent within {0:?}")]
     SendTimeout(Duration),
+    /// The peer did not answer a keep-alive ping in time (lnsocket's
+    /// `Config::pong_timeout`): it is gone or stalled, e.g. mid-message.
+    #[error("peer did not answer a keep-alive ping within {0:?}")]
+    PeerTimeout(Duration),
     /// Any other I/O failure, described by the transport.
     #[error("transport I/O error: {0}")]
     Io(String),
