@@ -15,6 +15,7 @@ mod fetch;
 mod lnap;
 mod net;
 mod offer;
+mod proxy;
 mod refund;
 mod resolve;
 mod rune;
@@ -50,6 +51,8 @@ enum Command {
     Commando(net::CommandoArgs),
     /// Fetch an invoice for an offer with an onion message through a node; print it checked.
     Fetchinvoice(fetch::Args),
+    /// Bridge WebSocket clients (ws[s]://PROXY/<host>:<port>) to nodes on TCP.
+    Proxy(proxy::Args),
 }
 
 /// Exit status 0 on success; on failure one line `error: ...` on stderr and status 1.
@@ -75,5 +78,6 @@ fn main() -> ExitCode {
         Command::Ping(args) => finish(net::ping(args)),
         Command::Commando(args) => finish(net::commando(args)),
         Command::Fetchinvoice(args) => finish(fetch::run(args)),
+        Command::Proxy(args) => finish(proxy::run(args)),
     }
 }
