@@ -86,8 +86,9 @@ pub fn aggregate_fees(relays: &[PaymentRelay]) -> Result<(u32, u32), PaymentPath
             u128::from(r.fee_base_msat),
             u128::from(r.fee_proportional_millionths),
         );
-        base = (b * MILLION + base * (MILLION + p) + MILLION - 1) / MILLION;
-        prop = ((prop + p) * MILLION + prop * p + MILLION - 1) / MILLION;
+        // The spec's `(x + 1000000 - 1) / 1000000` is `x.div_ceil(1000000)`.
+        base = (b * MILLION + base * (MILLION + p)).div_ceil(MILLION);
+        prop = ((prop + p) * MILLION + prop * p).div_ceil(MILLION);
     }
     Ok((
         u32::try_from(base).map_err(|_| PaymentPathError::FeeOverflow("fee_base_msat"))?,
