@@ -1,5 +1,26 @@
-// Browsers and bundlers: instantiates the WebAssembly module (top-level await), then
-// re-exports everything. `new URL(..., import.meta.url)` lets bundlers emit the .wasm.
-import init from "./full/bolt12_toolkit.js";
-await init({ module_or_path: new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url) });
-export * from "./full/bolt12_toolkit.js";
+// Browsers and bundlers. Nothing is loaded at import (no top-level await): `await init()`
+// loads the WebAssembly module, and the asynchronous functions (Commando.connect,
+// LnSocket.connect, fetchInvoice) load it themselves on first use; synchronous ones called
+// before that throw NOT_INITIALIZED (./loader.js). `new URL(..., import.meta.url)` lets
+// bundlers emit the .wasm as an asset.
+import glueInit, * as glue from "./full/bolt12_toolkit.js";
+import { loader } from "./loader.js";
+
+const l = loader(glueInit, glue.initSync, new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url));
+export const init = l.init;
+export const initSync = l.initSync;
+export default init;
+
+export const version = l.sync(glue.version, "version");
+export const decode = l.sync(glue.decode, "decode");
+export const validate = l.sync(glue.validate, "validate");
+export const createInvoiceRequest = l.sync(glue.createInvoiceRequest, "createInvoiceRequest");
+export const checkInvoice = l.sync(glue.checkInvoice, "checkInvoice");
+export const decodeRune = l.sync(glue.decodeRune, "decodeRune");
+export const attenuateRune = l.sync(glue.attenuateRune, "attenuateRune");
+export const lnapDecode = l.sync(glue.lnapDecode, "lnapDecode");
+export const lnapVerify = l.sync(glue.lnapVerify, "lnapVerify");
+export const lnapCheckOffer = l.sync(glue.lnapCheckOffer, "lnapCheckOffer");
+export const fetchInvoice = l.lazy(glue.fetchInvoice, "fetchInvoice");
+export const Commando = l.lazyStatics(glue.Commando, ["connect"]);
+export const LnSocket = l.lazyStatics(glue.LnSocket, ["connect"]);

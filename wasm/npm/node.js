@@ -8,3 +8,6 @@ import { openSocket } from "./node-socket.js";
 initSync({ module: readFileSync(new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url)) });
 __setSocketFactory(openSocket);
 export * from "./full/bolt12_toolkit.js";
+/** Already loaded (synchronously, at import): resolves at once, for code shared with browsers. */
+export const init = () => Promise.resolve();
+export default init;

@@ -41,6 +41,8 @@ export type ErrorCode =
   | "INVALID_BOLT12"      // encoding or a BOLT 12 reader rule broken (see `err.kind`)
   | "WRONG_TYPE"          // e.g. an invoice where an offer was expected
   | "BAD_ARGUMENT"        // an option or parameter has the wrong type or value
+  | "NOT_INITIALIZED"     // browsers: a synchronous function called before `await init()`
+  | "WASM_LOAD_FAILED"    // browsers: `init()` could not fetch or compile the WebAssembly module
   | "BUILD_FAILED"        // an invoice request could not be built (offer expired, amount missing...)
   | "RANDOM_FAILED"       // no secure random source
   | "RUNE_INVALID"        // the rune or restriction does not parse

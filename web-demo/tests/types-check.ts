@@ -7,6 +7,7 @@ import {
   type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
   type LnMessage, fetchInvoice, type FetchedInvoice, type FetchRouteKind,
 } from "bolt12-toolkit";
+import init, { initSync, type InitInput } from "bolt12-toolkit";
 import * as lite from "bolt12-toolkit/lite";
 import * as decodeOnly from "bolt12-toolkit/decode";
 
@@ -22,6 +23,16 @@ const verdict: "verified" | "not_covered" | "mismatch" | "expired" | "untrusted"
 const s: string = version();
 
 async function use(): Promise<void> {
+  // Browsers: load the WebAssembly module first (Node: resolves at once).
+  await init();
+  const src: InitInput = new URL("https://example.com/x.wasm");
+  await init(src);
+  await init({ module_or_path: new Uint8Array([0]) });
+  initSync(new Uint8Array([0]));
+  await lite.init();
+  await decodeOnly.default();
+  const loadCodes: ErrorCode[] = ["NOT_INITIALIZED", "WASM_LOAD_FAILED"];
+  void loadCodes;
   const c: Commando = await Commando.connect({
     nodeId: "02..", url: "ws://127.0.0.1:1", rune: "r",
     onState: (e: ConnectionStateEvent) => { const st: string = e.state; void st; },

@@ -5,6 +5,7 @@ const STORE = "bolt12-demo:connection";
 let tk;
 try {
   tk = await import("/pkg/index.js");
+  await tk.init(); // loads the WebAssembly module (the package's sync functions need it)
 } catch (e) {
   const b = $("boot-error");
   b.hidden = false;

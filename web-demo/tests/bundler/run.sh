@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bundler test of the npm package (bundler.test.mjs): a tiny app importing
-# bolt12-toolkit, built with Vite, run in Debian chromium. Installs what it needs,
-# idempotently: Vite (`npm ci`, package-lock.json here), the package tarball from
+# bolt12-toolkit, built with the default settings of Vite 6, Vite 7 and webpack 5, each run
+# in Debian chromium. Installs what it needs, idempotently: the bundlers (`npm ci`,
+# package-lock.json here; Vite 6 as the alias `vite6`), the package tarball from
 # wasm/pkg (built if missing or stale); playwright-core comes from web-demo/node_modules.
 # package.json pins rollup ("overrides") to 4.67.4: the npm registry had not every
 # @rollup/rollup-<platform> package of the newest rollup, and a lock file without them
