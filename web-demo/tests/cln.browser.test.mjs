@@ -216,6 +216,53 @@ test("npm fetchInvoice in chromium, natively over the page's connection to Core 
   await page.context().close();
 });
 
+test("npm fetchInvoice in chromium: concurrent fetches on one connection (node 0's offer, node 1's through node 0, one that times out), each answered along its own reply path", LIMIT, async () => {
+  const offer0 = await lightningCli(n0.rpc, "offer", { amount: "1700msat", description: "concurrent-direct" });
+  const offer1 = await lightningCli(n1.rpc, "offer", { amount: "1100msat", description: "concurrent-through-node-0" });
+  const nobody = offerForNobody();
+  const page = await newPage("blank.html");
+  const r = await page.evaluate(async ({ n0, offer0, offer1, nobody, pace }) => {
+    const tk = await import("/pkg/index.js");
+    const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+    const settle = (p) => p.then((f) => ({ ok: f }), (e) => ({ err: { code: e.code, message: e.message } }));
+    const sock = await tk.LnSocket.connect(n0.id, n0.ws, { timeoutMs: 20000 });
+    try {
+      await sleep(pace);
+      // Started one after another (paced for Core Lightning's onion message rate limit),
+      // all pending at once on the one connection.
+      const lost = settle(sock.fetchInvoice(nobody, { timeoutMs: 4000 }));
+      await sleep(pace);
+      const through = settle(sock.fetchInvoice(offer1, { timeoutMs: 30000 }));
+      await sleep(pace);
+      const direct = settle(sock.fetchInvoice(offer0, { timeoutMs: 30000 }));
+      // While fetches run, recv is refused (the fetches hold the inbox).
+      const recvDuring = await settle(sock.recv());
+      const [l, t, d] = await Promise.all([lost, through, direct]);
+      const pick = (x) => x.ok ? { invoice: x.ok.invoice, routeKind: x.ok.routeKind, dropped: x.ok.droppedMessages, node: x.ok.decoded.invoice_node_id, amount: x.ok.decoded.invoice_amount_msat, offer_id: x.ok.decoded.offer_id } : x;
+      // Afterwards the connection serves one more fetch.
+      await sleep(pace);
+      const again = (await sock.fetchInvoice(offer0, { timeoutMs: 30000 })).decoded.invoice_amount_msat;
+      return { lost: l, through: pick(t), direct: pick(d), recvDuring: recvDuring.err, again };
+    } finally {
+      sock.close();
+    }
+  }, { n0, offer0: offer0.bolt12, offer1: offer1.bolt12, nobody, pace: PACE_MS });
+  assert.equal(r.lost.err?.code, "TIMEOUT", JSON.stringify(r.lost));
+  assert.match(r.lost.err.message, /^no invoice after 4000 ms on each route/);
+  assert.deepEqual([r.direct.routeKind, r.direct.node, r.direct.amount, r.direct.offer_id], ["direct", n0.id, 1700, offer0.offer_id], JSON.stringify(r.direct));
+  assert.deepEqual([r.through.routeKind, r.through.node, r.through.amount, r.through.offer_id], ["via_peer", n1.id, 1100, offer1.offer_id], JSON.stringify(r.through));
+  // Each answer went to its own fetch only: neither counts the other's as dropped.
+  assert.deepEqual([r.direct.dropped, r.through.dropped], [0, 0]);
+  assert.equal(r.recvDuring?.code, "BAD_ARGUMENT", JSON.stringify(r.recvDuring));
+  assert.equal(r.again, 1700);
+  for (const [f, node] of [[r.direct, n0], [r.through, n1]]) {
+    const theirs = await lightningCli(n0.rpc, "decode", { string: f.invoice });
+    assert.deepEqual([theirs.valid, theirs.invoice_node_id], [true, node.id]);
+  }
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
 async function connectPage(page, { rune = n0.rune } = {}) {
   await page.waitForSelector("body[data-ready=true]", { timeout: WAIT });
   await page.fill("#node-id", n0.id);
