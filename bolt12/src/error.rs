@@ -28,6 +28,9 @@ pub enum ParseError {
 /// field. The section of BOLT 12 each comes from is given on the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SemanticError {
+    /// A payer proof (DRAFT, lightning/bolts#1295) broke a reader rule: which one.
+    #[error("{0}")]
+    PayerProof(Box<crate::payer_proof::PayerProofError>),
     /// §Offers/§Invoice Requests readers: TLV type outside the message's allowed ranges.
     #[error("{message}: TLV type {tlv_type} is outside the allowed ranges ({ranges})")]
     TypeOutOfRange {

@@ -1,6 +1,7 @@
 //! Core Lightning's `decode` JSON for BOLT 12 strings (`lightning-decode.7.md`).
 //!
-//! [`decode_json`] takes an `lno`/`lnr`/`lni` string (optionally prefixed by `lightning:`)
+//! [`decode_json`] takes an `lno`/`lnr`/`lni` string (or a DRAFT payer proof, `lnp`:
+//! [`payer_proof_json`]) (optionally prefixed by `lightning:`)
 //! and returns the object `lightning-cli decode` prints for it: `type`, `offer_id`, every
 //! `offer_*`, `invreq_*` and `invoice_*` field under CLN's names and formats, `signature`,
 //! `unknown_*_tlvs`, `warning_*` fields and, last, `valid`.
@@ -30,7 +31,9 @@ use wire::{ChainHash, Point, SciddirOrPubkey, UnknownRecord};
 
 use crate::error::{ParseError, SemanticError};
 use crate::merkle;
+use crate::payer_proof::{self, PayerProof, PayerProofError};
 use crate::string::{self, StringError};
+use crate::tlv::PayerProofTlvs;
 use crate::tlv::{
     BlindedPath, BlindedPayinfo, FallbackAddress, InvoiceRequestTlvs, InvoiceTlvs,
     InvreqBip353Name, Recurrence, RecurrenceBase, RecurrencePaywindow,
@@ -308,6 +311,7 @@ pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJson
         Some(offer::PREFIX) => "offer",
         Some(invoice_request::PREFIX) => "invoice_request",
         Some(invoice::PREFIX) => "invoice",
+        Some(payer_proof::PREFIX) => "payer_proof",
         Some(other) => return Err(DecodeJsonError::UnknownPrefix(other.to_owned())),
         None => {
             return Err(DecodeJsonError::NotBolt12(if s.is_empty() {
@@ -325,6 +329,17 @@ pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJson
         json: None,
     })?;
     let (ours, cln) = match kind {
+        // Core Lightning's `payer_proof_decode` refuses every proof its reader refuses:
+        // an RPC error, never a `valid: false` object.
+        "payer_proof" => (
+            PayerProof::from_bytes(bytes)
+                .map(|p| payer_proof_json(&p))
+                .map_err(|e| match e {
+                    PayerProofError::Parse(p) => p,
+                    other => SemanticError::PayerProof(Box::new(other)).into(),
+                }),
+            None,
+        ),
         "offer" => (
             Offer::from_bytes(bytes.clone()).map(|o| offer_json_at(&o, now)),
             // Core Lightning's offer_decode applies every rule its decode would warn about,
@@ -633,6 +648,171 @@ fn invoice_object(bytes: &[u8], t: &InvoiceTlvs, now: Option<u64>) -> Value {
     }
     add_unknown(&mut m, "unknown_invoice_tlvs", &t.unknown);
     m.insert("valid".into(), valid.into());
+    Value::Object(m)
+}
+
+/// The `decode` JSON of a payer proof (DRAFT, lightning/bolts#1295): Core Lightning's
+/// `json_add_payer_proof` (`plugins/offers.c`) for [`payer_proof::Layout::CoreLightning`],
+/// key for key. A proof in the draft's layout, which Core Lightning cannot read, gets the
+/// same keys for the invoice fields and `signature`, then the draft's records under their
+/// names: `preimage`, `omitted_tlvs`, `missing_hashes`, `leaf_hashes` and `payer_signature`
+/// (`{sig, note}`); our format.
+pub fn payer_proof_json(proof: &PayerProof) -> Value {
+    let t: &PayerProofTlvs = proof.tlvs();
+    let mut m = Map::new();
+    m.insert("type".into(), "bolt12 payer_proof".into());
+    if let Some(chains) = &t.offer_chains {
+        let chains = chains.iter().map(|c| Value::from(c.to_string())).collect();
+        m.insert("offer_chains".into(), Value::Array(chains));
+    }
+    if let Some(metadata) = &t.offer_metadata {
+        m.insert("offer_metadata".into(), hex(metadata).into());
+    }
+    match (&t.offer_currency, t.offer_amount) {
+        (Some(currency), amount) => {
+            m.insert("offer_currency".into(), currency.as_str().into());
+            if let Some(amount) = amount {
+                m.insert("offer_amount".into(), amount.into());
+            }
+            if let Some(unit) = currency_minor_unit(currency) {
+                m.insert("currency_minor_unit".into(), unit.into());
+            }
+        }
+        (None, Some(msat)) => {
+            m.insert("offer_amount_msat".into(), msat.into());
+        }
+        (None, None) => {}
+    }
+    if let Some(description) = &t.offer_description {
+        m.insert("offer_description".into(), description.as_str().into());
+    }
+    if let Some(features) = &t.offer_features {
+        m.insert("offer_features".into(), hex(features).into());
+    }
+    if let Some(expiry) = t.offer_absolute_expiry {
+        m.insert("offer_absolute_expiry".into(), expiry.into());
+    }
+    if let Some(paths) = &t.offer_paths {
+        m.insert("offer_paths".into(), paths_json(paths, None));
+    }
+    if let Some(issuer) = &t.offer_issuer {
+        m.insert("offer_issuer".into(), issuer.as_str().into());
+    }
+    if let Some(max) = t.offer_quantity_max {
+        m.insert("offer_quantity_max".into(), max.into());
+    }
+    if let Some(id) = &t.offer_issuer_id {
+        m.insert("offer_issuer_id".into(), id.to_string().into());
+    }
+    if let Some(chain) = &t.invreq_chain {
+        m.insert("invreq_chain".into(), chain.to_string().into());
+    }
+    if let Some(msat) = t.invreq_amount {
+        m.insert("invreq_amount_msat".into(), msat.into());
+    }
+    if let Some(features) = &t.invreq_features {
+        m.insert("invreq_features".into(), hex(features).into());
+    }
+    if let Some(quantity) = t.invreq_quantity {
+        m.insert("invreq_quantity".into(), quantity.into());
+    }
+    if let Some(payer_id) = &t.invreq_payer_id {
+        m.insert("invreq_payer_id".into(), payer_id.to_string().into());
+    }
+    if let Some(note) = &t.invreq_payer_note {
+        m.insert("invreq_payer_note".into(), note.as_str().into());
+    }
+    if let Some(paths) = &t.invreq_paths {
+        m.insert("invreq_paths".into(), paths_json(paths, None));
+    }
+    if let Some(name) = &t.invreq_bip_353_name {
+        m.insert(
+            "invreq_bip_353_name".into(),
+            json!({
+                "name": String::from_utf8_lossy(&name.name),
+                "domain": String::from_utf8_lossy(&name.domain),
+            }),
+        );
+    }
+    // CLN's json_add_invoice_fields: its path and fallback warnings, but no verdict.
+    if let Some(paths) = &t.invoice_paths {
+        add_paths(
+            &mut m,
+            "invoice_paths",
+            paths,
+            t.invoice_blindedpay.as_deref(),
+        );
+    }
+    if let Some(created_at) = t.invoice_created_at {
+        m.insert("invoice_created_at".into(), created_at.into());
+    }
+    if let Some(relative) = t.invoice_relative_expiry {
+        m.insert("invoice_relative_expiry".into(), relative.into());
+    }
+    if let Some(hash) = &t.invoice_payment_hash {
+        m.insert("invoice_payment_hash".into(), hash.to_string().into());
+    }
+    if let Some(msat) = t.invoice_amount {
+        m.insert("invoice_amount_msat".into(), msat.into());
+    }
+    if let Some(fallbacks) = &t.invoice_fallbacks {
+        let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
+        m.insert(
+            "invoice_fallbacks".into(),
+            fallbacks_json(fallbacks, &chain).0,
+        );
+    }
+    if let Some(features) = &t.invoice_features {
+        m.insert("invoice_features".into(), hex(features).into());
+    }
+    if let Some(node_id) = &t.invoice_node_id {
+        m.insert("invoice_node_id".into(), node_id.to_string().into());
+    }
+    if let Some(sig) = &t.signature {
+        m.insert("signature".into(), sig.to_string().into());
+    }
+    let hashes = |h: &Option<Vec<wire::Sha256>>| -> Value {
+        h.iter()
+            .flatten()
+            .map(|h| Value::from(h.to_string()))
+            .collect()
+    };
+    let numbers = |n: &Option<Vec<u64>>| -> Value { n.iter().flatten().copied().collect() };
+    match proof.layout() {
+        payer_proof::Layout::CoreLightning => {
+            if let Some(preimage) = &t.proof_preimage {
+                m.insert("proof_preimage".into(), hex(preimage).into());
+            }
+            m.insert("proof_omitted_tlvs".into(), numbers(&t.proof_omitted_tlvs));
+            m.insert(
+                "proof_missing_hashes".into(),
+                hashes(&t.proof_missing_hashes),
+            );
+            m.insert("proof_leaf_hashes".into(), hashes(&t.proof_leaf_hashes));
+            if let Some(note) = &t.proof_note {
+                m.insert("proof_note".into(), note.as_str().into());
+            }
+            if let Some(sig) = &t.proof_signature {
+                m.insert("proof_signature".into(), sig.to_string().into());
+            }
+        }
+        payer_proof::Layout::Draft => {
+            if let Some(preimage) = &t.preimage {
+                m.insert("preimage".into(), hex(preimage).into());
+            }
+            m.insert("omitted_tlvs".into(), numbers(&t.omitted_tlvs));
+            m.insert("missing_hashes".into(), hashes(&t.missing_hashes));
+            m.insert("leaf_hashes".into(), hashes(&t.leaf_hashes));
+            if let Some(ps) = &t.payer_signature {
+                m.insert(
+                    "payer_signature".into(),
+                    json!({"sig": ps.sig.to_string(), "note": ps.note}),
+                );
+            }
+        }
+    }
+    add_unknown(&mut m, "unknown_payer_proof_tlvs", &t.unknown);
+    m.insert("valid".into(), true.into());
     Value::Object(m)
 }
 

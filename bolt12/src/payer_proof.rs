@@ -350,6 +350,11 @@ impl Hashes for Reader<'_> {
     }
 }
 
+/// `SHA256(preimage)`: the `invoice_payment_hash` a payment preimage answers.
+pub fn payment_hash_of(preimage: &[u8; 32]) -> Sha256 {
+    Sha256(Sha256Engine::digest(preimage).into())
+}
+
 /// `SHA256(note || merkle-root)`: what the draft's `payer_signature` signs.
 fn payer_message(note: &str, root: &[u8; 32]) -> [u8; 32] {
     let mut e = Sha256Engine::new();
@@ -379,7 +384,7 @@ impl PayerProof {
         if Point::from(PublicKey::from_keypair(payer)) != payer_id {
             return Err(PayerProofError::WrongPayerKey);
         }
-        if Sha256Engine::digest(preimage).as_slice() != invoice.payment_hash().0.as_slice() {
+        if payment_hash_of(preimage) != invoice.payment_hash() {
             return Err(PayerProofError::IncorrectPreimage);
         }
         if reveal(0) {
@@ -527,7 +532,7 @@ impl PayerProof {
                 )
             }
         };
-        if Sha256Engine::digest(preimage).as_slice() != payment_hash.0.as_slice() {
+        if payment_hash_of(&preimage) != payment_hash {
             return Err(PayerProofError::IncorrectPreimage);
         }
         let records: Vec<TlvRecord<'_>> = TlvStreamReader::new(&bytes, "payer_proof")

@@ -327,3 +327,29 @@ fn invreq_metadata_and_unknown_even_records_are_refused() {
         ))
     ));
 }
+
+#[test]
+fn decode_json_shows_both_layouts_and_refuses_bad_proofs() {
+    let inv = invoice();
+    let draft = proof(&inv, &[10], "hi", Layout::Draft);
+    let j = bolt12::json::decode_json_at(&draft.to_string(), None).unwrap();
+    assert_eq!(j["type"], "bolt12 payer_proof");
+    assert_eq!(j["offer_description"], "coffee");
+    assert!(
+        j.get("invreq_payer_note").is_none(),
+        "omitted fields stay hidden"
+    );
+    assert_eq!(j["payer_signature"]["note"], "hi");
+    assert_eq!(j["preimage"], "42".repeat(32));
+    assert_eq!(j["valid"], true);
+    let cln = proof(&inv, &[10], "hi", Layout::CoreLightning);
+    let j = bolt12::json::decode_json_at(&cln.to_string(), None).unwrap();
+    assert_eq!(j["proof_note"], "hi");
+    assert!(j.get("payer_signature").is_none());
+    let mut t = draft.tlvs().clone();
+    t.preimage = Some([0; 32]);
+    let bad = bolt12::string::encode("lnp", &t.encode().unwrap());
+    let err = bolt12::json::decode_json_at(&bad, None).unwrap_err();
+    assert_eq!(err.to_string(), "invalid payer_proof: Incorrect preimage");
+    assert!(err.cln_json().is_none());
+}
