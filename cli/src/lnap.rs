@@ -41,7 +41,8 @@ enum Command {
         /// Proof expiry, unix seconds.
         #[arg(long)]
         absolute_expiry: Option<u64>,
-        /// PEM private key of the leaf certificate (RSA or ECDSA).
+        /// PEM private key of the leaf certificate (RSA or ECDSA), in a file only its
+        /// owner can access (`chmod 600`, in a folder others cannot write).
         #[arg(long)]
         key: std::path::PathBuf,
         /// Leaf certificate (PEM or DER).
@@ -89,6 +90,9 @@ pub enum LnapCliError {
     /// Creating failed.
     #[error("create: {0}")]
     Create(#[from] lnap::CreateError),
+    /// The key file was refused or unreadable.
+    #[error("--key: {0}")]
+    KeyFile(#[from] crate::keys::KeyFileError),
     /// The key does not parse.
     #[error("key: {0}")]
     Key(String),
@@ -237,8 +241,7 @@ pub fn run(args: Args) -> Result<(), LnapCliError> {
                         .ok_or_else(|| LnapCliError::NodeId(n.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let key_pem =
-                String::from_utf8(read(&key)?).map_err(|e| LnapCliError::Key(e.to_string()))?;
+            let key_pem = crate::keys::read_secret(&key)?;
             let key =
                 SigningKey::from_pem(&key_pem).map_err(|e| LnapCliError::Key(e.to_string()))?;
             let chain = certchain.as_deref().map(read).transpose()?;

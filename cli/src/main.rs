@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod decode;
 mod fetch;
+mod keys;
 mod lnap;
 mod net;
 mod offer;

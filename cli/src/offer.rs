@@ -42,8 +42,12 @@ pub struct Args {
     /// Issuer secret key (32 bytes hex), or `-` to read it from standard input (keeps it
     /// out of the process list); `offer_issuer_id` is its public key. A fresh key is
     /// generated when absent.
-    #[arg(long, value_name = "HEX|-")]
+    #[arg(long, value_name = "HEX|-", conflicts_with = "issuer_key_file")]
     pub issuer_key: Option<String>,
+    /// `--issuer-key` read from a file (hex) that only its owner can access
+    /// (`chmod 600`, in a folder others cannot write).
+    #[arg(long, value_name = "FILE")]
+    pub issuer_key_file: Option<std::path::PathBuf>,
     /// `offer_metadata`, hex.
     #[arg(long, value_name = "HEX", value_parser = parse_hex)]
     pub metadata: Option<HexBytes>,
@@ -53,10 +57,13 @@ pub struct Args {
     /// Stateless offer: 32 bytes of key material (hex), as LDK's `ExpandedKey`. With
     /// `--path`, the issuer key is derived (no metadata); without, `offer_metadata` carries
     /// nonce and HMAC and the issuer id is `--issuer-key`'s public key (the node id).
-    #[arg(long, value_name = "HEX32", requires = "nonce")]
+    #[arg(long, value_name = "HEX32", requires = "nonce", group = "material")]
     pub key_material: Option<String>,
+    /// `--key-material` read from a file (hex) that only its owner can access.
+    #[arg(long, value_name = "FILE", requires = "nonce", group = "material")]
+    pub key_material_file: Option<std::path::PathBuf>,
     /// The 16-byte nonce (hex) for `--key-material`.
-    #[arg(long, value_name = "HEX16", requires = "key_material")]
+    #[arg(long, value_name = "HEX16", requires = "material")]
     pub nonce: Option<String>,
     /// Print a JSON object (offer string, offer_id, decoded fields, generated secret key)
     /// instead of the bare string.
@@ -97,6 +104,9 @@ pub enum OfferError {
     /// The stateless offer could not be built.
     #[error("cannot build stateless offer: {0}")]
     Stateless(#[from] StatelessBuildError),
+    /// A key file was refused or unreadable.
+    #[error("{0}")]
+    KeyFile(#[from] crate::keys::KeyFileError),
 }
 
 fn parse_hex(s: &str) -> Result<HexBytes, String> {
@@ -155,8 +165,18 @@ fn fresh_secret_key() -> Result<SecretKey, OfferError> {
 
 /// Runs `bolt12 offer`.
 pub fn run(args: Args) -> Result<(), OfferError> {
-    let stateless = args.key_material.is_some();
-    let (secret, generated) = match args.issuer_key {
+    let issuer_key = match (args.issuer_key, &args.issuer_key_file) {
+        (Some(arg), _) => Some(zeroize::Zeroizing::new(arg)),
+        (None, Some(path)) => Some(crate::keys::read_secret(path)?),
+        (None, None) => None,
+    };
+    let key_material = match (args.key_material, &args.key_material_file) {
+        (Some(arg), _) => Some(zeroize::Zeroizing::new(arg)),
+        (None, Some(path)) => Some(crate::keys::read_secret(path)?),
+        (None, None) => None,
+    };
+    let stateless = key_material.is_some();
+    let (secret, generated) = match issuer_key {
         Some(arg) => (Some(parse_secret_key(&arg)?), false),
         // A stateless offer with paths needs no issuer key: it is derived.
         None if stateless => (None, false),
@@ -191,7 +211,7 @@ pub fn run(args: Args) -> Result<(), OfferError> {
         builder = builder.paths(args.paths);
     }
     let node_id = secret.map(|s| wire::Point::from(s.public_key(SECP256K1)));
-    let offer = match (&args.key_material, &args.nonce) {
+    let offer = match (&key_material, &args.nonce) {
         (Some(km), Some(nonce)) => offer_with_key_material(
             &parse_key_material(km)?,
             &parse_nonce(nonce)?,

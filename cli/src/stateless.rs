@@ -19,8 +19,11 @@ enum Command {
     /// nonce rode in a blinded path, i.e. with a derived issuer key.)
     VerifyRequest {
         /// 32 bytes of key material, hex.
-        #[arg(long)]
-        key_material: String,
+        #[arg(long, required_unless_present = "key_material_file")]
+        key_material: Option<String>,
+        /// The key material read from a file (hex) that only its owner can access.
+        #[arg(long, value_name = "FILE", conflicts_with = "key_material")]
+        key_material_file: Option<std::path::PathBuf>,
         /// The 16-byte nonce, hex.
         #[arg(long)]
         nonce: Option<String>,
@@ -30,8 +33,11 @@ enum Command {
     /// Does this invoice answer one of our requests? Recovers the payment id.
     VerifyInvoice {
         /// 32 bytes of key material, hex.
-        #[arg(long)]
-        key_material: String,
+        #[arg(long, required_unless_present = "key_material_file")]
+        key_material: Option<String>,
+        /// The key material read from a file (hex) that only its owner can access.
+        #[arg(long, value_name = "FILE", conflicts_with = "key_material")]
+        key_material_file: Option<std::path::PathBuf>,
         /// The 16-byte nonce, hex (for requests with a derived payer key).
         #[arg(long)]
         nonce: Option<String>,
@@ -46,9 +52,24 @@ pub enum StatelessCliError {
     /// Malformed hex argument.
     #[error("{0}")]
     Hex(#[from] HexArgError),
+    /// A key file was refused or unreadable.
+    #[error("{0}")]
+    KeyFile(#[from] crate::keys::KeyFileError),
     /// Not ours (the JSON report was printed).
     #[error("not ours: {0}")]
     NotOurs(String),
+}
+
+/// `--key-material`, or the contents of `--key-material-file` (clap requires one).
+fn material(
+    arg: Option<String>,
+    file: Option<std::path::PathBuf>,
+) -> Result<zeroize::Zeroizing<String>, StatelessCliError> {
+    match (arg, file) {
+        (Some(arg), _) => Ok(zeroize::Zeroizing::new(arg)),
+        (None, Some(path)) => Ok(crate::keys::read_secret(&path)?),
+        (None, None) => Ok(zeroize::Zeroizing::new(String::new())),
+    }
 }
 
 /// Runs `bolt12 stateless ...`.
@@ -56,9 +77,11 @@ pub fn run(args: Args) -> Result<(), StatelessCliError> {
     let (ours, reason) = match args.command {
         Command::VerifyRequest {
             key_material,
+            key_material_file,
             nonce,
             lnr,
         } => {
+            let key_material = material(key_material, key_material_file)?;
             let nonce = nonce.as_deref().map(parse_nonce).transpose()?;
             let report = verify_request_str(
                 &parse_key_material(&key_material)?,
@@ -70,9 +93,11 @@ pub fn run(args: Args) -> Result<(), StatelessCliError> {
         }
         Command::VerifyInvoice {
             key_material,
+            key_material_file,
             nonce,
             lni,
         } => {
+            let key_material = material(key_material, key_material_file)?;
             let nonce = nonce.as_deref().map(parse_nonce).transpose()?;
             let report = verify_invoice_str(
                 &parse_key_material(&key_material)?,
