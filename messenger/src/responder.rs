@@ -19,7 +19,7 @@ use bolt12::stateless::{payment, ExpandedKey, Nonce};
 use bolt12::tlv::{BlindedPath, BlindedPayinfo, InvoiceErrorTlvs, InvoiceRequestTlvs};
 use bolt12::{InvoiceRequest, Offer, OfferBuilder, ParseError, SemanticError};
 use hmac::{Hmac, Mac};
-use onion::blinding::{create_blinded_path, BlindHop};
+use onion::blinding::{create_blinded_path, pad_to_equal_length, BlindHop};
 use onion::message::{build_onion_message, peel_onion_message, NextHop, Payload, Peeled};
 use onion::tlv::{EncryptedDataTlv, OnionMessage, OnionmsgTlv};
 use secp256k1::PublicKey;
@@ -174,18 +174,53 @@ impl Responder {
     /// the builder has): introduction node us, one hop, `path_id` derived from the key
     /// material. Requests for it must come along one of our paths.
     pub fn create_offer_with_path(&self, builder: OfferBuilder) -> Result<Offer, OfferError> {
-        let data = EncryptedDataTlv {
+        self.create_offer_with_path_via(builder, self.node_id())
+    }
+
+    /// [`Responder::create_offer_with_path`] with `introduction` as the path's
+    /// introduction node (BOLT 4 §"Route Blinding"): a node we are connected to, e.g. a
+    /// public node that hides us behind it. The path is `introduction` (its data:
+    /// `next_node_id` = us) -> us (`path_id` derived from the key material), both hops
+    /// padded to the same length; with `introduction` = us it is the one-hop path.
+    /// Answers go back along the request's reply path, through the connected peer when
+    /// that path starts elsewhere ([`Responder::handle_from`]).
+    pub fn create_offer_with_path_via(
+        &self,
+        builder: OfferBuilder,
+        introduction: PublicKey,
+    ) -> Result<Offer, OfferError> {
+        let ours = EncryptedDataTlv {
             path_id: Some(self.offer_path_id.to_vec()),
             ..Default::default()
         };
-        let mut session = random_secret()?;
-        let path = create_blinded_path(
-            &session,
-            &[BlindHop {
+        let hops = if introduction == self.node_id() {
+            vec![BlindHop {
                 node_id: self.node_id(),
-                data,
-            }],
-        );
+                data: ours,
+            }]
+        } else {
+            let mut data = [
+                EncryptedDataTlv {
+                    next_node_id: Some(Point::from(self.node_id())),
+                    ..Default::default()
+                },
+                ours,
+            ];
+            pad_to_equal_length(&mut data)?;
+            let [first, last] = data;
+            vec![
+                BlindHop {
+                    node_id: introduction,
+                    data: first,
+                },
+                BlindHop {
+                    node_id: self.node_id(),
+                    data: last,
+                },
+            ]
+        };
+        let mut session = random_secret()?;
+        let path = create_blinded_path(&session, &hops);
         session.non_secure_erase();
         let mut paths = builder.tlvs().offer_paths.clone().unwrap_or_default();
         paths.push(path?);
@@ -193,8 +228,32 @@ impl Responder {
     }
 
     /// Handles one `onion_message` (bytes with its type) that reached us: the reply to send,
-    /// or why there is none. `now` is seconds since the epoch.
+    /// or why there is none. `now` is seconds since the epoch. The reply goes to the first
+    /// node of the request's reply path (after any hops at us): see
+    /// [`Responder::handle_from`] to send it through the connected peer.
     pub fn handle(&self, bytes: &[u8], now: u64) -> Result<Reply, DropReason> {
+        self.handle_via(bytes, now, None)
+    }
+
+    /// [`Responder::handle`] for a message that came from `peer`: a reply path that starts
+    /// at another node (the payer's own node, say, when our offer path is introduced by
+    /// `peer`) is reached through `peer`, one clear hop before the blinded path (BOLT 4
+    /// §"Onion Messages": the writer may prepend hops to a blinded path).
+    pub fn handle_from(
+        &self,
+        bytes: &[u8],
+        now: u64,
+        peer: PublicKey,
+    ) -> Result<Reply, DropReason> {
+        self.handle_via(bytes, now, Some(peer))
+    }
+
+    fn handle_via(
+        &self,
+        bytes: &[u8],
+        now: u64,
+        via: Option<PublicKey>,
+    ) -> Result<Reply, DropReason> {
         let msg = onion::message::decode_onion_message(bytes)?;
         let received = match peel_onion_message(self.node.secret(), &msg)? {
             Peeled::Forward(_) => return Err(DropReason::Forward),
@@ -236,7 +295,7 @@ impl Responder {
                 )
             }
         };
-        self.send_along(reply_path, payload.0, payload.1)
+        self.send_along(reply_path, payload.0, payload.1, via)
     }
 
     /// The invoice for a request of ours, an `invoice_error` for one we refuse, or a drop.
@@ -346,18 +405,28 @@ impl Responder {
     }
 
     /// Builds the onion message along `reply_path`. A reply path introduced by us (Core
-    /// Lightning's when it is not in the gossip: [us, it]) is peeled here first.
+    /// Lightning's when it is not in the gossip: [us, it]) is peeled here first; one
+    /// introduced by a node that is neither us nor `via` is reached through `via`.
     fn send_along(
         &self,
         reply_path: BlindedPath,
         payload: OnionmsgTlv,
         kind: ReplyKind,
+        via: Option<PublicKey>,
     ) -> Result<Reply, DropReason> {
+        let intro = match &reply_path.first_node_id {
+            SciddirOrPubkey::Pubkey(p) => p.to_pubkey().ok(),
+            _ => None,
+        };
+        let intermediate: Vec<PublicKey> = match (via, intro) {
+            (Some(v), Some(i)) if i != v && i != self.node_id() => vec![v],
+            _ => Vec::new(),
+        };
         let keys = SessionKeys::generate().map_err(|e| DropReason::ReplyBuild(e.to_string()))?;
         let out = build_onion_message(
             &keys.path,
             &keys.onion,
-            &[],
+            &intermediate,
             onion::message::Destination::BlindedPath(reply_path),
             payload,
         )
@@ -417,7 +486,7 @@ impl Responder {
                 }
             };
             let outcome = if bucket.take() {
-                self.handle(&bytes, now_secs())
+                self.handle_from(&bytes, now_secs(), peer)
             } else {
                 Err(DropReason::RateLimited(self.config.burst))
             };
