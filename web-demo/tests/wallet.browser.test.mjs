@@ -11,6 +11,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 import { startStaticServer } from "./static-server.mjs";
@@ -61,6 +64,33 @@ async function connectPage(page, { rune = n0.rune, url = n0.ws, bridge = "" } = 
   await page.waitForSelector("#status[data-state=connected]", { timeout: WAIT });
   await page.waitForSelector("body[data-node=real]", { timeout: WAIT });
   await page.waitForFunction((id) => document.querySelector("#info-list").textContent.includes(id), n0.id, { timeout: WAIT });
+}
+
+// The bridge: `bolt12 proxy` (the cli crate; `cargo test --workspace` or run.sh builds it).
+const BOLT12_BIN = process.env.BOLT12_BIN
+  || join(process.env.CARGO_TARGET_DIR || fileURLToPath(new URL("../../target/", import.meta.url)), "debug", "bolt12");
+
+/** Starts `bolt12 proxy --listen 127.0.0.1:0 --allow ...`; resolves with its ws URL, stderr lines and stop(). */
+function startBridge(allow) {
+  const child = spawn(BOLT12_BIN, ["proxy", "--listen", "127.0.0.1:0", ...allow.flatMap((a) => ["--allow", a])], { stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  createInterface({ input: child.stderr }).on("line", (l) => log.push(l));
+  const stop = () => new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once("exit", () => done());
+    process.kill(child.pid, "SIGKILL");
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`bolt12 proxy did not start within 30 s:\n${log.join("\n")}`)); }, 30000);
+    child.once("error", (e) => { clearTimeout(timer); reject(new Error(`bolt12 proxy (${BOLT12_BIN}): ${e.message}`)); });
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`bolt12 proxy exited with ${code}:\n${log.join("\n")}`)); });
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      const m = /^listening on (wss?:\/\/\S+)$/.exec(line);
+      if (!m) { stop(); return reject(new Error(`bolt12 proxy: unexpected first line ${line}`)); }
+      resolve({ url: m[1], log, stop, pid: child.pid });
+    });
+  });
 }
 
 // lightning-cli's error object for a failed command (it prints it and exits non-zero).
@@ -237,4 +267,63 @@ test("history: an invoice made on node 0 by RPC appears after Refresh, as listin
   await shot(page, "45-wallet-history");
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
+});
+
+test("through a bridge (bolt12 proxy) to node 0's TCP port: connected, remembered, balance, node 1's invoice fetched natively, waiting for payments; a node the bridge does not allow explained", LIMIT, async () => {
+  const bridge = await startBridge([n0.tcp]);
+  let page;
+  try {
+    page = await newPage();
+    await connectPage(page, { url: n0.tcp, bridge: bridge.url });
+    assert.equal(await page.textContent("#ws-url-label"), "Node address (host:port, reached through the bridge)");
+    assert.equal(await page.textContent("#status-text"), "connected · through the bridge");
+    assert.match(await page.textContent("#info-list"), new RegExp(`connectionthrough the bridge ${bridge.url} to ${n0.tcp}`));
+    // Remembered for the next visit, bridge included.
+    const saved = JSON.parse(await page.evaluate(() => localStorage.getItem("bolt12-demo:connection")));
+    assert.deepEqual(saved, { nodeId: n0.id, url: n0.tcp, rune: n0.rune, wsProxy: bridge.url });
+    const again = await page.context().newPage();
+    await again.goto(web.url);
+    await again.waitForSelector("body[data-ready=true]", { timeout: WAIT });
+    assert.deepEqual([await again.inputValue("#ws-proxy"), await again.inputValue("#ws-url")], [bridge.url, n0.tcp]);
+    await again.close();
+
+    await page.waitForSelector("#balance[data-msat]", { timeout: WAIT });
+    const funds = await lightningCli(n0.rpc, "listfunds");
+    const total = funds.outputs.reduce((a, o) => a + BigInt(o.amount_msat), 0n) + funds.channels.reduce((a, c) => a + BigInt(c.our_amount_msat), 0n);
+    assert.equal(await page.getAttribute("#balance", "data-msat"), String(total));
+    await page.waitForSelector("#incoming[data-state=waiting]", { timeout: WAIT });
+
+    // Natively, over the page's own connection through the bridge: node 1's offer via node 0.
+    const offer1 = await lightningCli(n1.rpc, "offer", { amount: "1200msat", description: "over the bridge" });
+    await page.fill("#request-offer", offer1.bolt12);
+    await pace();
+    await page.click("#request-btn");
+    await page.waitForSelector("#invoice-box:not([hidden]), #request-error:not([hidden])", { timeout: WAIT });
+    assert.equal(await page.isVisible("#request-error"), false, await page.textContent("#request-error"));
+    assert.equal(await page.getAttribute("#invoice-check", "data-code"), "OK");
+    const inv = await invoiceFields(page);
+    const issued = await lightningCli(n1.rpc, "listinvoices", { offer_id: offer1.offer_id });
+    assert.deepEqual(issued.invoices.map((i) => i.payment_hash), [inv.payment_hash], "node 1 issued exactly this invoice");
+    await shot(page, "46-wallet-through-bridge");
+    // Three connections went through the bridge to node 0 (Commando, the payment wait, the
+    // native fetch), each bridged to its TCP port; nothing else.
+    const bridgedTo = bridge.log.filter((l) => l.startsWith("wsbridge: bridged ") && l.includes(` -> ${n0.tcp} `));
+    assert.equal(bridgedTo.length, 3, bridge.log.join("\n"));
+
+    // Node 1's address is not on the bridge's allow list: refused, explained.
+    await page.click("#disconnect-btn");
+    await page.fill("#node-id", n1.id);
+    await page.fill("#ws-url", n1.tcp);
+    await page.fill("#rune", n1.rune);
+    await page.click("#connect-btn");
+    await page.waitForSelector("#connect-error:not([hidden])", { timeout: WAIT });
+    assert.equal(await page.getAttribute("#connect-error", "data-code"), "BRIDGE_UNREACHABLE");
+    assert.match(await page.textContent("#connect-error"), new RegExp(`^No connection through the bridge ${bridge.url}: `));
+    assert.ok(bridge.log.some((l) => l.startsWith("wsbridge: refused ") && l.includes(`/${n1.tcp}: 403`)), bridge.log.join("\n"));
+    await shot(page, "47-wallet-bridge-refused");
+    assert.deepEqual(page.jsErrors, []);
+  } finally {
+    await page?.context().close();
+    await bridge.stop();
+  }
 });

@@ -41,6 +41,8 @@ function humanError(e) {
   switch (code) {
     case "NODE_UNREACHABLE":
       return ["Node unreachable: nothing answered at that WebSocket URL. Is the node running and the URL right?", msg];
+    case "BRIDGE_UNREACHABLE":
+      return [`No connection through the bridge ${e.wsProxy}: the bridge is not answering, or it refused or could not reach the node's address (a bridge connects only to the addresses it allows).`, msg];
     case "HANDSHAKE_FAILED":
       return ["The Lightning handshake failed: the node id does not match the node at that URL (or it is not a Lightning node).", msg];
     case "BAD_ADDRESS":
@@ -248,7 +250,7 @@ async function connect() {
         if (attempt !== token) return;
         if (ev.state === "retrying") setStatus("retrying", `reconnect attempt ${ev.attempt - 1}`);
         else if (ev.state === "connected") { setStatus("connected", wsProxy ? "through the bridge" : ""); if (ev.attempt > 1) refreshInfo(); }
-        else if (ev.state === "failed") { setStatus("failed"); showError("connect-error", { code: "NODE_UNREACHABLE", message: ev.error || "connection lost" }); }
+        else if (ev.state === "failed") { setStatus("failed"); showError("connect-error", bridged({ code: "NODE_UNREACHABLE", message: ev.error || "connection lost" }, wsProxy)); }
       },
     });
     if (attempt !== token) { c.close(); return; }
@@ -262,8 +264,15 @@ async function connect() {
   } catch (e) {
     if (attempt !== token) return;
     setStatus("failed");
-    showError("connect-error", e);
+    showError("connect-error", bridged(e, wsProxy));
   }
+}
+
+// Through a bridge, "unreachable" may be the bridge refusing the node (not on its allow
+// list) or not answering itself: say so, with the package's words as the detail.
+function bridged(e, wsProxy) {
+  if (!wsProxy || !e || e.code !== "NODE_UNREACHABLE") return e;
+  return { code: "BRIDGE_UNREACHABLE", message: e.message, wsProxy };
 }
 
 function disconnect() {
