@@ -1,0 +1,387 @@
+//! `bolt12 proxy` as a process, on loopback: 200 Commando clients over lnsocket's
+//! WebSocket transport through one bridge to a Commando server (the `commando` crate's
+//! embeddable server on an lnsocket TCP listener in this test), 50 round trips each, every
+//! answer checked; the bridge's peak memory (VmHWM of its process) bounded by what its
+//! limits imply. The same clients straight to the node over TCP are the anchor the timing
+//! is printed beside (printed, not asserted). Also: the long help and argument errors.
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use commando::lnsocket_adaptor::{serve_lnsocket, LnsocketConnector};
+use commando::{
+    Call, Client, ClientConfig, Handler, Limits, Request, RpcError, Server, TokioTimer,
+};
+use lnsocket::listener::{Kind, Listener};
+use lnsocket::{Config, Connection, PrivateKey};
+use runes::{MasterRune, MasterSecret, MemoryRuneStore, SystemClock, UniqueId};
+use serde_json::{json, Value};
+
+const SECRET: &[u8] = b"proxy load test commando secret";
+const CLIENTS: usize = 200;
+const ROUND_TRIPS: usize = 50;
+/// The bridge's frame limit in this test: two full BOLT 8 messages.
+const MAX_FRAME: usize = 128 * 1024;
+/// Bound on the whole load phase (not a measurement).
+const BOUND: Duration = Duration::from_secs(300);
+
+struct Node;
+
+#[async_trait]
+impl Handler for Node {
+    async fn call(&self, call: Call) -> Result<Value, RpcError> {
+        match call.method.as_str() {
+            "echo" => Ok(call.params),
+            other => Err(RpcError::new(-32601, format!("Unknown command '{other}'"))),
+        }
+    }
+}
+
+/// A Commando node on an lnsocket TCP listener; handshakes run in their own tasks.
+async fn start_node() -> (String, SocketAddr, String) {
+    let master = MasterRune::new(&MasterSecret::new(SECRET).unwrap());
+    let rune = master
+        .create(UniqueId::new("0").unwrap(), vec![])
+        .to_base64();
+    let l = Listener::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        Kind::Tcp,
+        PrivateKey::generate().unwrap(),
+    )
+    .await
+    .unwrap();
+    let addr = l.local_addr().unwrap();
+    let id = l.node_id().to_string();
+    let server = Arc::new(Server::new(
+        master,
+        Arc::new(MemoryRuneStore::new()),
+        Arc::new(SystemClock),
+        Node,
+        Limits::default(),
+    ));
+    tokio::spawn(async move {
+        loop {
+            let Ok((io, _)) = l.accept_stream().await else {
+                continue;
+            };
+            let (key, s) = (l.key().clone(), server.clone());
+            tokio::spawn(async move {
+                if let Ok(conn) = Connection::respond(io, key, Config::default()).await {
+                    let _ = serve_lnsocket(&s, conn).await;
+                }
+            });
+        }
+    });
+    (id, addr, rune)
+}
+
+/// `bolt12 proxy` running; killed by pid when dropped.
+struct Proxy {
+    child: Child,
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Proxy {
+    fn start(args: &[&str]) -> Proxy {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bolt12"))
+            .arg("proxy")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bolt12 proxy starts");
+        let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
+        // Drained all along, so the bridge never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut first = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut first);
+            let _ = tx.send(first);
+        });
+        let mut proxy = Proxy {
+            child,
+            addr: "0.0.0.0:0".parse().unwrap(),
+            log,
+        };
+        let first = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("bolt12 proxy says where it listens");
+        let addr = first
+            .trim()
+            .strip_prefix("listening on ws://")
+            .unwrap_or_else(|| panic!("first line: {first:?}"));
+        proxy.addr = addr.parse().expect("an address");
+        proxy
+    }
+
+    /// A `/proc/<pid>/status` field in bytes (`VmRSS`, `VmHWM`).
+    fn memory(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc status");
+        let line = status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .unwrap_or_else(|| panic!("{field} in /proc status"));
+        let kb: u64 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|v| v.parse().ok())
+            .expect("a number of kB");
+        kb * 1024
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// `CLIENTS` Commando clients to `target`, all connected before any calls, then
+/// `ROUND_TRIPS` sequential echo calls each, every answer checked. Returns the time taken
+/// for the calls (after all connected).
+async fn load(target: String, rune: String) -> Duration {
+    let barrier = Arc::new(tokio::sync::Barrier::new(CLIENTS + 1));
+    let mut tasks = Vec::new();
+    for c in 0..CLIENTS {
+        let (target, rune, barrier) = (target.clone(), rune.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            let connector = Arc::new(LnsocketConnector::new(target.clone(), Config::default()));
+            let config = ClientConfig {
+                timeout: BOUND,
+                reconnect: false,
+                ..ClientConfig::default()
+            };
+            let (client, driver) = Client::connect(connector, config, Arc::new(TokioTimer))
+                .await
+                .unwrap_or_else(|e| panic!("client {c} connects to {target}: {e}"));
+            let driver = tokio::spawn(driver.run());
+            barrier.wait().await;
+            for i in 0..ROUND_TRIPS {
+                let params = json!({"client": c, "i": i, "pad": "p".repeat(i)});
+                let got = client
+                    .call(
+                        Request::new("echo")
+                            .params(params.clone())
+                            .rune(rune.clone()),
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("client {c} call {i}: {e}"));
+                assert_eq!(got, params, "client {c} call {i}");
+            }
+            drop(client);
+            driver.abort();
+        }));
+    }
+    barrier.wait().await;
+    let start = Instant::now();
+    for t in tasks {
+        t.await.expect("client task");
+    }
+    start.elapsed()
+}
+
+#[test]
+fn two_hundred_commando_clients_through_one_bridge() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (id, node, rune) = rt.block_on(start_node());
+    let n = CLIENTS.to_string();
+    let max_frame = MAX_FRAME.to_string();
+    let proxy = Proxy::start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--allow",
+        &node.to_string(),
+        "--max-per-client",
+        &n,
+        "--max-connections",
+        &n,
+        "--max-frame",
+        &max_frame,
+    ]);
+    let baseline = proxy.memory("VmRSS");
+
+    // The anchor (the same load straight to the node over TCP) only when measuring:
+    // PROXY_LOAD_ANCHOR=1 (see BENCHMARKS.md); CI runs the bridged load alone.
+    let anchor = std::env::var_os("PROXY_LOAD_ANCHOR").is_some();
+    let (direct, bridged) = rt.block_on(async {
+        let direct = if anchor {
+            let d = load(format!("{id}@{node}"), rune.clone());
+            Some(
+                tokio::time::timeout(BOUND, d)
+                    .await
+                    .expect("direct load bounded"),
+            )
+        } else {
+            None
+        };
+        let through = format!("{id}@ws://{}/{node}", proxy.addr);
+        let bridged = tokio::time::timeout(BOUND, load(through, rune))
+            .await
+            .expect("bridged load bounded");
+        (direct, bridged)
+    });
+    let peak = proxy.memory("VmHWM");
+
+    let lines = proxy.lines();
+    let bridged_lines = lines
+        .iter()
+        .filter(|l| l.contains(" bridged 127.0.0.1:"))
+        .count();
+    assert_eq!(bridged_lines, CLIENTS, "one log line per client: {lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("refused")), "{lines:?}");
+
+    let limits = wsbridge::Limits {
+        max_frame: MAX_FRAME,
+        ..wsbridge::Limits::default()
+    };
+    let per_connection = limits.memory_per_connection() as u64;
+    let bound = CLIENTS as u64 * per_connection;
+    let growth = peak.saturating_sub(baseline);
+    eprintln!(
+        "proxy load: {CLIENTS} clients x {ROUND_TRIPS} commando round trips: direct TCP {}, through the bridge {:.2} s; \
+         bridge RSS {:.1} MiB at start, peak {:.1} MiB (+{:.1} MiB, {:.1} KiB per connection; bound {:.1} MiB = {CLIENTS} x {:.0} KiB)",
+        direct.map_or("not run".into(), |d| format!("{:.2} s", d.as_secs_f64())),
+        bridged.as_secs_f64(),
+        baseline as f64 / 1048576.0,
+        peak as f64 / 1048576.0,
+        growth as f64 / 1048576.0,
+        growth as f64 / 1024.0 / CLIENTS as f64,
+        bound as f64 / 1048576.0,
+        per_connection as f64 / 1024.0,
+    );
+    assert!(
+        growth <= bound,
+        "bridge memory grew {growth} bytes for {CLIENTS} connections; the limits imply at most {bound}"
+    );
+}
+
+fn bolt12(args: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bolt12"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("bolt12 {args:?} did not finish in 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn help_and_argument_errors() {
+    let o = bolt12(&["proxy", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    for section in [
+        "DESCRIPTION",
+        "SAFE BY DEFAULT",
+        "REFUSALS",
+        "EXAMPLES",
+        "--allow-any",
+        "--tls-cert",
+    ] {
+        assert!(help.contains(section), "{section}: {help}");
+    }
+    for (args, want) in [
+        (
+            vec!["--listen", "127.0.0.1:0"],
+            "error: nothing is allowed: give --allow HOST:PORT (repeatable) or --allow-any",
+        ),
+        (
+            vec!["--listen", "127.0.0.1:0", "--allow", "127.1:9735"],
+            "invalid host name `127.1`",
+        ),
+        (
+            vec!["--listen", "127.0.0.1:0", "--allow", "[::1]"],
+            "missing :<port> after the host",
+        ),
+        (
+            vec![
+                "--listen",
+                "127.0.0.1:0",
+                "--allow-any",
+                "--tls-cert",
+                "c.pem",
+            ],
+            "--tls-key <FILE>",
+        ),
+        (
+            vec![
+                "--listen",
+                "127.0.0.1:0",
+                "--allow-any",
+                "--tls-cert",
+                "/nonexistent/c.pem",
+                "--tls-key",
+                "/nonexistent/k.pem",
+            ],
+            "error: TLS: reading /nonexistent/c.pem:",
+        ),
+        (
+            vec![
+                "--listen",
+                "127.0.0.1:0",
+                "--allow-any",
+                "--idle-timeout",
+                "0",
+            ],
+            "error: --idle-timeout must be a positive number of seconds",
+        ),
+        (
+            vec![
+                "--listen",
+                "127.0.0.1:0",
+                "--allow-any",
+                "--max-connections",
+                "0",
+            ],
+            "error: --max-connections must be at least 1",
+        ),
+    ] {
+        let mut all = vec!["proxy"];
+        all.extend(args.iter());
+        let o = bolt12(&all);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    // Binding an address in use is a one-line error.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let o = bolt12(&["proxy", "--listen", &addr, "--allow-any"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.starts_with(&format!("error: listening on {addr}: ")),
+        "{err}"
+    );
+}
