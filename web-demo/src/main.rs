@@ -15,6 +15,7 @@
 mod http;
 mod node;
 mod peer;
+mod seed;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -86,31 +87,22 @@ fn parse_args() -> Args {
     a
 }
 
-/// The 32-byte seed: given, read from the seed file, or random (and then written to the
-/// seed file if one was named, so restarts keep the node id and runes).
+/// The 32-byte seed: given, or kept in the seed file (read if there, else made at random
+/// and written there: `seed.rs` says how it is kept private), or random for this run.
 fn seed(args: &Args) -> Result<[u8; 32], String> {
-    let from_hex = |s: &str| -> Result<[u8; 32], String> {
-        let v = hex::decode(s.trim()).map_err(|_| "seed must be hex".to_string())?;
-        <[u8; 32]>::try_from(v.as_slice()).map_err(|_| "seed must be 32 bytes".to_string())
+    let random = || -> Result<[u8; 32], String> {
+        let mut b = [0u8; 32];
+        getrandom::getrandom(&mut b).map_err(|e| e.to_string())?;
+        Ok(b)
     };
     if let Some(s) = &args.seed {
-        return from_hex(s);
+        let v = hex::decode(s.trim()).map_err(|_| "seed must be hex".to_string())?;
+        return <[u8; 32]>::try_from(v.as_slice()).map_err(|_| "seed must be 32 bytes".to_string());
     }
-    if let Some(p) = &args.seed_file {
-        if let Ok(s) = std::fs::read_to_string(p) {
-            return from_hex(&s);
-        }
+    match &args.seed_file {
+        Some(p) => seed::load_or_create(p, random),
+        None => random(),
     }
-    let mut b = [0u8; 32];
-    getrandom::getrandom(&mut b).map_err(|e| e.to_string())?;
-    if let Some(p) = &args.seed_file {
-        if let Some(dir) = p.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        std::fs::write(p, hex::encode(b))
-            .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-    }
-    Ok(b)
 }
 
 fn derive(seed: &[u8; 32], label: &[u8]) -> [u8; 32] {
@@ -208,19 +200,26 @@ async fn run(args: Args) -> Result<(), String> {
         Limits::default(),
     ));
     loop {
-        let (io, peer) = match listener.accept_stream().await {
+        // The WebSocket upgrade and the handshake run in the connection's own task, so a
+        // peer that stalls in them holds up nobody (lnsocket's listener limits).
+        let incoming = match listener.accept_incoming().await {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("demo node: accept failed: {e}");
                 continue;
             }
         };
+        let peer = incoming.peer_addr();
         let key = listener.key().clone();
         let server = server.clone();
         let responder = responder.clone();
         let peers = peers.clone();
         tokio::spawn(async move {
-            let conn = match Connection::respond(io, key, Config::default()).await {
+            let conn = match incoming.stream().await {
+                Ok(io) => Connection::respond(io, key, Config::default()).await,
+                Err(e) => Err(e),
+            };
+            let conn = match conn {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("demo node: handshake with {peer} failed: {e}");
