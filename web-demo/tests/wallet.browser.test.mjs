@@ -17,6 +17,7 @@ import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 import { startStaticServer } from "./static-server.mjs";
+import { startNode, stopAll } from "./demo-node.mjs";
 
 const OUT = fileURLToPath(new URL("./output/", import.meta.url));
 mkdirSync(OUT, { recursive: true });
@@ -39,6 +40,7 @@ before(async () => {
 }, { timeout: 300000 });
 after(async () => {
   await browser?.close();
+  await stopAll();
   await cln?.stop();
   await web?.close();
 }, { timeout: 120000 });
@@ -325,5 +327,50 @@ test("through a bridge (bolt12 proxy) to node 0's TCP port: connected, remembere
   } finally {
     await page?.context().close();
     await bridge.stop();
+  }
+});
+
+test("on our demo node (its getinfo lists what it simulates): pay is pay, labelled simulated, in the history; no listinvoices or waitanyinvoice, said plainly", LIMIT, async () => {
+  const demo = await startNode();
+  let page;
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 1800 } });
+    page = await ctx.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(demo.http_url);
+    await page.waitForSelector("body[data-ready=true]", { timeout: WAIT });
+    await page.fill("#ws-proxy", "");
+    await page.click("#connect-btn");
+    await page.waitForSelector("body[data-node=demo]", { timeout: WAIT });
+    await page.waitForSelector("#incoming[data-state=unsupported]", { timeout: WAIT });
+    assert.equal(await page.textContent("#incoming-state"), "This node does not report incoming payments (it has no listinvoices and waitanyinvoice).");
+    await page.waitForSelector("#history-note:not([hidden])", { timeout: WAIT });
+    assert.equal(await page.textContent("#history-note"), "This node has no listinvoices: invoices it issued cannot be shown.");
+    assert.equal(await page.isVisible("#history-sim"), true);
+    // Its simulated balance: listfunds' one channel, to the msat.
+    await page.waitForSelector("#balance[data-msat]", { timeout: WAIT });
+    const before = BigInt(await page.getAttribute("#balance", "data-msat"));
+    await page.fill("#receive-amount", "1500");
+    await page.fill("#receive-desc", "demo wallet coffee");
+    await page.click("#receive-btn");
+    await page.waitForSelector("#offer-box:not([hidden])", { timeout: WAIT });
+    await page.click("#offer-use");
+    await page.click("#request-btn");
+    await page.waitForSelector("#invoice-box:not([hidden]), #request-error:not([hidden])", { timeout: WAIT });
+    assert.equal(await page.isVisible("#request-error"), false, await page.textContent("#request-error"));
+    assert.match(await page.textContent("#pay-confirm"), /^Pay 1,500 msat \(1\.500 sat\) to .* \(pay, simulated\)\.$/);
+    const inv = await invoiceFields(page);
+    await page.click("#pay-btn");
+    await page.waitForSelector("#pay-result[data-state=paid]", { timeout: WAIT });
+    assert.equal(await page.getAttribute("#pay-result", "data-method"), "pay");
+    assert.match(await page.textContent("#pay-result"), /^✓ Paid 1500 msat \(SIMULATED by the demo node\)/);
+    await page.waitForSelector(`#history-pays tr[data-hash="${inv.payment_hash}"][data-status=complete]`, { timeout: WAIT });
+    await page.waitForSelector(`#balance[data-msat="${before - 1500n}"]`, { timeout: WAIT });
+    await shot(page, "48-wallet-demo-node-simulated");
+    assert.deepEqual(errors, []);
+  } finally {
+    await page?.context().close();
+    await demo.stop();
   }
 });
