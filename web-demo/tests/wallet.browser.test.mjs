@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 import { startStaticServer } from "./static-server.mjs";
@@ -27,6 +28,7 @@ const LIMIT = { timeout: 300000 }; // bound on each test
 // 250 ms): native fetches are kept at least this far apart.
 const PACE_MS = 300;
 const pace = () => new Promise((r) => setTimeout(r, PACE_MS));
+const qrcode = createRequire(import.meta.url)("qrcode-generator");
 
 let cln, n0, n1, web, browser;
 before(async () => {
@@ -162,7 +164,16 @@ test("receive on node 0 (offer + QR, listed by the node), waiting with waitanyin
   assert.deepEqual([d.valid, d.offer_id, d.offer_issuer_id, d.offer_amount_msat, d.offer_description],
     [true, listed[0].offer_id, n0.id, 2000, "wallet coffee"]);
   assert.equal(await page.getAttribute("#offer-box", "data-offer-id"), listed[0].offer_id);
-  assert.ok(await page.$eval("#offer-qr svg", (svg) => svg.querySelectorAll("path, rect").length > 0), "empty QR code");
+  // The QR code is of this offer (uppercase bech32, alphanumeric mode), not of another.
+  const qr = qrcode(0, "M");
+  qr.addData(offer.toUpperCase(), "Alphanumeric");
+  qr.make();
+  const sameQr = await page.$eval("#offer-qr", (el, svg) => {
+    const d = document.createElement("div");
+    d.innerHTML = svg; // serialised the way the page's is
+    return d.innerHTML === el.innerHTML;
+  }, qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }));
+  assert.equal(sameQr, true, "the QR code is not the offer's");
   await shot(page, "42-wallet-receive-waiting");
 
   // Pay it from this page: fetched natively (node 0 is the issuer), checked, confirmed.
