@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::bolt12_api::parse_offer;
-use crate::net::{lnsocket_config, peer_addr, Inbox, LnSocket, SocketInner};
+use crate::net::{lnsocket_config, resolve_addr, Inbox, LnSocket, SocketInner};
 use crate::{js_error, now_secs, opt_prop, opt_string, opt_u64, to_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -45,12 +45,12 @@ export interface FetchInvoiceOptions {
 }
 
 /** The node the invoice request goes through: the offer's issuer, or a node that reaches it. */
-export interface FetchVia {
+export interface FetchVia extends WsProxyOptions {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
   /** `ws://host:port` or `wss://host/path` where it accepts BOLT 8 over WebSocket; in Node also
-   * `host:port` (plain TCP, the node's Lightning port). */
-  url: string;
+   * `host:port` (plain TCP, the node's Lightning port). Required unless `wsProxy` is given. */
+  url?: string;
 }
 
 /** Options of the standalone `fetchInvoice`: where to connect, and what to ask for. */
@@ -345,9 +345,7 @@ pub fn fetch_invoice_via(
             .ok_or_else(|| js_error("BAD_ARGUMENT", "via ({ nodeId, url }) is required"))?;
         let node_id = opt_string(&via, "nodeId")?
             .ok_or_else(|| js_error("BAD_ARGUMENT", "via.nodeId is required"))?;
-        let url = opt_string(&via, "url")?
-            .ok_or_else(|| js_error("BAD_ARGUMENT", "via.url is required"))?;
-        let addr = peer_addr(&node_id, &url)?;
+        let addr = resolve_addr(&node_id, opt_string(&via, "url")?, &via)?;
         let connect = js_sys::Object::new();
         if let Some(t) = opt_prop(&options, "connectTimeoutMs") {
             let _ = js_sys::Reflect::set(&connect, &"timeoutMs".into(), &t);
