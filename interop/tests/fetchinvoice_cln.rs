@@ -1,7 +1,8 @@
 //! BOLT 12 over onion messages against real Core Lightning: our payer (`messenger`) fetches
 //! invoices for the node's offers over TCP and WebSocket, straight and through another node;
 //! the node's `invoice_error` comes back typed; `bolt12 fetchinvoice` as a process; and the
-//! node's own `fetchinvoice` gets an invoice from our responder.
+//! node's own `fetchinvoice` gets an invoice from our responder; concurrent fetches on one
+//! connection through messenger's pump and hub.
 mod common;
 
 use std::time::Duration;
@@ -511,4 +512,103 @@ fn stateless_payer_recognises_the_nodes_invoice() {
     );
     let decoded = cln_decode(&node, &fetched.invoice.to_string());
     assert_eq!(decoded["valid"], true, "{decoded}");
+}
+
+/// Core Lightning lets a peer send 4 onion messages at once, then one per 250 ms.
+const PACE: Duration = Duration::from_millis(300);
+
+#[test]
+fn concurrent_fetches_share_one_connection_through_the_hub() {
+    use messenger::pump;
+    let nodes = Node::start_many(2, &NodeOptions::default()).expect("nodes start");
+    let (a, b) = (&nodes[0], &nodes[1]);
+    common::wait_listening(a);
+    common::wait_listening(b);
+    a.connect(b).expect("a and b connect");
+    let offer_a = offer(a, "1200msat", "concurrent, from a");
+    let offer_b = offer(b, "2300msat", "concurrent, from b through a");
+    // An issuer A is not connected to: A cannot forward, nothing comes back.
+    let stranger = messenger::Responder::new(
+        messenger::NodeKey::generate().expect("key"),
+        &[9; 32],
+        messenger::ResponderConfig::default(),
+    )
+    .expect("responder");
+    let lost = stranger
+        .create_offer(
+            bolt12::OfferBuilder::new()
+                .description("nobody answers")
+                .amount_msat(1000)
+                .chains(vec![
+                    bolt12::json::chain_by_name("regtest").expect("regtest")
+                ]),
+        )
+        .expect("offer");
+    let rt = common::runtime();
+    let (got_lost, got_a, got_b) = rt.block_on(async {
+        // One connection, owned by messenger's pump; its onion messages shared by the hub.
+        let key = messenger::NodeKey::generate().expect("key");
+        let mut cfg = config();
+        cfg.local_key = Some(key.to_lnsocket().expect("key"));
+        let conn = lnsocket::Connection::connect(&a.tcp_address(), cfg)
+            .await
+            .expect("connect to a");
+        let hub = messenger::OnionHub::new(conn.remote_node_id(), key);
+        let (out, out_rx) = pump::outgoing();
+        let (mut x, mut y, mut z) = (
+            hub.subscribe(out.clone()),
+            hub.subscribe(out.clone()),
+            hub.subscribe(out),
+        );
+        let pumping = tokio::spawn({
+            let hub = hub.clone();
+            async move { pump::drive(conn, out_rx, &hub, |_| {}).await }
+        });
+        let short = FetchOptions {
+            timeout: Duration::from_secs(4),
+            ..options()
+        };
+        let (opts_a, opts_b) = (options(), options());
+        let got = tokio::time::timeout(BOUND, async {
+            tokio::join!(
+                fetch_invoice(&mut z, &lost, &short),
+                async {
+                    tokio::time::sleep(PACE).await;
+                    fetch_invoice(&mut x, &offer_a, &opts_a).await
+                },
+                async {
+                    tokio::time::sleep(PACE * 2).await;
+                    fetch_invoice(&mut y, &offer_b, &opts_b).await
+                }
+            )
+        })
+        .await
+        .expect("bounded");
+        // Every sender gone: the pump closes the connection and ends.
+        drop((x, y, z));
+        tokio::time::timeout(BOUND, pumping)
+            .await
+            .expect("bounded")
+            .expect("pump");
+        got
+    });
+    assert!(
+        matches!(got_lost, Err(FetchError::Timeout { seconds: 4, .. })),
+        "{got_lost:?}"
+    );
+    let got_a = got_a.unwrap_or_else(|e| panic!("{e}\n{}", a.log_tail()));
+    let got_b = got_b.unwrap_or_else(|e| panic!("{e}\n{}\n{}", a.log_tail(), b.log_tail()));
+    assert_eq!(got_a.route, RouteKind::DirectToIssuer);
+    assert_eq!(got_b.route, RouteKind::ViaPeerToIssuer);
+    assert_eq!(
+        (got_a.invoice.amount_msat(), got_b.invoice.amount_msat()),
+        (1200, 2300)
+    );
+    assert_eq!(hex::encode(got_b.invoice.node_id().as_bytes()), b.id);
+    // Each answer reached its own fetch only.
+    assert!(got_a.dropped.is_empty() && got_b.dropped.is_empty());
+    for f in [&got_a, &got_b] {
+        let decoded = cln_decode(a, &f.invoice.to_string());
+        assert_eq!(decoded["valid"], true, "{decoded}");
+    }
 }
