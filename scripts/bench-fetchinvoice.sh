@@ -12,8 +12,9 @@
 # And, for what of ours is connection setup: `bolt12 ping <A>` (process start, TCP connect,
 # BOLT 8 handshake, init, one ping).
 # Iterations are paced (>= 300 ms between fetches) for Core Lightning's onion-message rate
-# limit (a bucket of 4 per peer, one more every 250 ms). Prints the medians, the ratio and
-# the raw times.
+# limit (a bucket of 4 per peer, one more every 250 ms). Prints the medians, the p90s, the
+# ratio and the raw times. The same from the page (the npm package in Chromium), beside the
+# CLI and lightning-cli in one run: node web-demo/bench/fetchinvoice.mjs [N].
 #
 #   scripts/bench-fetchinvoice.sh [iterations, default 30]
 #
@@ -89,13 +90,15 @@ for _ in $(seq "$n"); do
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'; }
+# p90: the ceil(0.9 n)-th smallest.
+p90() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {i=int(0.9*NR); if (i<0.9*NR) i++; printf "%.1f", a[i]/1000}'; }
 m_ours="$(median "${ours[@]}")"
 m_cln="$(median "${theirs[@]}")"
 m_ping="$(median "${pings[@]}")"
 echo "iterations: $n"
-echo "ours (bolt12 fetchinvoice --via A, release): median $m_ours ms"
-echo "Core Lightning (lightning-cli fetchinvoice on A): median $m_cln ms"
-echo "bolt12 ping A (connection setup of ours): median $m_ping ms"
+echo "ours (bolt12 fetchinvoice --via A, release): median $m_ours ms, p90 $(p90 "${ours[@]}") ms"
+echo "Core Lightning (lightning-cli fetchinvoice on A): median $m_cln ms, p90 $(p90 "${theirs[@]}") ms"
+echo "bolt12 ping A (connection setup of ours): median $m_ping ms, p90 $(p90 "${pings[@]}") ms"
 awk -v o="$m_ours" -v c="$m_cln" 'BEGIN { printf "ratio ours / CLN: %.2fx\n", o / c }'
 echo "ours (us): ${ours[*]}"
 echo "CLN (us): ${theirs[*]}"
