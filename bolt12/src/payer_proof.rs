@@ -350,6 +350,23 @@ impl Hashes for Reader<'_> {
     }
 }
 
+/// The type of an invoice field by its spec name (`offer_description`, `invreq_payer_note`,
+/// `invoice_amount`...): the non-signature records of the invoice stream.
+pub fn invoice_field_type(name: &str) -> Option<u64> {
+    crate::tlv::InvoiceTlvs::RECORD_NAMES
+        .iter()
+        .find(|(t, n)| *n == name && !merkle::is_signature_type(*t))
+        .map(|(t, _)| *t)
+}
+
+/// The spec name of invoice field `tlv_type`, if it is one we know.
+pub fn invoice_field_name(tlv_type: u64) -> Option<&'static str> {
+    crate::tlv::InvoiceTlvs::RECORD_NAMES
+        .iter()
+        .find(|(t, _)| *t == tlv_type && !merkle::is_signature_type(*t))
+        .map(|(_, n)| *n)
+}
+
 /// `SHA256(preimage)`: the `invoice_payment_hash` a payment preimage answers.
 pub fn payment_hash_of(preimage: &[u8; 32]) -> Sha256 {
     Sha256(Sha256Engine::digest(preimage).into())

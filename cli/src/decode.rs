@@ -26,7 +26,7 @@ pub enum DecodeError {
     #[error("empty input: give a string to decode, as an argument or on standard input")]
     Empty,
     /// The string is none of the kinds we decode.
-    #[error("unrecognized string: expected a bolt12 offer (lno1...), invoice_request (lnr1...), invoice (lni1...), lnap proof (lnap1...) or rune")]
+    #[error("unrecognized string: expected a bolt12 offer (lno1...), invoice_request (lnr1...), invoice (lni1...), payer proof (lnp1...), lnap proof (lnap1...) or rune")]
     Unrecognized,
     /// An lnap proof that does not decode.
     #[error("invalid lnap proof: {0}")]
@@ -39,7 +39,8 @@ pub enum DecodeError {
 /// The kinds of string `decode` understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// `lno1`, `lnr1`, `lni1` (any case, optionally after `lightning:`).
+    /// `lno1`, `lnr1`, `lni1`, `lnp1` (a DRAFT payer proof) (any case, optionally after
+    /// `lightning:`).
     Bolt12,
     /// `lnap1`: a vendor proof.
     Lnap,
@@ -60,7 +61,7 @@ impl Kind {
             .get(..4)
             .map(str::to_ascii_lowercase);
         match head.as_deref() {
-            Some("lno1" | "lnr1" | "lni1") => Some(Kind::Bolt12),
+            Some("lno1" | "lnr1" | "lni1" | "lnp1") => Some(Kind::Bolt12),
             _ if s.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("lnap1")) => Some(Kind::Lnap),
             // As Core Lightning's decode: what is not a bolt12 string may be a rune.
             _ if runes::Rune::from_base64(s).is_ok() => Some(Kind::Rune),

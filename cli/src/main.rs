@@ -16,6 +16,7 @@ mod keys;
 mod lnap;
 mod net;
 mod offer;
+mod payerproof;
 mod proxy;
 mod refund;
 mod resolve;
@@ -31,7 +32,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decode a string (bolt12 offer, invoice_request or invoice, rune, lnap proof) into
+    /// Decode a string (bolt12 offer, invoice_request, invoice or payer proof, rune, lnap proof) into
     /// Core Lightning's `decode` JSON.
     Decode(decode::Args),
     /// Create an offer (`lno1...`).
@@ -52,6 +53,8 @@ enum Command {
     Commando(net::CommandoArgs),
     /// Fetch an invoice for an offer with an onion message through a node; print it checked.
     Fetchinvoice(fetch::Args),
+    /// Prove a payment (DRAFT payer proof, `lnp1...`) from the invoice, preimage and payer key.
+    Payerproof(payerproof::Args),
     /// Bridge WebSocket clients (ws[s]://PROXY/<host>:<port>) to nodes on TCP.
     Proxy(proxy::Args),
 }
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Ping(args) => finish(net::ping(args)),
         Command::Commando(args) => finish(net::commando(args)),
         Command::Fetchinvoice(args) => finish(fetch::run(args)),
+        Command::Payerproof(args) => finish(payerproof::run(args)),
         Command::Proxy(args) => finish(proxy::run(args)),
     }
 }

@@ -474,6 +474,12 @@ impl<'a> Emitter<'a> {
             .map(|r| r.tlv_type.to_string())
             .collect::<Vec<_>>()
             .join(", ");
+        let names = stream
+            .records
+            .iter()
+            .map(|r| format!("({}, \"{}\")", r.tlv_type, r.name))
+            .collect::<Vec<_>>()
+            .join(", ");
         let _ = write!(
             self.out,
             "/// TLV stream `{name}` (from `{source}`).\n\
@@ -485,7 +491,7 @@ impl<'a> Emitter<'a> {
              /// The stream's spec name.\n\
              pub const NAME: &'static str = \"{name}\";\n\
              /// Types of the records this stream defines.\n\
-             pub const KNOWN_TYPES: &'static [u64] = &[{known}];\n\n\
+             pub const KNOWN_TYPES: &'static [u64] = &[{known}];\n             /// The records this stream defines: type and spec name, in type order.\n             pub const RECORD_NAMES: &'static [(u64, &'static str)] = &[{names}];\n\n\
              /// Reads the stream from all remaining bytes of `r` (BOLT 1 TLV reader rules).\n\
              #[allow(clippy::match_single_binding)]\n\
              pub fn read(r: &mut ::wire::Reader<'_>) -> Result<Self, ::wire::DecodeError> {{\n\
