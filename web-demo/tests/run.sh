@@ -41,9 +41,9 @@ ws_flag=()
 node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || ws_flag=(--experimental-websocket)
 cd "$demo"
 node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/init.test.mjs tests/browser.test.mjs \
-    tests/cln.browser.test.mjs tests/wallet.browser.test.mjs
+    tests/cln.browser.test.mjs tests/wallet.browser.test.mjs tests/proxy.browser.test.mjs
 # The Node entries' WebSocket client, and the package in Node against Core Lightning over
 # TCP and ws://, deliberately without --experimental-websocket: no global WebSocket needed.
-node --test --test-concurrency=1 tests/node-socket.test.mjs tests/cln.node.test.mjs tests/wsproxy.test.mjs
+node --test --test-concurrency=1 tests/node-socket.test.mjs tests/cln.node.test.mjs tests/wsproxy.test.mjs tests/proxy.node.test.mjs
 "$here/bundler/run.sh"  # the package bundled with Vite (tests/bundler/), in chromium
 echo "screenshots: $here/output/"
