@@ -236,6 +236,9 @@ async function connect() {
   for (const id of ["info-error", "request-error", "receive-error", "history-error"]) clearError(id);
   clearHistory();
   $("incoming-list").replaceChildren();
+  $("balance").textContent = "–";
+  delete $("balance").dataset.msat;
+  $("balance-detail").textContent = "";
   const token = {};
   attempt = token;
   setStatus("connecting");
@@ -477,10 +480,16 @@ async function pay() {
     delete $("pay-result").dataset.rpcCode;
   } catch (e) {
     const [text, detail] = humanError(e);
-    verdict("pay-result", "bad", "✗ " + text, detail);
-    $("pay-result").dataset.state = "failed";
     $("pay-result").dataset.rpcCode = e.rpcCode ?? "";
-    if (lastInvoice === invoice) setPayable(true); // may be tried again
+    if (["TIMEOUT", "DISCONNECTED", "CONNECTION_CLOSED"].includes(e.code)) {
+      // No answer is not a failure: the node may still be paying. Not offered again.
+      verdict("pay-result", "warn", "? No answer from the node about this payment: it may still complete. Look at the history before paying again.", text + (detail ? " " + detail : ""));
+      $("pay-result").dataset.state = "unknown";
+    } else {
+      verdict("pay-result", "bad", "✗ " + text, detail);
+      $("pay-result").dataset.state = "failed";
+      if (lastInvoice === invoice) setPayable(true); // refused by the node: may be tried again
+    }
   } finally {
     status.hidden = true;
     status.textContent = "";
@@ -559,7 +568,7 @@ async function watchIncoming(n, token, history) {
     } catch (e) {
       if (!live()) return;
       if (e.rpcCode === 904) continue; // the node's wait timed out with nothing paid: ask again
-      if ((e.code === "TIMEOUT" || e.code === "DISCONNECTED") && c.state !== "closed" && c.state !== "failed") {
+      if (["TIMEOUT", "DISCONNECTED", "CONNECTION_CLOSED"].includes(e.code) && c.state !== "closed" && c.state !== "failed") {
         await sleep(1000); // the connection is coming back: ask again then
         continue;
       }
