@@ -33,6 +33,10 @@ fi
 echo "fuzz: building ${#targets[@]} targets"
 cargo +nightly fuzz build
 
+# From libFuzzer's final stats (-print_final_stats=1) and its last status line.
+final_stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1 | grep . || echo '?'; }
+final_cov() { sed -n 's/.*DONE *cov: \([0-9]*\).*/\1/p' "$log" | tail -1 | grep . || echo '?'; }
+
 failed=()
 summary=()
 for t in "${targets[@]}"; do
@@ -42,15 +46,16 @@ for t in "${targets[@]}"; do
     if cargo +nightly fuzz run "$t" "target/work/$t" "corpus/$t" -- \
         -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
         -detect_leaks=1 -print_final_stats=1 >"$log" 2>&1; then
-        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-        summary+=("$(printf '%-24s %12s execs' "$t" "${execs:-?}")")
+        summary+=("$(printf '%-24s %12s execs %8s/s %6s new %7s cov %5s MB' "$t" \
+            "$(final_stat number_of_executed_units)" "$(final_stat average_exec_per_sec)" \
+            "$(final_stat new_units_added)" "$(final_cov)" "$(final_stat peak_rss_mb)")")
     else
         tail -40 "$log"
         failed+=("$t")
         summary+=("$(printf '%-24s FAILED (see %s, fuzz/artifacts/%s)' "$t" "fuzz/$log" "$t")")
     fi
 done
-printf '\nfuzz summary (%ss per target):\n' "$SECONDS_PER_TARGET"
+printf '\nfuzz summary (%ss per target; executions, per second, new corpus units, final\ncoverage (edges), peak RSS):\n' "$SECONDS_PER_TARGET"
 printf '  %s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: FAILED: ${failed[*]}"
