@@ -54,7 +54,7 @@ build() { # name, cargo feature args...
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 
-build commando --no-default-features --features runes,net
+build commando --no-default-features --features runes,net,pure-rust-curve
 build decode --no-default-features --features bolt12
 build lite --no-default-features --features bolt12,runes,net,fetch
 build full

@@ -16,15 +16,13 @@
 //! rotation cannot be implemented on top of it. Its `DHChoice` enum also has
 //! no secp256k1 variant, so the protocol name that seeds `h` would have to be
 //! forged around the parser. We therefore build directly on
-//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1`.
-
-use std::sync::OnceLock;
+//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (or, with the feature
+//! `pure-rust-curve`, `k256` for the curve arithmetic: see `curve`).
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};
 use hkdf::Hkdf;
-use secp256k1::ecdh::SharedSecret;
-use secp256k1::{All, PublicKey, Secp256k1, SecretKey};
+use secp256k1::PublicKey;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -119,25 +117,20 @@ pub enum NoiseError {
     BadBodyTag,
 }
 
-fn secp() -> &'static Secp256k1<All> {
-    static CTX: OnceLock<Secp256k1<All>> = OnceLock::new();
-    CTX.get_or_init(Secp256k1::new)
-}
-
 /// A secp256k1 private key (erased when dropped) with its public key,
 /// computed once.
+#[derive(Clone)]
 pub struct PrivateKey {
-    sk: SecretKey,
+    sk: Zeroizing<[u8; 32]>,
     pk: PublicKey,
 }
 
 impl PrivateKey {
     /// Wrap 32 bytes as a private key; `None` if out of range.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let sk = SecretKey::from_slice(bytes).ok()?;
         Some(Self {
-            pk: PublicKey::from_secret_key(secp(), &sk),
-            sk,
+            pk: curve::public_key(bytes)?,
+            sk: Zeroizing::new(*bytes),
         })
     }
 
@@ -160,26 +153,9 @@ impl PrivateKey {
 
     fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
         // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed
-        // shared point, which is what libsecp256k1's default ECDH hash does.
-        let mut ss = SharedSecret::new(point, &self.sk);
-        let out = Zeroizing::new(ss.secret_bytes());
-        ss.non_secure_erase();
-        out
-    }
-}
-
-impl Clone for PrivateKey {
-    fn clone(&self) -> Self {
-        Self {
-            sk: self.sk,
-            pk: self.pk,
-        }
-    }
-}
-
-impl Drop for PrivateKey {
-    fn drop(&mut self) {
-        self.sk.non_secure_erase();
+        // shared point. The key was range-checked when made, so this cannot
+        // fail; a zero secret would only make the handshake fail its MAC.
+        curve::ecdh(&self.sk, point).unwrap_or_default()
     }
 }
 
@@ -649,6 +625,7 @@ impl RecvCipher {
     }
 }
 
+mod curve;
 mod header;
 #[cfg(test)]
 mod tests;

@@ -23,7 +23,7 @@ pub mod bolt12_api;
 pub mod fetch_api;
 #[cfg(feature = "lnap")]
 pub mod lnap_api;
-// Without `fetch` (the `commando` build) nothing reads the connection's key and peer.
+// Without `fetch` (the `commando` build) nothing reads the connection's peer.
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
 #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
 pub mod net;

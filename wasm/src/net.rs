@@ -353,6 +353,7 @@ pub(crate) struct SocketInner {
     /// The peer's node id.
     pub(crate) peer: secp256k1::PublicKey,
     /// Our BOLT 8 static key on this connection: onion messages for us are peeled with it.
+    #[cfg(feature = "fetch")]
     pub(crate) key: messenger::NodeKey,
 }
 
@@ -366,13 +367,19 @@ pub struct LnSocket {
 
 impl LnSocket {
     /// Connects to `addr` with a fresh random identity (kept, to peel onion messages).
-    pub(crate) async fn open(addr: &PeerAddr, mut config: Config) -> Result<LnSocket, JsValue> {
-        let key = messenger::NodeKey::generate()
-            .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?;
-        config.local_key = Some(
-            key.to_lnsocket()
-                .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?,
-        );
+    /// (Without `fetch`, the `commando` build, lnsocket makes the key and nothing keeps it.)
+    pub(crate) async fn open(addr: &PeerAddr, config: Config) -> Result<LnSocket, JsValue> {
+        #[cfg(feature = "fetch")]
+        let (key, config) = {
+            let mut config = config;
+            let key = messenger::NodeKey::generate()
+                .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?;
+            config.local_key = Some(
+                key.to_lnsocket()
+                    .map_err(|e| js_error("RANDOM_FAILED", &e.to_string()))?,
+            );
+            (key, config)
+        };
         let conn = crate::node_transport::connect_to(addr, config)
             .await
             .map_err(|e| lnsocket_error(&e))?;
@@ -389,6 +396,7 @@ impl LnSocket {
                 node_id: peer.to_string(),
                 features,
                 peer,
+                #[cfg(feature = "fetch")]
                 key,
             }),
         })

@@ -1,0 +1,10 @@
+// The Commando entry for Node (connections as in node.js: TCP or ws:// over node:net).
+import { readFileSync } from "node:fs";
+import { initSync, __setSocketFactory } from "./commando/bolt12_toolkit.js";
+import { openSocket } from "./node-socket.js";
+initSync({ module: readFileSync(new URL("./commando/bolt12_toolkit_bg.wasm", import.meta.url)) });
+__setSocketFactory(openSocket);
+export * from "./commando/bolt12_toolkit.js";
+/** Already loaded (synchronously, at import): resolves at once, for code shared with browsers. */
+export const init = () => Promise.resolve();
+export default init;
