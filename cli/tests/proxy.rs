@@ -277,6 +277,160 @@ fn two_hundred_commando_clients_through_one_bridge() {
     );
 }
 
+/// Byte `n` of the test streams: order and content are checked, not just counts.
+fn pattern(n: u64) -> u8 {
+    (n % 251) as u8
+}
+
+fn chunk_at(offset: u64, len: usize) -> Vec<u8> {
+    (0..len as u64).map(|i| pattern(offset + i)).collect()
+}
+
+/// Most bytes pushed at a peer that does not read. The kernel's socket buffers on the
+/// path (client send, bridge receive and send, destination receive: at most a few tens of
+/// MB with Linux's autotuning) take a share; a bridge that buffered would take the rest.
+const PUSH: u64 = 160 << 20;
+/// A send that makes no progress for this long means the path is full: pushing stops.
+/// (Not a pass/fail threshold: stopping early only pushes less.)
+const STALL: Duration = Duration::from_secs(2);
+
+#[test]
+fn back_pressure_a_peer_that_does_not_read_stalls_the_other_and_memory_stays_flat() {
+    use lnsocket::transport::ByteStream;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The destination: small socket buffers (accepted sockets inherit them), reads
+        // nothing until told.
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.set_recv_buffer_size(64 * 1024).unwrap();
+        sock.set_send_buffer_size(64 * 1024).unwrap();
+        sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let dest_addr = sock.local_addr().unwrap();
+        let listener = sock.listen(4).unwrap();
+        let limit = 64 * 1024;
+        let proxy = Proxy::start(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--allow",
+            &dest_addr.to_string(),
+            "--max-frame",
+            &limit.to_string(),
+        ]);
+        let url = format!("ws://{}/{dest_addr}", proxy.addr);
+        let mut client = lnsocket::transport::ws::connect(&url).await.expect("ws through the bridge");
+        let (mut dest, _) = tokio::time::timeout(BOUND, listener.accept()).await.unwrap().unwrap();
+
+        // Warm up both directions, then take the bridge's memory as the baseline.
+        client.write(&chunk_at(0, limit)).await.unwrap();
+        client.flush().await.unwrap();
+        let mut got = vec![0u8; limit];
+        dest.read_exact(&mut got).await.unwrap();
+        assert_eq!(got, chunk_at(0, limit));
+        dest.write_all(&chunk_at(0, limit)).await.unwrap();
+        let mut n = 0;
+        while n < limit {
+            n += client.read(&mut got[n..]).await.unwrap();
+        }
+        let baseline = proxy.memory("VmHWM");
+
+        // Client -> destination, the destination not reading.
+        let mut up = limit as u64;
+        let mut stalled_up = false;
+        while up < PUSH + limit as u64 {
+            let frame = chunk_at(up, limit);
+            match tokio::time::timeout(STALL, async {
+                client.write(&frame).await?;
+                client.flush().await
+            })
+            .await
+            {
+                Ok(r) => {
+                    r.expect("send");
+                    up += limit as u64;
+                }
+                Err(_) => {
+                    // Written into the WebSocket's buffer (or not at all): find out below.
+                    stalled_up = true;
+                    break;
+                }
+            }
+        }
+        let pushed_up = up - limit as u64;
+        let peak_up = proxy.memory("VmHWM");
+        // Now the destination reads: every byte arrives, in order.
+        let reader = tokio::spawn(async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut at = limit as u64;
+            while at < limit as u64 + pushed_up {
+                match tokio::time::timeout(BOUND, dest.read(&mut buf)).await {
+                    Ok(Ok(0)) | Err(_) => break,
+                    Ok(Ok(n)) => {
+                        assert_eq!(buf[..n], chunk_at(at, n)[..], "at byte {at}");
+                        at += n as u64;
+                    }
+                    Ok(Err(e)) => panic!("destination read: {e}"),
+                }
+            }
+            (at, dest)
+        });
+        let _ = tokio::time::timeout(BOUND, client.flush()).await;
+        let (arrived, mut dest) = reader.await.unwrap();
+        assert!(stalled_up, "{pushed_up} bytes taken from a client whose destination does not read");
+        assert!(arrived - limit as u64 >= pushed_up, "sent {pushed_up}, arrived {}", arrived - limit as u64);
+
+        // Destination -> client, the client not reading.
+        let mut down = 0u64;
+        let mut stalled_down = false;
+        while down < PUSH {
+            let chunk = chunk_at(down, 64 * 1024);
+            match tokio::time::timeout(STALL, dest.write(&chunk)).await {
+                Ok(r) => down += r.expect("destination write") as u64,
+                Err(_) => {
+                    stalled_down = true;
+                    break;
+                }
+            }
+        }
+        let peak = proxy.memory("VmHWM");
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut at = 0u64;
+        while at < down {
+            let n = tokio::time::timeout(BOUND, client.read(&mut buf)).await.unwrap().unwrap();
+            assert!(n > 0, "closed at byte {at}");
+            assert_eq!(buf[..n], chunk_at(at, n)[..], "at byte {at}");
+            at += n as u64;
+        }
+        assert!(stalled_down, "{down} bytes taken from a destination whose client does not read");
+
+        let limits = wsbridge::Limits {
+            max_frame: limit,
+            ..wsbridge::Limits::default()
+        };
+        let bound = limits.memory_per_connection() as u64;
+        eprintln!(
+            "back-pressure: stalled after {:.1} MiB up and {:.1} MiB down (kernel buffers); bridge VmHWM {:.1} MiB after warm-up, {:.1} MiB after up, {:.1} MiB after down (+{} KiB; bound {} KiB)",
+            pushed_up as f64 / 1048576.0,
+            down as f64 / 1048576.0,
+            baseline as f64 / 1048576.0,
+            peak_up as f64 / 1048576.0,
+            peak as f64 / 1048576.0,
+            peak.saturating_sub(baseline) / 1024,
+            bound / 1024,
+        );
+        assert!(
+            peak.saturating_sub(baseline) <= bound,
+            "the bridge's memory grew {} bytes while a peer did not read; one connection's limits imply at most {bound}",
+            peak.saturating_sub(baseline)
+        );
+    });
+}
+
 fn bolt12(args: &[&str]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bolt12"))
         .args(args)
