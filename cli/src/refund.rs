@@ -51,8 +51,11 @@ pub struct Args {
     /// Payer secret key (32 bytes hex), or `-` to read it from standard input;
     /// `invreq_payer_id` is its public key. A fresh key is generated when absent (and no
     /// `--key-material`).
-    #[arg(long, value_name = "HEX|-")]
+    #[arg(long, value_name = "HEX|-", conflicts_with = "issuer_key_file")]
     pub issuer_key: Option<String>,
+    /// `--issuer-key` read from a file (hex) that only its owner can access (`keys.rs`).
+    #[arg(long, value_name = "FILE")]
+    pub issuer_key_file: Option<std::path::PathBuf>,
     /// `invreq_metadata`, hex (32 random bytes when absent). Not with `--key-material`.
     #[arg(long, value_name = "HEX", conflicts_with = "key_material")]
     pub metadata: Option<String>,
@@ -101,6 +104,9 @@ pub enum RefundError {
     /// The stateless refund could not be built.
     #[error("cannot build the stateless refund: {0}")]
     Stateless(#[from] StatelessBuildError),
+    /// `--issuer-key-file` was refused or unreadable.
+    #[error("{0}")]
+    KeyFile(#[from] crate::keys::KeyFileError),
 }
 
 fn parse_secret_key(arg: &str) -> Result<SecretKey, RefundError> {
@@ -142,7 +148,12 @@ fn fresh_secret_key() -> Result<SecretKey, RefundError> {
 /// Runs `bolt12 invoicerequest`.
 pub fn run(args: Args) -> Result<(), RefundError> {
     let stateless = args.key_material.is_some();
-    let (keypair, generated) = match &args.issuer_key {
+    let file_key = args
+        .issuer_key_file
+        .as_deref()
+        .map(crate::keys::read_secret)
+        .transpose()?;
+    let (keypair, generated) = match args.issuer_key.as_ref().or(file_key.as_deref()) {
         Some(arg) => {
             let mut secret = parse_secret_key(arg)?;
             let kp = Keypair::from_secret_key(SECP256K1, &secret);

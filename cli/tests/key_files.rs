@@ -171,3 +171,36 @@ fn key_and_key_file_together_are_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn invoicerequest_issuer_key_file() {
+    let (dir, file) = secret_file("refund", KEY, 0o700, 0o600);
+    let f = file.display().to_string();
+    let args = |key: [&str; 2]| {
+        let mut a = vec![
+            "invoicerequest",
+            "--amount-msat",
+            "1000",
+            "--description",
+            "key file",
+            "--metadata",
+            "0102",
+        ];
+        a.extend_from_slice(&key);
+        stdout(&bolt12(&a))
+    };
+    assert_eq!(args(["--issuer-key-file", &f]), args(["--issuer-key", KEY]));
+    chmod(&file, 0o644);
+    let o = bolt12(&[
+        "invoicerequest",
+        "--amount-msat",
+        "1000",
+        "--description",
+        "key file",
+        "--issuer-key-file",
+        &f,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("chmod 600 {f}")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
