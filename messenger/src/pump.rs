@@ -58,18 +58,16 @@ enum Event {
 }
 
 /// Runs `conn` until the peer closes it, it fails, or every [`OutgoingSender`] of `out` is
-/// dropped (then it is closed): each `onion_message` goes to `hub`
-/// ([`OnionHub::deliver`]); every other message, and a failure (after which the pump
-/// ends), to `other`. Even message types are refused (BOLT 1: only odd types may be sent
-/// unnegotiated). When the pump ends, `hub` is closed.
-pub async fn drive(
+/// dropped (then it is closed): every message received, and a failure (after which the
+/// pump ends), goes to `incoming`. Even message types are refused (BOLT 1: only odd types
+/// may be sent unnegotiated). Returns why it ended.
+pub async fn run(
     conn: Connection,
     mut out: OutgoingReceiver,
-    hub: &OnionHub,
-    mut other: impl FnMut(Result<Message, lnsocket::Error>),
-) {
+    mut incoming: impl FnMut(Result<Message, lnsocket::Error>),
+) -> String {
     let mut conn = conn;
-    let end = loop {
+    loop {
         let ev = {
             let recv = conn.recv();
             let next = out.next();
@@ -80,14 +78,11 @@ pub async fn drive(
             }
         };
         match ev {
-            Event::In(Ok(Message::Odd { msg_type, payload })) if msg_type == OnionMessage::TYPE => {
-                hub.deliver(&onion_frame(&payload));
-            }
-            Event::In(Ok(m)) => other(Ok(m)),
+            Event::In(Ok(m)) => incoming(Ok(m)),
             Event::In(Err(e)) => {
                 let text = e.to_string();
-                other(Err(e));
-                break text;
+                incoming(Err(e));
+                return text;
             }
             Event::Out(Some((t, payload, ack))) => {
                 let r = if t % 2 == 0 {
@@ -101,9 +96,26 @@ pub async fn drive(
             }
             Event::Out(None) => {
                 conn.close().await;
-                break "connection is closed".to_string();
+                return "connection is closed".to_string();
             }
         }
-    };
+    }
+}
+
+/// [`run`], each `onion_message` going to `hub` ([`OnionHub::deliver`]) and every other
+/// message, and a failure, to `other`. When the pump ends, `hub` is closed.
+pub async fn drive(
+    conn: Connection,
+    out: OutgoingReceiver,
+    hub: &OnionHub,
+    mut other: impl FnMut(Result<Message, lnsocket::Error>),
+) {
+    let end = run(conn, out, |m| match m {
+        Ok(Message::Odd { msg_type, payload }) if msg_type == OnionMessage::TYPE => {
+            hub.deliver(&onion_frame(&payload));
+        }
+        m => other(m),
+    })
+    .await;
     hub.close(TransportError::Closed(end));
 }
