@@ -6,12 +6,14 @@
 //! Offers are made stateless (`bolt12::stateless`, LDK-compatible): `offer_issuer_id` is our
 //! node id and `offer_metadata` = nonce ‖ HMAC, so a request is recognised from its own
 //! offer fields with no storage. An offer may also carry one blinded path whose introduction
-//! node is us; its `path_id` is derived from the key material, so a request that came along
-//! it is recognised the same way. Invoices are signed by the node key, with a stateless
-//! payment hash and the caller's blinded payment paths, or (no channels) a dummy one-hop path
+//! node is us, or a node we are connected to (then: it -> us); its `path_id` is derived
+//! from the key material, so a request that came along it is recognised the same way.
+//! Invoices are signed by the node key, with a stateless payment hash and the caller's
+//! blinded payment paths (see `onion::payment_path`), or (no channels) a dummy one-hop path
 //! to us carrying the payment secret, as Core Lightning does. Answers go along the request's
-//! `reply_path` (BOLT 4 §"Onion Messages"). Nothing is kept per request; per connection only
-//! a token bucket bounds the work a flood can cause.
+//! `reply_path` (BOLT 4 §"Onion Messages"), through the connected peer when the path starts
+//! elsewhere. Nothing is kept per request; per connection only a token bucket bounds the
+//! work a flood can cause.
 use std::time::Duration;
 
 use bolt12::stateless::issuer::{self, InvoiceParams, IssuerKeys};
