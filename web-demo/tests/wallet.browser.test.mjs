@@ -12,7 +12,8 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
+import { spawn, execFile } from "node:child_process";
+import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -93,6 +94,19 @@ function startBridge(allow) {
       const m = /^listening on (wss?:\/\/\S+)$/.exec(line);
       if (!m) { stop(); return reject(new Error(`bolt12 proxy: unexpected first line ${line}`)); }
       resolve({ url: m[1], log, stop, pid: child.pid });
+    });
+  });
+}
+
+// lightning-cli without its progress notifications ("# ..." lines, which xpay prints
+// before its JSON), for the commands that send them.
+const CLN_PREFIX = process.env.CLN_PREFIX || `${homedir()}/.cache/bolt12-toolkit/cln-v26.06.6`;
+function lightningCliQuiet(rpc, method, params = {}) {
+  const args = [`--rpc-file=${rpc}`, "--notifications=none", method, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)];
+  return new Promise((resolve, reject) => {
+    execFile(`${CLN_PREFIX}/bin/lightning-cli`, args, { timeout: 60000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`lightning-cli ${method} failed: ${stderr || stdout || err.message}`));
+      try { resolve(JSON.parse(stdout)); } catch (e) { reject(new Error(`lightning-cli ${method}: not JSON: ${stdout}`)); }
     });
   });
 }
@@ -384,4 +398,33 @@ test("on our demo node (its getinfo lists what it simulates): pay is pay, labell
     await page?.context().close();
     await demo.stop();
   }
+});
+
+test("incoming: the page asks again each time the node's wait times out (?wait=1), and shows a payment made outside it (lightning-cli invoice + xpay on node 0)", LIMIT, async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 1800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(web.url + "?wait=1");
+  await page.waitForSelector("body[data-ready=true]", { timeout: WAIT });
+  await connectPage(page);
+  // Each waitanyinvoice ends with the node's 904 (timed out) after 1 s; the page asks again.
+  await page.waitForSelector("#incoming[data-state=waiting]", { timeout: WAIT });
+  await page.waitForFunction(() => Number(document.querySelector("#incoming").dataset.polls) >= 3, null, { timeout: WAIT });
+  assert.equal(await page.getAttribute("#incoming", "data-state"), "waiting");
+  assert.equal(await page.$$eval("#incoming-list li", (lis) => lis.length), 0);
+  // A payment the page had no part in: node 0 pays its own bolt11 invoice.
+  const label = `wallet-incoming-${process.pid}-${Date.now()}`;
+  const made = await lightningCli(n0.rpc, "invoice", { amount_msat: 777, label, description: "paid from the command line" });
+  const paid = await lightningCliQuiet(n0.rpc, "xpay", { invstring: made.bolt11 });
+  assert.equal(paid.payment_preimage.length, 64);
+  const li = await page.waitForSelector(`#incoming-list li[data-hash="${made.payment_hash}"]`, { timeout: WAIT });
+  assert.deepEqual([await li.getAttribute("data-label"), await li.getAttribute("data-msat")], [label, "777"]);
+  assert.match(await li.textContent(), /^✓ Received 777 msat \(0\.777 sat\) “paid from the command line” at \d\d:\d\d:\d\d$/);
+  const theirs = (await lightningCli(n0.rpc, "listinvoices", { label })).invoices;
+  assert.deepEqual(theirs.map((i) => [i.status, String(i.pay_index)]), [["paid", await li.getAttribute("data-pay-index")]]);
+  await page.waitForSelector(`#history-invoices tr[data-hash="${made.payment_hash}"][data-status=paid]`, { timeout: WAIT });
+  await shot(page, "49-wallet-incoming-from-outside");
+  assert.deepEqual(errors, []);
+  await ctx.close();
 });

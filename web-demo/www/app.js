@@ -6,8 +6,8 @@ const $ = (id) => document.getElementById(id);
 const STORE = "bolt12-demo:connection";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // waitanyinvoice asks the node to wait at most this long (s), then the page asks again: a
-// wait left behind by a closed page ends on the node by itself.
-const WAIT_S = 30;
+// wait left behind by a closed page ends on the node by itself. `?wait=S` sets it (1-600).
+const WAIT_S = Math.min(600, Math.max(1, Math.floor(Number(new URLSearchParams(location.search).get("wait"))) || 30));
 
 let tk;
 try {
