@@ -40,6 +40,17 @@ impl Handler for Node {
     }
 }
 
+/// lnsocket's settings with bounds long enough for 200 handshakes at once on a loaded
+/// 2-core machine (bounds, not measurements).
+fn patient() -> Config {
+    Config {
+        connect_timeout: Duration::from_secs(60),
+        handshake_timeout: Duration::from_secs(120),
+        init_timeout: Duration::from_secs(120),
+        ..Config::default()
+    }
+}
+
 /// A Commando node on an lnsocket TCP listener; handshakes run in their own tasks.
 async fn start_node() -> (String, SocketAddr, String) {
     let master = MasterRune::new(&MasterSecret::new(SECRET).unwrap());
@@ -69,7 +80,7 @@ async fn start_node() -> (String, SocketAddr, String) {
             };
             let (key, s) = (l.key().clone(), server.clone());
             tokio::spawn(async move {
-                if let Ok(conn) = Connection::respond(io, key, Config::default()).await {
+                if let Ok(conn) = Connection::respond(io, key, patient()).await {
                     let _ = serve_lnsocket(&s, conn).await;
                 }
             });
@@ -163,7 +174,7 @@ async fn load(target: String, rune: String) -> Duration {
     for c in 0..CLIENTS {
         let (target, rune, barrier) = (target.clone(), rune.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
-            let connector = Arc::new(LnsocketConnector::new(target.clone(), Config::default()));
+            let connector = Arc::new(LnsocketConnector::new(target.clone(), patient()));
             let config = ClientConfig {
                 timeout: BOUND,
                 reconnect: false,
@@ -219,6 +230,8 @@ fn two_hundred_commando_clients_through_one_bridge() {
         &n,
         "--max-frame",
         &max_frame,
+        "--handshake-timeout",
+        "120",
     ]);
     let baseline = proxy.memory("VmRSS");
 
