@@ -44,6 +44,7 @@ node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types
     tests/cln.browser.test.mjs tests/wallet.browser.test.mjs tests/proxy.browser.test.mjs
 # The Node entries' WebSocket client, and the package in Node against Core Lightning over
 # TCP and ws://, deliberately without --experimental-websocket: no global WebSocket needed.
-node --test --test-concurrency=1 tests/node-socket.test.mjs tests/cln.node.test.mjs tests/wsproxy.test.mjs tests/proxy.node.test.mjs
+node --test --test-concurrency=1 tests/node-socket.test.mjs tests/cln.node.test.mjs tests/wsproxy.test.mjs tests/proxy.node.test.mjs \
+    tests/commando-entry.test.mjs
 "$here/bundler/run.sh"  # the package bundled with Vite (tests/bundler/), in chromium
 echo "screenshots: $here/output/"
