@@ -122,10 +122,8 @@ fn parse_name(s: &str) -> Result<Host, DestError> {
         }
     }
     // The resolver reads `127.1`, `0x7f000001` and `2130706433` as IPv4.
-    if labels
-        .last()
-        .is_some_and(|l| l.as_bytes()[0].is_ascii_digit())
-    {
+    let last = labels.last().and_then(|l| l.bytes().next());
+    if last.is_some_and(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
     Ok(Host::Name(name.to_ascii_lowercase()))
