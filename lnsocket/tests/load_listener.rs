@@ -32,10 +32,12 @@ use tokio::sync::mpsc;
 
 const CLIENTS: usize = 200;
 const CALLS: usize = 50;
-const BOUND: Duration = Duration::from_secs(120);
+const BOUND: Duration = Duration::from_secs(300);
+/// Handshakes run at once (the 200 connections are then all open together: a barrier).
+const CONNECTING: usize = 16;
 const HANDSHAKE: Duration = Duration::from_secs(5);
 const PING: Duration = Duration::from_secs(1);
-const PONG: Duration = Duration::from_secs(4);
+const PONG: Duration = Duration::from_secs(6);
 const SEND: Duration = Duration::from_secs(2);
 const ECHO_TYPE: u16 = 32769;
 /// lnsocket README "Buffering": per direction at most one message (send buffer
@@ -197,13 +199,27 @@ async fn load_and_faults() {
     act_one_only.write_all(&act1).await.unwrap();
     let act_one_addr = act_one_only.local_addr().unwrap();
 
-    // 200 well-behaved connections, 50 round trips each.
+    // 200 well-behaved connections, all open at once (a barrier), 50 round trips each.
+    let connecting = Arc::new(tokio::sync::Semaphore::new(CONNECTING));
+    let all_open = Arc::new(tokio::sync::Barrier::new(CLIENTS));
     let clients = (0..CLIENTS).map(|c| {
         let target = target.clone();
+        let (connecting, all_open) = (connecting.clone(), all_open.clone());
         tokio::spawn(async move {
+            let permit = connecting.acquire_owned().await.unwrap();
             let mut conn = Connection::connect(&target, Config::default())
                 .await
                 .unwrap();
+            drop(permit);
+            // Keep answering the server's keep-alive pings while the others connect.
+            let open = all_open.wait();
+            tokio::pin!(open);
+            loop {
+                tokio::select! {
+                    _ = &mut open => break,
+                    m = conn.recv() => panic!("unexpected before any call: {m:?}"),
+                }
+            }
             let mut echoed = 0;
             for k in 0..CALLS {
                 let payload = format!("client {c} call {k} {}", "x".repeat(k * 13)).into_bytes();
