@@ -11,13 +11,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
-import { spawn, execFile } from "node:child_process";
+import { execFile } from "node:child_process";
 import { homedir } from "node:os";
-import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
+import { startClnNodes, lightningCli, startProxy } from "./cln-nodes.mjs";
 import { startStaticServer } from "./static-server.mjs";
 import { startNode, stopAll } from "./demo-node.mjs";
 
@@ -69,33 +67,6 @@ async function connectPage(page, { rune = n0.rune, url = n0.ws, bridge = "" } = 
   await page.waitForSelector("#status[data-state=connected]", { timeout: WAIT });
   await page.waitForSelector("body[data-node=real]", { timeout: WAIT });
   await page.waitForFunction((id) => document.querySelector("#info-list").textContent.includes(id), n0.id, { timeout: WAIT });
-}
-
-// The bridge: `bolt12 proxy` (the cli crate; `cargo test --workspace` or run.sh builds it).
-const BOLT12_BIN = process.env.BOLT12_BIN
-  || join(process.env.CARGO_TARGET_DIR || fileURLToPath(new URL("../../target/", import.meta.url)), "debug", "bolt12");
-
-/** Starts `bolt12 proxy --listen 127.0.0.1:0 --allow ...`; resolves with its ws URL, stderr lines and stop(). */
-function startBridge(allow) {
-  const child = spawn(BOLT12_BIN, ["proxy", "--listen", "127.0.0.1:0", ...allow.flatMap((a) => ["--allow", a])], { stdio: ["ignore", "pipe", "pipe"] });
-  const log = [];
-  createInterface({ input: child.stderr }).on("line", (l) => log.push(l));
-  const stop = () => new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once("exit", () => done());
-    process.kill(child.pid, "SIGKILL");
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`bolt12 proxy did not start within 30 s:\n${log.join("\n")}`)); }, 30000);
-    child.once("error", (e) => { clearTimeout(timer); reject(new Error(`bolt12 proxy (${BOLT12_BIN}): ${e.message}`)); });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`bolt12 proxy exited with ${code}:\n${log.join("\n")}`)); });
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      clearTimeout(timer);
-      const m = /^listening on (wss?:\/\/\S+)$/.exec(line);
-      if (!m) { stop(); return reject(new Error(`bolt12 proxy: unexpected first line ${line}`)); }
-      resolve({ url: m[1], log, stop, pid: child.pid });
-    });
-  });
 }
 
 // lightning-cli without its progress notifications ("# ..." lines, which xpay prints
@@ -297,7 +268,7 @@ test("history: an invoice made on node 0 by RPC appears after Refresh, as listin
 });
 
 test("through a bridge (bolt12 proxy) to node 0's TCP port: connected, remembered, balance, node 1's invoice fetched natively, waiting for payments; a node the bridge does not allow explained", LIMIT, async () => {
-  const bridge = await startBridge([n0.tcp]);
+  const bridge = await startProxy(["--allow", n0.tcp]); // bolt12 proxy, stopped by pid
   let page;
   try {
     page = await newPage();
