@@ -21,6 +21,7 @@ mod proxy;
 mod refund;
 mod resolve;
 mod rune;
+mod sendinvoice;
 mod stateless;
 
 #[derive(Debug, Parser)]
@@ -55,6 +56,8 @@ enum Command {
     Fetchinvoice(fetch::Args),
     /// Prove a payment (DRAFT payer proof, `lnp1...`) from the invoice, preimage and payer key.
     Payerproof(payerproof::Args),
+    /// Answer a refund (`lnr1...`) as its payee: an invoice sent by onion message through a node.
+    Sendinvoice(sendinvoice::Args),
     /// Bridge WebSocket clients (ws[s]://PROXY/<host>:<port>) to nodes on TCP.
     Proxy(proxy::Args),
 }
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Commando(args) => finish(net::commando(args)),
         Command::Fetchinvoice(args) => finish(fetch::run(args)),
         Command::Payerproof(args) => finish(payerproof::run(args)),
+        Command::Sendinvoice(args) => finish(sendinvoice::run(args)),
         Command::Proxy(args) => finish(proxy::run(args)),
     }
 }

@@ -312,3 +312,80 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
     assert_eq!(text(&listed["invoices"][0]["bolt12"]), invoice.to_string());
     rt.block_on(peer.close());
 }
+
+/// The node's `invoicerequest` (a refund: the node pays), answered by `bolt12 sendinvoice`
+/// through a connection to the node: with no `invreq_paths` (no channels, so no blinded
+/// path) the invoice goes straight to `invreq_payer_id`, the node. The node recognises it
+/// as answering its own invoice request and tries to pay it (its log: "Attempting payment
+/// of ... for invoice_request <invreq_id>", `plugins/offers_inv_hook.c`); without channels
+/// the payment fails and the node answers along our reply path with an `invoice_error`
+/// ("pay attempt failed"), which the command reports (exit 1).
+#[test]
+fn our_sendinvoice_answers_the_nodes_invoicerequest() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    common::wait_listening(&node);
+    let made = node
+        .rpc(
+            "invoicerequest",
+            json!({"amount": "12345msat", "description": "refund for order 9"}),
+        )
+        .expect("invoicerequest");
+    let lnr = text(&made["bolt12"]).to_owned();
+    let refund: Refund = lnr.parse().expect("a refund");
+    assert!(refund.paths().is_empty(), "no channels: no invreq_paths");
+    let node_id = Point::from_slice(&hex::decode(&node.id).expect("hex")).expect("point");
+    assert_eq!(refund.payer_id(), node_id);
+    let payee = keypair(44);
+    let via = node.tcp_address();
+    let run = common::run_cli(
+        &[
+            "sendinvoice",
+            &lnr,
+            "--via",
+            &via,
+            "--issuer-key",
+            &hex::encode(payee.secret_bytes()),
+            "--timeout",
+            "20",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(
+        run.code,
+        Some(1),
+        "the node's invoice_error: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.starts_with("error: invoice_error: ")
+            && run.stderr.contains("pay attempt failed"),
+        "stderr: {}",
+        run.stderr
+    );
+    let out: Value = serde_json::from_str(&run.stdout).expect("json on stdout");
+    assert_eq!(
+        out["route"],
+        "direct to invreq_payer_id (the connected peer)"
+    );
+    let error = text(&out["reply"]["invoice_error"]["error"]);
+    assert!(error.contains("pay attempt failed"), "{error}");
+    // The invoice sent: it answers the node's refund and names our payee key.
+    let invoice: Invoice = text(&out["invoice"]).parse().expect("invoice");
+    refund
+        .check_invoice(&invoice, now(), &[REGTEST], Some(&point(44)))
+        .expect("the invoice answers the refund");
+    assert_eq!(out["invoice_amount_msat"], 12_345);
+    assert_eq!(out["payment_preimage"].as_str().map(str::len), Some(64));
+    // The node handled it: recognised its invoice request and tried to pay the invoice.
+    let invreq_id = text(&made["invreq_id"]).to_owned();
+    let log = std::fs::read_to_string(node.lightning_dir().join("log")).expect("node log");
+    assert!(
+        log.contains(&format!(
+            "Attempting payment of 12345msat for invoice_request {invreq_id}"
+        )),
+        "{}",
+        node.log_tail()
+    );
+    // Its error names our invoice.
+    assert!(error.contains(&invoice.to_string()), "{error}");
+}

@@ -33,6 +33,7 @@ pub mod pump;
 pub mod reply_path;
 pub mod responder;
 pub mod route;
+pub mod send_invoice;
 pub mod stateless;
 pub mod transport;
 
