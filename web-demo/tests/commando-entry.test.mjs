@@ -2,7 +2,9 @@
 // rune decode and attenuate, no BOLT 12; its BOLT 8 curve is pure Rust, lnsocket's
 // `pure-rust-curve`), in Node and in chromium, against the demo node on loopback (whose
 // BOLT 8 responder is lnsocket with libsecp256k1): handshake and init, a Commando call,
-// an attenuated rune accepted for its method and refused for another.
+// an attenuated rune accepted for its method and refused for another; and against a Core
+// Lightning v26.06.6 regtest node (cln-nodes), over TCP and ws:// from Node and ws:// from
+// chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -13,21 +15,25 @@ import * as cmd from "bolt12-toolkit/commando";
 import * as full from "bolt12-toolkit";
 import { startNode, stopAll } from "./demo-node.mjs";
 import { startStaticServer } from "./static-server.mjs";
+import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 
-let node, web, browser;
+let node, web, browser, cln, n0;
 before(async () => {
   node = await startNode({ http: false });
   web = await startStaticServer();
+  cln = await startClnNodes(1);
+  [n0] = cln.nodes;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-});
+}, { timeout: 300000 });
 after(async () => {
   await browser?.close();
+  await cln?.stop();
   await web?.close();
   await stopAll();
-});
+}, { timeout: 120000 });
 
 test("commando entry: only LnSocket, Commando and runes", () => {
   assert.equal(typeof cmd.Commando.connect, "function");
@@ -116,4 +122,38 @@ test("commando entry in chromium: init, handshake over WebSocket, getinfo, atten
   assert.deepEqual(r.restriction, ["method=getinfo"]);
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test("commando entry against Core Lightning: Node over TCP and ws://, chromium over ws://; attenuated rune refused by the node", { timeout: 300000 }, async () => {
+  const ref = await lightningCli(n0.rpc, "getinfo");
+  const weaker = cmd.attenuateRune(n0.rune, "method=getinfo");
+  for (const url of [`127.0.0.1:${n0.tcp.split(":").pop()}`, n0.ws]) {
+    const c = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false, timeoutMs: 60000 });
+    try {
+      const info = await c.call("getinfo");
+      assert.deepEqual([info.id, info.version, info.network], [ref.id, ref.version, "regtest"], url);
+      assert.equal((await c.call("getinfo", {}, { rune: weaker })).id, ref.id, url);
+      await assert.rejects(c.call("listpeers", {}, { rune: weaker }), (e) =>
+        e.code === "RUNE_UNAUTHORIZED" && e.rpcCode === 19537 && /Not permitted: method is not equal to getinfo/.test(e.message), url);
+    } finally {
+      c.close();
+    }
+  }
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(web.url + "blank.html");
+  const r = await page.evaluate(async ({ nodeId, url, rune }) => {
+    const cmd = await import("/pkg/commando.js");
+    const c = await cmd.Commando.connect({ nodeId, url, rune, reconnect: false, timeoutMs: 60000 });
+    try {
+      const weaker = cmd.attenuateRune(rune, "method=getinfo");
+      const info = await c.call("getinfo", {}, { rune: weaker });
+      let refused = null;
+      try { await c.call("listpeers", {}, { rune: weaker }); } catch (e) { refused = [e.code, e.rpcCode]; }
+      return { id: info.id, refused };
+    } finally {
+      c.close();
+    }
+  }, { nodeId: n0.id, url: n0.ws, rune: n0.rune });
+  assert.deepEqual(r, { id: ref.id, refused: ["RUNE_UNAUTHORIZED", 19537] });
+  await page.context().close();
 });
