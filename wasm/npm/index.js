@@ -21,6 +21,7 @@ export const attenuateRune = l.sync(glue.attenuateRune, "attenuateRune");
 export const lnapDecode = l.sync(glue.lnapDecode, "lnapDecode");
 export const lnapVerify = l.sync(glue.lnapVerify, "lnapVerify");
 export const lnapCheckOffer = l.sync(glue.lnapCheckOffer, "lnapCheckOffer");
+export const verifyBip353 = l.sync(glue.verifyBip353, "verifyBip353");
 export const fetchInvoice = l.lazy(glue.fetchInvoice, "fetchInvoice");
 export const Commando = l.lazyStatics(glue.Commando, ["connect"]);
 export const LnSocket = l.lazyStatics(glue.LnSocket, ["connect"]);

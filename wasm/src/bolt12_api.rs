@@ -9,6 +9,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::{js_error, now_secs, opt_string, opt_u64, to_js, with_field};
 
+#[cfg(feature = "bip353")]
+pub mod bip353;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_BOLT12: &'static str = r#"
 /**

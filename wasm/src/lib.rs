@@ -48,6 +48,10 @@ export type ErrorCode =
   | "RUNE_INVALID"        // the rune or restriction does not parse
   | "LNAP_INVALID"        // the lnap proof does not parse
   | "LNAP_ANCHORS"        // trust anchors could not be loaded
+  | "BIP353_BAD_NAME" | "BIP353_PROOF_TOO_LONG" | "BIP353_MALFORMED_PROOF" | "BIP353_INVALID_CHAIN"
+  | "BIP353_UNSUPPORTED_ALGORITHM" | "BIP353_TOO_MANY_STEPS" | "BIP353_NOT_YET_VALID" | "BIP353_EXPIRED"
+  | "BIP353_NO_RECORD" | "BIP353_MULTIPLE_RECORDS" | "BIP353_NOT_UTF8" | "BIP353_BAD_URI"
+  | "BIP353_BAD_OFFER"    // verifyBip353: why the name's proof or its payment instructions were refused
   | "BAD_ADDRESS"         // node id, WebSocket URL or host:port malformed
   | "ADDRESS_CONFLICT"    // both `url` and `wsProxy` given
   | "ADDRESS_MISSING"     // neither `url` nor `wsProxy` (with `address`) given

@@ -6,6 +6,7 @@ import {
   type Bolt12Decoded, type Bolt12Validation, type InvoiceCheck, type CreatedInvoiceRequest,
   type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
   type LnMessage, fetchInvoice, type FetchedInvoice, type FetchRouteKind,
+  verifyBip353, type Bip353Resolved,
 } from "bolt12-toolkit";
 import init, { initSync, type InitInput } from "bolt12-toolkit";
 import * as lite from "bolt12-toolkit/lite";
@@ -21,6 +22,10 @@ const r: RuneDecoded = decodeRune(attenuateRune("rune", "method=getinfo"));
 const rep: LnapReport = lnapCheckOffer(lnapDecode("lnap1...").type, "lno1...");
 const verdict: "verified" | "not_covered" | "mismatch" | "expired" | "untrusted" = lnapVerify("p").verdict;
 const s: string = version();
+const b: Bip353Resolved = verifyBip353("₿matt@mattcorallo.com", new Uint8Array([0]), { at: 1786000000 });
+const bOffer: string | null = verifyBip353("matt@mattcorallo.com", "00").offer;
+const bCode: ErrorCode = "BIP353_EXPIRED";
+void [b, bOffer, bCode];
 
 async function use(): Promise<void> {
   // Browsers: load the WebAssembly module first (Node: resolves at once).
