@@ -340,7 +340,7 @@ mod tests {
             scid: wire::ShortChannelId(1),
         };
         let paths = vec![
-            path(scid.clone()),
+            path(scid),
             path(SciddirOrPubkey::Pubkey(peer.into())),
         ];
         assert_eq!(
