@@ -22,7 +22,6 @@
 //!   `invoice_relative_expiry` (default 7200 seconds) is in the past.
 //!
 //! Key order follows the order in which CLN's `plugins/offers.c` writes the fields.
-use core::fmt::Write as _;
 
 use bech32::{hrp, Fe32, Hrp};
 use serde_json::{json, Map, Value};
@@ -1189,10 +1188,14 @@ fn add_unknown(m: &mut Map<String, Value>, key: &str, unknown: &[UnknownRecord])
     m.insert(key.into(), Value::Array(records));
 }
 
+/// Lowercase hex, two digits a byte (a table, not `fmt` per byte: `decode` writes every
+/// path key and payload this way, and `{:02x}` is most of its time in WebAssembly).
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }

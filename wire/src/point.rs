@@ -84,7 +84,15 @@ impl PartialEq<Point> for PublicKey {
 impl fmt::Display for Point {
     /// Lowercase hex, as node ids are usually written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        // One `write_str` of a stack buffer, not 33 `{:02x}` formats: `decode` prints
+        // every node id and path key this way.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut buf = [0u8; 66];
+        for (i, b) in self.0.iter().enumerate() {
+            buf[2 * i] = DIGITS[usize::from(b >> 4)];
+            buf[2 * i + 1] = DIGITS[usize::from(b & 15)];
+        }
+        f.write_str(core::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
     }
 }
 

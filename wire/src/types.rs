@@ -3,9 +3,18 @@ use core::fmt;
 
 pub use crate::point::Point;
 
+/// Lowercase hex through a stack buffer, 32 bytes per `write_str` (not a `{:02x}` format
+/// per byte, which is most of the time `decode` spends on hashes and signatures).
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
-    for b in bytes {
-        write!(f, "{b:02x}")?;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (i, b) in chunk.iter().enumerate() {
+            buf[2 * i] = DIGITS[usize::from(b >> 4)];
+            buf[2 * i + 1] = DIGITS[usize::from(b & 15)];
+        }
+        let text = buf.get(..2 * chunk.len()).ok_or(fmt::Error)?;
+        f.write_str(core::str::from_utf8(text).map_err(|_| fmt::Error)?)?;
     }
     Ok(())
 }
