@@ -1189,7 +1189,7 @@ fn add_unknown(m: &mut Map<String, Value>, key: &str, unknown: &[UnknownRecord])
 }
 
 /// Lowercase hex, two digits a byte (a table, not `fmt` per byte: `decode` writes every
-/// path key and payload this way, and `{:02x}` is most of its time in WebAssembly).
+/// path key and payload this way, and `{:02x}` per byte was a large share of its time).
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

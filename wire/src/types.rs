@@ -4,7 +4,7 @@ use core::fmt;
 pub use crate::point::Point;
 
 /// Lowercase hex through a stack buffer, 32 bytes per `write_str` (not a `{:02x}` format
-/// per byte, which is most of the time `decode` spends on hashes and signatures).
+/// per byte, which was a large share of what `decode` spends on hashes and signatures).
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for chunk in bytes.chunks(32) {
