@@ -1,45 +1,95 @@
-// Node, same run: decoding the valid offers of BOLT 12's offers-test.json through
-// bolt12-toolkit (full and decode-only entries) and through boltz-bolt12 (LDK in WASM).
-//   node web-demo/bench/decode.mjs   (after web-demo/tests/run.sh or npm install of both)
-import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+// Decode speed, same strings, same run: bolt12-toolkit's decode() (the full Core Lightning
+// decode object) against boltz-bolt12 (LDK in WASM: new Offer() + five getters + free()),
+// on a mixed set of offers made by Core Lightning (bolt12/tests/data/cln-v26.06.6-decode.json)
+// and by LDK (web-demo/bench/ldk-offers.json), those both libraries accept. In Node, and in
+// Chromium (Debian's, through playwright-core) unless --node-only.
+//   node web-demo/bench/decode.mjs [--node-only] [--toolkit DIR]
+// (after web-demo/tests/run.sh, which installs both packages in web-demo/node_modules)
+import { readFileSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import * as tk from "bolt12-toolkit";
-import * as tkDecode from "bolt12-toolkit/decode";
+import { dirname, join, normalize, sep } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const require = createRequire(import.meta.url);
-// boltz-bolt12 is built for bundlers (it imports its .wasm); instantiate it by hand.
-const boltzDir = require.resolve("boltz-bolt12/package.json").replace(/package\.json$/, "");
-const bg = await import(boltzDir + "boltz_bolt12_bg.js");
-const { instance } = await WebAssembly.instantiate(readFileSync(boltzDir + "boltz_bolt12_bg.wasm"), { "./boltz_bolt12_bg.js": bg });
-bg.__wbg_set_wasm(instance.exports);
-instance.exports.__wbindgen_start?.();
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const require = createRequire(join(ROOT, "web-demo", "package.json"));
+const argv = process.argv.slice(2);
+const TOOLKIT = argv.includes("--toolkit") ? argv[argv.indexOf("--toolkit") + 1] : dirname(require.resolve("bolt12-toolkit/package.json"));
+const BOLTZ = dirname(require.resolve("boltz-bolt12/package.json"));
 
-const vectors = JSON.parse(readFileSync(new URL("../../bolt12/tests/data/offers-test.json", import.meta.url), "utf8"));
-const offers = vectors.filter((v) => v.valid && v.bolt12.startsWith("lno")).map((v) => v.bolt12);
-// Offers both libraries accept (boltz-bolt12 may refuse some spec vectors).
-const both = offers.filter((s) => { try { tk.decode(s); new bg.Offer(s).free(); return true; } catch { return false; } });
+const cln = JSON.parse(readFileSync(join(ROOT, "bolt12", "tests", "data", "cln-v26.06.6-decode.json"), "utf8")).cases
+  .filter((c) => c.cln.object && c.cln.object.valid === true && c.string.startsWith("lno")).map((c) => c.string);
+const ldk = JSON.parse(readFileSync(join(HERE, "ldk-offers.json"), "utf8")).offers;
 
-function bench(name, fn, rounds = 400) {
-  for (let i = 0; i < 50; i++) for (const s of both) fn(s); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < rounds; i++) for (const s of both) fn(s);
-  const ms = performance.now() - t0;
-  const n = rounds * both.length;
-  return { name, decodes: n, us_per_decode: +((ms * 1000) / n).toFixed(2), per_sec: Math.round(n / (ms / 1000)) };
+// The benchmark itself, run in Node and (as source text) in the page.
+async function run({ tk, bg, cln, ldk }) {
+  const accepted = (s) => { try { tk.decode(s); new bg.Offer(s).free(); return true; } catch { return false; } };
+  const set = [...cln, ...ldk].filter(accepted);
+  const bench = (fn) => {
+    for (let i = 0; i < 30; i++) for (const s of set) fn(s); // warm-up
+    const rounds = 200;
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) for (const s of set) fn(s);
+    return (performance.now() - t0) * 1000 / (rounds * set.length);
+  };
+  const ours = [], theirs = [];
+  for (let k = 0; k < 3; k++) { // interleaved, best of three
+    ours.push(bench((s) => tk.decode(s)));
+    theirs.push(bench((s) => { const o = new bg.Offer(s); void o.id; void o.description; void o.amount; void o.issuer; void o.signing_pubkey; o.free(); }));
+  }
+  return { offers: set.length, cln: cln.filter(accepted).length, ldk: ldk.filter(accepted).length, toolkit_us: Math.min(...ours), boltz_us: Math.min(...theirs) };
 }
 
-const rows = [
-  bench("bolt12-toolkit decode() -> full CLN JSON object", (s) => tk.decode(s)),
-  bench("bolt12-toolkit/decode decode() -> full CLN JSON object", (s) => tkDecode.decode(s)),
-  bench("bolt12-toolkit validate()", (s) => tk.validate(s)),
-  bench("boltz-bolt12 new Offer() + id/description/amount/issuer/signing_pubkey + free()", (s) => {
-    const o = new bg.Offer(s);
-    void o.id; void o.description; void o.amount; void o.issuer; void o.signing_pubkey;
-    o.free();
-  }),
-];
-console.log(`offers: ${both.length} of ${offers.length} valid spec offers accepted by both; node ${process.version}`);
-console.table(rows);
-const base = rows[3].us_per_decode;
-for (const r of rows.slice(0, 3)) console.log(`${r.name}: ${(r.us_per_decode / base).toFixed(2)}x boltz-bolt12's time per offer`);
+function report(where, r) {
+  console.log(`${where}: ${r.offers} offers accepted by both (${r.cln} by Core Lightning, ${r.ldk} by LDK); best of 3, µs per offer`);
+  console.table([
+    { library: "bolt12-toolkit decode() -> full CLN decode object", us_per_offer: +r.toolkit_us.toFixed(2), speedup_vs_boltz: +(r.boltz_us / r.toolkit_us).toFixed(2) },
+    { library: "boltz-bolt12 new Offer() + id/description/amount/issuer/signing_pubkey + free()", us_per_offer: +r.boltz_us.toFixed(2), speedup_vs_boltz: 1 },
+  ]);
+}
+
+// Node: the package's Node entry; boltz-bolt12 (built for bundlers) instantiated by hand.
+const tk = await import(pathToFileURL(join(TOOLKIT, "node.js")).href);
+const bg = await import(pathToFileURL(join(BOLTZ, "boltz_bolt12_bg.js")).href);
+const { instance } = await WebAssembly.instantiate(readFileSync(join(BOLTZ, "boltz_bolt12_bg.wasm")), { "./boltz_bolt12_bg.js": bg });
+bg.__wbg_set_wasm(instance.exports);
+instance.exports.__wbindgen_start?.();
+report(`Node ${process.version}`, await run({ tk, bg, cln, ldk }));
+
+if (!argv.includes("--node-only")) {
+  const { chromium } = await import(pathToFileURL(require.resolve("playwright-core")).href);
+  const roots = { "/pkg/": TOOLKIT, "/boltz/": BOLTZ };
+  const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/") { res.writeHead(200, { "content-type": "text/html" }); return res.end("<!doctype html><title>decode bench</title>"); }
+    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
+    const file = prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
+    if (!file || !file.startsWith(roots[prefix] + sep) || !existsSync(file)) { res.writeHead(404); return res.end(); }
+    res.writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] || "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(base);
+    const r = await page.evaluate(async ({ src, cln, ldk }) => {
+      const tk = await import("/pkg/index.js");
+      await tk.init();
+      const bg = await import("/boltz/boltz_bolt12_bg.js");
+      const { instance } = await WebAssembly.instantiateStreaming(fetch("/boltz/boltz_bolt12_bg.wasm"), { "./boltz_bolt12_bg.js": bg });
+      bg.__wbg_set_wasm(instance.exports);
+      instance.exports.__wbindgen_start?.();
+      const run = (0, eval)(`(${src})`);
+      return run({ tk, bg, cln, ldk });
+    }, { src: run.toString(), cln, ldk });
+    report(`Chromium ${browser.version()}`, r);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}

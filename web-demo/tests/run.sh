@@ -40,7 +40,7 @@ export CLN_NODES_BIN="$CARGO_TARGET_DIR/debug/cln-nodes"
 ws_flag=()
 node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || ws_flag=(--experimental-websocket)
 cd "$demo"
-node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/init.test.mjs tests/bip353.test.mjs tests/browser.test.mjs \
+node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/init.test.mjs tests/bip353.test.mjs tests/decode-equality.test.mjs tests/browser.test.mjs \
     tests/cln.browser.test.mjs tests/wallet.browser.test.mjs tests/proxy.browser.test.mjs
 # The Node entries' WebSocket client, and the package in Node against Core Lightning over
 # TCP and ws://, deliberately without --experimental-websocket: no global WebSocket needed.
