@@ -235,6 +235,7 @@ fn invoices_carry_the_callers_blinded_payment_path() {
             max_cltv_expiry: 101 + 2016,
             min_final_cltv_expiry_delta: 18,
             htlc_minimum_msat: 1,
+            htlc_maximum_msat: u64::MAX,
         },
     )
     .expect("payment path");
@@ -269,7 +270,7 @@ fn invoices_carry_the_callers_blinded_payment_path() {
             "fee_proportional_millionths": 250,
             "cltv_expiry_delta": 60,
             "htlc_minimum_msat": payinfo.htlc_minimum_msat,
-            "htlc_maximum_msat": 50_000_000,
+            "htlc_maximum_msat": payinfo.htlc_maximum_msat,
             "features": "",
         },
         "path": path.path.iter().map(|h| json!({

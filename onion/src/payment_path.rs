@@ -52,6 +52,8 @@ pub struct Recipient {
     pub min_final_cltv_expiry_delta: u16,
     /// The smallest HTLC the recipient accepts.
     pub htlc_minimum_msat: u64,
+    /// The largest amount the recipient takes over this path.
+    pub htlc_maximum_msat: u64,
 }
 
 /// Why a payment path could not be made.
@@ -66,6 +68,9 @@ pub enum PaymentPathError {
     /// The CLTV deltas add up past `u16` (total delta) or `u32` (a `max_cltv_expiry`).
     #[error("the CLTV deltas add up past the {0}")]
     CltvOverflow(&'static str),
+    /// A hop's `htlc_maximum_msat` does not even cover its own fee.
+    #[error("hop {0}: htlc_maximum_msat does not cover its fee")]
+    MaximumBelowFee(usize),
     /// The smallest amount every hop takes is above the largest one some hop can carry.
     #[error("htlc_minimum_msat {minimum} is above htlc_maximum_msat {maximum}")]
     EmptyAmountRange {
@@ -97,10 +102,28 @@ pub fn aggregate_fees(relays: &[PaymentRelay]) -> Result<(u32, u32), PaymentPath
     ))
 }
 
-/// What a hop charges to forward `amount` (BOLT 7 §"HTLC Fees"), rounded up.
+/// What a hop charges to forward `amount` (BOLT 7 §"HTLC Fees": `fee_base_msat + amount *
+/// fee_proportional_millionths / 1000000`, rounded down).
 fn fee(relay: &PaymentRelay, amount: u128) -> u128 {
     u128::from(relay.fee_base_msat)
-        + (amount * u128::from(relay.fee_proportional_millionths)).div_ceil(MILLION)
+        + amount * u128::from(relay.fee_proportional_millionths) / MILLION
+}
+
+/// The most a hop forwards out of `inbound` while keeping its fee; `None` if `inbound` does
+/// not cover the fee of forwarding anything.
+fn forwarded(relay: &PaymentRelay, inbound: u64) -> Option<u64> {
+    let inbound = u128::from(inbound);
+    let after_base = inbound.checked_sub(u128::from(relay.fee_base_msat))?;
+    // x + x * p / 10^6 <= inbound - base, solved with the division rounded down, then
+    // raised while one more still leaves the fee.
+    let mut x = after_base * MILLION / (MILLION + u128::from(relay.fee_proportional_millionths));
+    while x + 1 + fee(relay, x + 1) <= inbound {
+        x += 1;
+    }
+    if x == 0 {
+        return None;
+    }
+    u64::try_from(x).ok()
 }
 
 /// Creates the blinded payment path `forwards[0]` (introduction node) -> ... -> `recipient`
@@ -110,9 +133,11 @@ fn fee(relay: &PaymentRelay, amount: u128) -> u128 {
 ///   `min_final_cltv_expiry_delta` plus the `cltv_expiry_delta` of that hop and every hop
 ///   after it; its `htlc_minimum_msat` is its own;
 /// - `cltv_expiry_delta` = the sum of the hops' deltas and `min_final_cltv_expiry_delta`;
-/// - `htlc_minimum_msat` is the smallest amount at the introduction node with which every
-///   hop receives at least its minimum after the fees before it; `htlc_maximum_msat` the
-///   smallest of the hops' maxima (amounts only shrink along the path);
+/// - `htlc_minimum_msat` and `htlc_maximum_msat` bound the amount that reaches the
+///   recipient (a payer routes over the path as over one channel from the introduction node
+///   to the recipient, adding the aggregated fee): at least what arrives when a hop receives
+///   its own minimum (a minimum below a hop's fee no longer binds), at most what arrives when
+///   a hop receives its own maximum, and within the recipient's bounds;
 /// - `allowed_features` is set, empty, on every hop, so `features` is empty.
 pub fn create_payment_path(
     session_key: &SecretKey,
@@ -133,7 +158,6 @@ pub fn create_payment_path(
         .max_cltv_expiry
         .checked_add(u32::from(recipient.min_final_cltv_expiry_delta))
         .ok_or(PaymentPathError::CltvOverflow("u32 of max_cltv_expiry"))?;
-    let mut need = u128::from(recipient.htlc_minimum_msat);
     let mut data = vec![EncryptedDataTlv::default(); forwards.len() + 1];
     data[forwards.len()] = EncryptedDataTlv {
         path_id: Some(recipient.path_id.clone()),
@@ -148,7 +172,6 @@ pub fn create_payment_path(
         max_cltv = max_cltv
             .checked_add(u32::from(f.relay.cltv_expiry_delta))
             .ok_or(PaymentPathError::CltvOverflow("u32 of max_cltv_expiry"))?;
-        need = (need + fee(&f.relay, need)).max(u128::from(f.htlc_minimum_msat));
         let (short_channel_id, next_node_id) = match f.next {
             NextHop::NodeId(n) => (None, Some(Point::from(n))),
             NextHop::ShortChannelId(s) => (Some(s), None),
@@ -165,12 +188,15 @@ pub fn create_payment_path(
             ..Default::default()
         };
     }
-    let maximum = forwards
-        .iter()
-        .map(|f| f.htlc_maximum_msat)
-        .min()
-        .unwrap_or(u64::MAX);
-    let minimum = u64::try_from(need).unwrap_or(u64::MAX);
+    // Walking forward from the introduction node: what arrives after each hop's fee.
+    let (mut minimum, mut maximum) = (1u64, u64::MAX);
+    for (i, f) in forwards.iter().enumerate() {
+        minimum = forwarded(&f.relay, minimum.max(f.htlc_minimum_msat)).unwrap_or(1);
+        maximum = forwarded(&f.relay, maximum.min(f.htlc_maximum_msat))
+            .ok_or(PaymentPathError::MaximumBelowFee(i))?;
+    }
+    let minimum = minimum.max(recipient.htlc_minimum_msat);
+    let maximum = maximum.min(recipient.htlc_maximum_msat);
     if minimum > maximum {
         return Err(PaymentPathError::EmptyAmountRange { minimum, maximum });
     }
