@@ -2,15 +2,12 @@
 //! a private key's public key, and BOLT #8 §"Handshake State" `ECDH(k, rk)`: the SHA-256
 //! of the compressed shared point `k * rk`.
 //!
-//! With the feature `libsecp-curve` (a default) these are libsecp256k1's ([`libsecp`]).
-//! With `pure-rust-curve` they are pure Rust ([`rust`]: RustCrypto's `k256`, constant-time
-//! scalar multiplication without precomputed tables), for the npm package's Commando
-//! build, where libsecp256k1's context code and generator tables (~33 kB of
-//! incompressible data) would be there for lnsocket alone. Both are compiled under
-//! `cargo test` and compared on the BOLT 8 vectors and random keys (`tests`).
-
-#[cfg(not(any(feature = "libsecp-curve", feature = "pure-rust-curve")))]
-compile_error!("lnsocket needs a curve: enable `libsecp-curve` (default) or `pure-rust-curve`");
+//! By default these are libsecp256k1's ([`libsecp`]). With the feature `pure-rust-curve`
+//! they are pure Rust ([`rust`]: RustCrypto's `k256`, constant-time scalar multiplication
+//! without precomputed tables), for the npm package's Commando build, where
+//! libsecp256k1's context code and generator tables (~33 kB of incompressible data) would
+//! be there for lnsocket alone. Both are compiled under `cargo test` and compared on the
+//! BOLT 8 vectors and random keys (`tests`).
 
 #[cfg(feature = "pure-rust-curve")]
 pub(crate) use rust::{ecdh, public_key};
@@ -19,17 +16,28 @@ pub(crate) use rust::{ecdh, public_key};
 pub(crate) use libsecp::{ecdh, public_key};
 
 /// libsecp256k1 (through the `secp256k1` crate).
-#[cfg(any(all(feature = "libsecp-curve", not(feature = "pure-rust-curve")), test))]
+#[cfg(any(not(feature = "pure-rust-curve"), test))]
 pub(crate) mod libsecp {
     use std::sync::OnceLock;
 
     use secp256k1::ecdh::SharedSecret;
-    use secp256k1::{All, PublicKey, Secp256k1, SecretKey};
+    use secp256k1::ffi::types::AlignedType;
+    use secp256k1::{PublicKey, Secp256k1, SecretKey, SignOnlyPreallocated};
     use zeroize::Zeroizing;
 
-    fn secp() -> &'static Secp256k1<All> {
-        static CTX: OnceLock<Secp256k1<All>> = OnceLock::new();
-        CTX.get_or_init(Secp256k1::new)
+    /// A signing context in a buffer we allocate, so that `secp256k1` needs no `alloc`
+    /// feature (whose `#[no_mangle]` context constructor would be exported, and kept, by
+    /// every wasm build that links lnsocket, the Commando build included).
+    fn secp() -> &'static Secp256k1<SignOnlyPreallocated<'static>> {
+        static CTX: OnceLock<Secp256k1<SignOnlyPreallocated<'static>>> = OnceLock::new();
+        CTX.get_or_init(|| {
+            let words = Secp256k1::preallocate_signing_size();
+            let buf: &'static mut [AlignedType] =
+                Box::leak(vec![AlignedType::zeroed(); words].into_boxed_slice());
+            // The buffer has the size the library asked for, so this cannot fail.
+            #[allow(clippy::expect_used)]
+            Secp256k1::preallocated_signing_only(buf).expect("buffer of the preallocated size")
+        })
     }
 
     /// `sk * G`; `None` when `sk` is zero or not below the curve order.
