@@ -59,7 +59,8 @@ instance.exports.__wbindgen_start?.();
 report(`Node ${process.version}`, await run({ tk, bg, cln, ldk }));
 
 if (!argv.includes("--node-only")) {
-  const { chromium } = await import(pathToFileURL(require.resolve("playwright-core")).href);
+  const pw = await import(pathToFileURL(require.resolve("playwright-core")).href);
+  const chromium = pw.chromium ?? pw.default.chromium;
   const roots = { "/pkg/": TOOLKIT, "/boltz/": BOLTZ };
   const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
   const server = createServer((req, res) => {

@@ -86,8 +86,8 @@ async function child(name, node) {
   const t0 = now();
   const client = await CLIENTS[name](node);
   const t1 = now();
-  await client.connect();
-  const info = await client.call("getinfo", {});
+  await client.connect().catch((e) => { throw new Error(`connect: ${e && e.message || e}`); });
+  const info = await client.call("getinfo", {}).catch((e) => { throw new Error(`getinfo: ${e && e.message || e}`); });
   const t2 = now();
   if (info.id !== node.id) throw new Error(`${name}: getinfo answered ${info.id}`);
   out.load_ms = ms(t1 - t0);
@@ -158,7 +158,7 @@ async function bundleSizes() {
   const lnsocketDir = dirname(require.resolve("lnsocket/package.json"));
   return [
     await one("bolt12-toolkit (full)", `import { Commando, decode } from ${JSON.stringify(join(TOOLKIT_DIR, "index.js"))}; globalThis.x = [Commando, decode];`, HERE, [join(TOOLKIT_DIR, "full", "bolt12_toolkit_bg.wasm")]),
-    ...(existsSync(join(TOOLKIT_DIR, "commando.js")) ? [await one("bolt12-toolkit/commando", `import { Commando } from ${JSON.stringify(join(TOOLKIT_DIR, "commando.js"))}; globalThis.x = Commando;`, HERE, [join(TOOLKIT_DIR, "commando", "bolt12_toolkit_bg.wasm")])] : []),
+    ...(existsSync(join(TOOLKIT_DIR, "commando", "bolt12_toolkit_bg.wasm")) ? [await one("bolt12-toolkit/commando", `import { Commando } from ${JSON.stringify(join(TOOLKIT_DIR, "commando.js"))}; globalThis.x = Commando;`, HERE, [join(TOOLKIT_DIR, "commando", "bolt12_toolkit_bg.wasm")])] : []),
     await one("bolt12-toolkit/decode", `import { decode } from ${JSON.stringify(join(TOOLKIT_DIR, "decode.js"))}; globalThis.x = decode;`, HERE, [join(TOOLKIT_DIR, "decode", "bolt12_toolkit_bg.wasm")]),
     await one("lnmessage", `import L from "lnmessage"; globalThis.x = L;`, HERE, []),
     { label: "lnsocket (dist/js, as shipped)", js: statSync(join(lnsocketDir, "dist", "js", "lnsocket.js")).size, jsGz: gzipSync(readFileSync(join(lnsocketDir, "dist", "js", "lnsocket.js")), { level: 9 }).length,
