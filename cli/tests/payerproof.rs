@@ -113,6 +113,18 @@ fn makes_a_proof_revealing_the_fields_asked_for() {
     assert_eq!(decoded["type"], "bolt12 payer_proof");
     assert_eq!(decoded["valid"], true);
     assert_eq!(decoded["payer_signature"]["note"], "prove it");
+    // A damaged proof: one line naming the rule, exit 1, no object (Core Lightning refuses
+    // bad proofs with an RPC error).
+    let mut t = proof.tlvs().clone();
+    t.leaf_hashes.as_mut().unwrap().pop();
+    let bad = bolt12::string::encode("lnp", &t.encode().unwrap());
+    let out = run(&["decode", &bad]);
+    let e = failure(&out);
+    assert_eq!(
+        e.trim(),
+        "error: invalid payer_proof: Not enough leaf_hashes"
+    );
+    assert!(out.stdout.is_empty());
 
     // Core Lightning's layout, --json.
     let out = ok_stdout(&run(&[
