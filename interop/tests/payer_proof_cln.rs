@@ -1,9 +1,10 @@
 //! Payer proofs (DRAFT, lightning/bolts#1295) against real Core Lightning v26.06.6.
 //!
-//! Core Lightning's `createproof` proves only its own completed payments, and the harness
-//! nodes have no channels, so the node cannot make one here. Instead the node signs an
-//! invoice for our invoice request (`createinvoice`: its node key, our preimage), we make
-//! proofs of it, and the node's `decode` judges them:
+//! Both ways. Core Lightning's `createproof` proves only its own completed payments; the
+//! harness nodes have no channels, but a node can pay itself, so it pays its own offer and
+//! proves that: we read, verify and decode its proofs. And the node signs an invoice for
+//! our invoice request (`createinvoice`: its node key, our preimage), we make proofs of it,
+//! and the node's `decode` judges them:
 //!
 //! - in Core Lightning's layout, with several reveal choices and notes: the node says
 //!   valid, with exactly our `decode` JSON (key order included);
@@ -297,4 +298,109 @@ fn core_lightning_decodes_our_payer_proofs() {
             "node says {message:?}"
         );
     }
+}
+
+/// Core Lightning pays its own offer (a self-payment needs no channel: `fetchinvoice` of its
+/// own offer, then `xpay`), then proves the payment with `createproof`: we read each proof
+/// (its layout), verify it (the reader rules include both signatures and SHA256(preimage) =
+/// `invoice_payment_hash`), find the payment's preimage and the note in it, and decode it
+/// exactly as the node does. A proof the node made with other fields revealed reads too.
+#[test]
+fn we_read_and_verify_payer_proofs_core_lightning_made() {
+    let node = Node::start(&NodeOptions::default()).expect("node starts");
+    let offer = node
+        .rpc(
+            "offer",
+            json!({ "amount": "2500msat", "description": "a proof of purchase", "issuer": "shop" }),
+        )
+        .expect("offer");
+    let offer = offer["bolt12"].as_str().expect("offer string").to_owned();
+    let fetched = node
+        .rpc(
+            "fetchinvoice",
+            json!({ "offer": offer, "payer_note": "for alice" }),
+        )
+        .expect("fetchinvoice of its own offer");
+    let invoice = fetched["invoice"].as_str().expect("invoice").to_owned();
+    let paid = node
+        .rpc("xpay", json!({ "invstring": invoice }))
+        .expect("xpay to itself");
+    let preimage = paid["payment_preimage"]
+        .as_str()
+        .expect("preimage")
+        .to_owned();
+
+    let cases: [(&str, Value); 3] = [
+        ("defaults, no note", json!({ "invstring": invoice })),
+        (
+            "a challenge note",
+            json!({ "invstring": invoice, "note": "prove it: 42" }),
+        ),
+        (
+            "the payer note and the issuer revealed",
+            json!({ "invstring": invoice, "note": "n", "include": ["invreq_payer_note", "offer_issuer", 10] }),
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (label, params) in cases {
+        let made = node
+            .rpc("createproof", params.clone())
+            .expect("createproof");
+        let s = made["proofs"][0]["bolt12"]
+            .as_str()
+            .expect("proof string")
+            .to_owned();
+        let proof =
+            PayerProof::from_str(&s).unwrap_or_else(|e| panic!("{label}: we refuse it: {e}"));
+        assert_eq!(proof.layout(), Layout::CoreLightning, "{label}");
+        assert_eq!(
+            proof.preimage().map(hex::encode),
+            Some(preimage.clone()),
+            "{label}: preimage"
+        );
+        assert_eq!(
+            proof.note(),
+            params["note"].as_str().unwrap_or(""),
+            "{label}: note"
+        );
+        let cln = cln_decode(&node, &s).expect("the node decodes its own proof");
+        let ours = decode_json_at(&s, None).expect("we decode it");
+        assert_eq!(
+            serde_json::to_string(&cln).expect("json"),
+            serde_json::to_string(&ours).expect("json"),
+            "{label}: same decode"
+        );
+        assert_eq!(ours["valid"], true, "{label}");
+        seen.push(ours);
+    }
+    // What the node said it revealed is what we read: the payer note only where asked.
+    assert!(seen[0].get("invreq_payer_note").is_none());
+    assert_eq!(seen[2]["invreq_payer_note"], "for alice");
+    assert_eq!(seen[2]["offer_issuer"], "shop");
+
+    // One changed byte anywhere in a node-made proof: refused by us and by the node.
+    let made = node
+        .rpc("createproof", json!({ "invstring": invoice }))
+        .expect("createproof");
+    let s = made["proofs"][0]["bolt12"].as_str().expect("proof string");
+    let (_, bytes) = bolt12::string::decode(s).expect("bech32");
+    let mut refused = 0;
+    for i in (0..bytes.len()).step_by(23) {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        let t = bolt12::string::encode("lnp", &b);
+        if PayerProof::from_str(&t).is_err() {
+            refused += 1;
+            assert!(
+                cln_decode(&node, &t)
+                    .map(|v| v["valid"] == false)
+                    .unwrap_or(true),
+                "byte {i}: node accepts what we refuse"
+            );
+        }
+    }
+    assert!(
+        refused * 10 >= bytes.len().div_ceil(23) * 9,
+        "most single-byte changes refused: {refused}"
+    );
 }
