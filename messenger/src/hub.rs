@@ -29,6 +29,13 @@ use crate::keys::NodeKey;
 use crate::pump::{send_frame, OutgoingSender};
 use crate::transport::OnionTransport;
 
+/// At most this many onion messages wait for one user to read them; past it, what
+/// arrives for that user is dropped (BOLT 4 onion messages are unreliable: a node may drop
+/// them under load, as Core Lightning's per-peer rate limit does) and counted in
+/// [`OnionHub::overflowed`], so a peer flooding the connection costs at most
+/// `MAX_QUEUED` × 65 kB per user, whatever the user's speed.
+pub const MAX_QUEUED: usize = 32;
+
 /// At most this many `path_id`s awaited per user (a payer awaits one per route tried,
 /// [`crate::route::MAX_ROUTES`] at most); the oldest is forgotten first.
 pub const MAX_AWAITED: usize = 16;
@@ -37,7 +44,7 @@ type Delivery = Result<Vec<u8>, TransportError>;
 
 struct Subscriber {
     id: u64,
-    tx: mpsc::UnboundedSender<Delivery>,
+    tx: mpsc::Sender<Delivery>,
     awaited: Vec<Zeroizing<Vec<u8>>>,
 }
 
@@ -46,6 +53,7 @@ struct State {
     next_id: u64,
     subscribers: Vec<Subscriber>,
     closed: Option<TransportError>,
+    overflowed: u64,
 }
 
 /// The onion messages of one peer connection, for its users (cheap to clone: every clone
@@ -76,12 +84,13 @@ impl OnionHub {
     /// A new user, sending through `out` (the connection's pump). It receives what arrives
     /// from now on; after [`OnionHub::close`] it receives only that error.
     pub fn subscribe(&self, out: OutgoingSender) -> HubTransport {
-        let (tx, rx) = mpsc::unbounded();
+        // `channel(n)` holds n + 1 messages (one per sender, and there is one).
+        let (mut tx, rx) = mpsc::channel(MAX_QUEUED - 1);
         let mut state = self.state();
         let id = state.next_id;
         state.next_id += 1;
         if let Some(e) = &state.closed {
-            let _ = tx.unbounded_send(Err(e.clone()));
+            let _ = tx.try_send(Err(e.clone()));
         } else {
             state.subscribers.push(Subscriber {
                 id,
@@ -96,6 +105,12 @@ impl OnionHub {
             rx,
             key: self.key.as_ref().clone(),
         }
+    }
+
+    /// How many onion messages were dropped because the user they were for had
+    /// [`MAX_QUEUED`] unread (each user a message was for counts once).
+    pub fn overflowed(&self) -> u64 {
+        self.state().overflowed
     }
 
     /// How many users are subscribed (dropped ones no longer count).
@@ -126,32 +141,36 @@ impl OnionHub {
                 }
             }
         }
-        match owner {
-            Some(i) => {
-                let _ = state.subscribers[i].tx.unbounded_send(Ok(bytes.to_vec()));
-            }
-            None => {
-                for s in &state.subscribers {
-                    let _ = s.tx.unbounded_send(Ok(bytes.to_vec()));
+        let mut overflowed = 0;
+        for (i, s) in state.subscribers.iter_mut().enumerate() {
+            if owner.is_none_or(|o| o == i) {
+                if let Err(e) = s.tx.try_send(Ok(bytes.to_vec())) {
+                    if e.is_full() {
+                        overflowed += 1;
+                    }
                 }
             }
         }
+        state.overflowed += overflowed;
     }
 
     /// Hands `error` to every current user (e.g. the peer's BOLT 1 `error`), leaving the
     /// hub open.
     pub fn fail_all(&self, error: TransportError) {
-        let state = self.state();
-        for s in &state.subscribers {
-            let _ = s.tx.unbounded_send(Err(error.clone()));
+        let mut state = self.state();
+        for s in state.subscribers.iter_mut() {
+            // A user with MAX_QUEUED unread misses it; it still sees the connection end.
+            let _ = s.tx.try_send(Err(error.clone()));
         }
     }
 
     /// The connection ended: every user, current and later, receives `error`.
     pub fn close(&self, error: TransportError) {
         let mut state = self.state();
-        for s in state.subscribers.drain(..) {
-            let _ = s.tx.unbounded_send(Err(error.clone()));
+        for mut s in state.subscribers.drain(..) {
+            // Dropping the sender ends the user's stream after what is queued, so a user
+            // whose queue is full still learns that the connection ended.
+            let _ = s.tx.try_send(Err(error.clone()));
         }
         state.closed = Some(error);
     }
@@ -172,7 +191,7 @@ pub struct HubTransport {
     id: u64,
     hub: OnionHub,
     out: OutgoingSender,
-    rx: mpsc::UnboundedReceiver<Delivery>,
+    rx: mpsc::Receiver<Delivery>,
     key: NodeKey,
 }
 

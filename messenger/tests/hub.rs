@@ -160,3 +160,34 @@ async fn a_sole_user_sees_what_the_connection_brings() {
     drop(only);
     issuing.await.expect("issuer");
 }
+
+/// A user that does not read holds at most `MAX_QUEUED` messages: what arrives past that is
+/// dropped and counted, another user still gets everything, and the slow user then reads
+/// the oldest `MAX_QUEUED` and learns that the connection ended.
+#[tokio::test]
+async fn a_user_that_does_not_read_holds_at_most_max_queued() {
+    use messenger::hub::MAX_QUEUED;
+    let key = NodeKey::generate().expect("key");
+    let peer = NodeKey::generate().expect("peer").node_id();
+    let hub = OnionHub::new(peer, key);
+    let (out, _out_rx) = outgoing();
+    let mut slow = hub.subscribe(out.clone());
+    let mut quick = hub.subscribe(out);
+    let flood = 3 * MAX_QUEUED;
+    for i in 0..flood {
+        hub.deliver(&onion_frame(&(i as u32).to_be_bytes()));
+        // The quick user reads as it arrives.
+        let got = quick.recv_onion_message().await.expect("quick user");
+        assert_eq!(got, onion_frame(&(i as u32).to_be_bytes()));
+    }
+    assert_eq!(hub.overflowed(), (flood - MAX_QUEUED) as u64);
+    hub.close(TransportError::Closed("gone".into()));
+    for i in 0..MAX_QUEUED {
+        let got = slow.recv_onion_message().await.expect("queued message");
+        assert_eq!(got, onion_frame(&(i as u32).to_be_bytes()), "oldest first");
+    }
+    assert!(matches!(
+        slow.recv_onion_message().await,
+        Err(TransportError::Closed(_))
+    ));
+}
