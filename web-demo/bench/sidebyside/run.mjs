@@ -14,7 +14,8 @@
 // calls; then bundle sizes (esbuild, minified, gzip -9, from web-demo/tests/bundler's
 // node_modules when installed) and decode speed against boltz-bolt12 on a mixed set of
 // Core-Lightning-made (bolt12/tests/data/cln-v26.06.6-decode.json) and LDK-made
-// (web-demo/bench/ldk-offers.json) offers. Prints Markdown tables.
+// (web-demo/bench/ldk-offers.json) offers. Prints Markdown tables. `--only "<client>"` runs
+// one client (names as in CLIENTS below).
 import { execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -121,7 +122,7 @@ async function child(name, node) {
     return { ms: ms(now() - t) };
   });
   out.request120k = request.error ? `fails: ${request.error}` : `${request.ms} ms`;
-  client.close();
+  try { client.close(); } catch (e) { out.close = `throws: ${String(e && e.message || e).slice(0, 60)}`; }
   return out;
 }
 
@@ -217,8 +218,9 @@ async function parent() {
     const version = (await lightningCli(n0.rpc, "getinfo")).version;
     // Three rounds, the clients interleaved; each number is the best of its three.
     const rounds = [];
-    for (let r = 0; r < 3; r++) for (const name of Object.keys(CLIENTS)) rounds.push(await runChild(name, node));
-    const results = Object.keys(CLIENTS).map((name) => {
+    const names = opt("--only") ? [opt("--only")] : Object.keys(CLIENTS);
+    for (let r = 0; r < 3; r++) for (const name of names) rounds.push(await runChild(name, node));
+    const results = names.map((name) => {
       const mine = rounds.filter((x) => x.client === name);
       const best = { client: name };
       for (const k of new Set(mine.flatMap(Object.keys))) {
@@ -234,7 +236,7 @@ async function parent() {
     });
     const versions = JSON.parse(readFileSync(join(TOOLKIT_DIR, "package.json"), "utf8")).version;
     console.log(`\nCore Lightning ${version}, regtest, loopback; Node ${process.version}; bolt12-toolkit ${versions} (${TOOLKIT_DIR}); one process per client, three rounds interleaved, best of three\n`);
-    console.log(table(results, ["client", "load_ms", "first_result_ms", "seq200_ms", "conc20_ms", "reply200k", "request120k", "rss_mb", "error"]));
+    console.log(table(results, ["client", "load_ms", "first_result_ms", "seq200_ms", "conc20_ms", "reply200k", "request120k", "rss_mb", "close", "error"]));
   } finally {
     await cln.stop();
   }
