@@ -40,7 +40,13 @@ pub struct LnSink(mpsc::UnboundedSender<Outgoing>);
 
 /// Receiving half backed by the pump.
 #[derive(Debug)]
-pub struct LnSource(mpsc::Receiver<Result<CustomMessage, TransportError>>);
+pub struct LnSource {
+    rx: mpsc::Receiver<Result<CustomMessage, TransportError>>,
+    /// Why the pump ended, when it ended on an error it could not queue (the queue was
+    /// full, e.g. a send timing out while the server is not reading): returned once the
+    /// queue is drained, so the error is never lost.
+    ended: Arc<std::sync::Mutex<Option<TransportError>>>,
+}
 
 /// Incoming messages the pump holds for the source at most.
 pub const INCOMING_QUEUE: usize = 16;
@@ -68,8 +74,11 @@ impl MessageSink for LnSink {
 #[async_trait]
 impl MessageSource for LnSource {
     async fn recv(&mut self) -> Result<Option<CustomMessage>, TransportError> {
-        match self.0.recv().await {
-            None => Ok(None),
+        match self.rx.recv().await {
+            None => match self.ended.lock().map(|mut e| e.take()) {
+                Ok(Some(e)) => Err(e),
+                _ => Ok(None),
+            },
             Some(Ok(m)) => Ok(Some(m)),
             Some(Err(e)) => Err(e),
         }
@@ -82,6 +91,8 @@ impl MessageSource for LnSource {
 pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()> + Send) {
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
     let (in_tx, in_rx) = mpsc::channel(INCOMING_QUEUE);
+    let ended = Arc::new(std::sync::Mutex::new(None));
+    let end_with = ended.clone();
     let pump = async move {
         let mut conn = conn;
         // Room in the incoming queue for the next message; once the source
@@ -119,9 +130,17 @@ pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()
                         let report = r.clone();
                         let _ = ack.send(r);
                         if timed_out {
-                            // lnsocket closed the connection; tell the source why.
-                            if let (Some(room), Err(e)) = (room.take(), report) {
-                                room.send(Err(e));
+                            // lnsocket closed the connection; tell the source why: in
+                            // the queue when there is room, else once it is drained.
+                            if let Err(e) = report {
+                                match room.take() {
+                                    Some(room) => room.send(Err(e)),
+                                    None => {
+                                        if let Ok(mut slot) = end_with.lock() {
+                                            *slot = Some(e);
+                                        }
+                                    }
+                                }
                             }
                             break;
                         }
@@ -135,7 +154,7 @@ pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()
         }
     };
     let sink: Arc<dyn MessageSink> = Arc::new(LnSink(out_tx));
-    let source: Box<dyn MessageSource> = Box::new(LnSource(in_rx));
+    let source: Box<dyn MessageSource> = Box::new(LnSource { rx: in_rx, ended });
     ((sink, source), pump)
 }
 

@@ -30,8 +30,9 @@ pub enum Error {
     /// A BOLT 8 check failed (bad version, key, MAC, size).
     #[error("BOLT 8: {0}")]
     Noise(#[from] NoiseError),
-    /// The peer closed the connection right after our act one, which is
-    /// what a responder does when act one was not made for its key.
+    /// The peer closed (or reset) the connection right after our act one,
+    /// which is what a responder does when act one was not made for its key,
+    /// or when it is at its connection limit.
     #[error("peer closed the connection after handshake act one: is the node id right?")]
     HandshakeRejected,
     /// The peer did not complete its part of the handshake in time.

@@ -81,12 +81,26 @@ impl NoiseStream {
         let init = Initiator::new(local, remote).map_err(Error::Random)?;
         let res = rt::timeout(timeout, async {
             let (state, act1) = init.act_one();
-            write_all(&mut io, &act1).await?;
             let mut act2 = [0u8; ACT_TWO_LEN];
-            match read_act(&mut io, Act::Two, &mut act2).await {
+            let sent = write_all(&mut io, &act1).await;
+            let read = match sent {
+                Ok(()) => read_act(&mut io, Act::Two, &mut act2).await,
+                Err(e) => Err(e),
+            };
+            match read {
                 // A responder that cannot decrypt act one (it was made for
-                // another static key) hangs up without a word.
+                // another static key), or will not serve us (its connection
+                // limit), hangs up without a word: a clean close, or a reset
+                // when it closed before reading what we sent.
                 Err(Error::Noise(NoiseError::ActWrongLength { got: 0, .. })) => {
+                    return Err(Error::HandshakeRejected)
+                }
+                Err(Error::Transport(TransportError::Io(e)))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                    ) =>
+                {
                     return Err(Error::HandshakeRejected)
                 }
                 other => other?,
