@@ -520,7 +520,8 @@ impl PayerProof {
                     return Err(PayerProofError::Missing("payer_signature"));
                 }
                 (
-                    tlvs.preimage.ok_or(PayerProofError::Missing(names.preimage))?,
+                    tlvs.preimage
+                        .ok_or(PayerProofError::Missing(names.preimage))?,
                     tlvs.omitted_tlvs.as_ref().unwrap_or(&empty),
                     tlvs.missing_hashes.as_deref().unwrap_or_default(),
                     tlvs.leaf_hashes.as_deref().unwrap_or_default(),

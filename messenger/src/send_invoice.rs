@@ -339,10 +339,7 @@ mod tests {
             direction: wire::Direction::NodeOne,
             scid: wire::ShortChannelId(1),
         };
-        let paths = vec![
-            path(scid),
-            path(SciddirOrPubkey::Pubkey(peer.into())),
-        ];
+        let paths = vec![path(scid), path(SciddirOrPubkey::Pubkey(peer.into()))];
         assert_eq!(
             kind(&refund(paths)).ok(),
             Some(RefundRoute::PathFromPeer { index: 1 })

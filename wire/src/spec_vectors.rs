@@ -246,3 +246,28 @@ fn unknown_record_colliding_with_known_type_is_refused_on_encode() {
     ];
     assert!(tlvs.encode().is_err());
 }
+
+/// The generated record-name tables carry the CSV's `tlvtype` rows (name, type), in type
+/// order, for every stream: here BOLT 1's test namespaces `n1` and `n2`.
+#[test]
+fn record_names_are_the_csv_tlvtype_rows() {
+    let csv = include_str!("../../spec-csv/01-messaging.csv");
+    let rows = |stream: &str| -> Vec<(u64, String)> {
+        let mut v: Vec<(u64, String)> = csv
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f.len() >= 4 && f[0] == "tlvtype" && f[1] == stream)
+                    .then(|| (f[3].parse().expect("type"), f[2].to_string()))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let table = |t: &[(u64, &str)]| -> Vec<(u64, String)> {
+        t.iter().map(|(n, s)| (*n, s.to_string())).collect()
+    };
+    assert_eq!(table(N1Tlvs::RECORD_NAMES), rows("n1"));
+    assert_eq!(table(N2Tlvs::RECORD_NAMES), rows("n2"));
+    assert_eq!(rows("n1").len(), 4);
+}
