@@ -16,7 +16,7 @@ use bolt12::stateless::payer::{self as stateless_payer, PayerKeys};
 use bolt12::stateless::{Nonce, PaymentId};
 use zeroize::Zeroizing;
 
-use crate::error::{CheckFailed, DropReason, FetchError, KeyError};
+use crate::error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
 use crate::keys::{random_bytes, random_secret, NodeKey, SessionKeys};
 use crate::reply_path::ReplyPath;
 use crate::route::{routes, Route, RouteKind};
@@ -307,16 +307,10 @@ async fn exchange<T: OnionTransport>(
             .map_err(FetchError::Disconnected)?;
         pending.push((reply, route));
         let started = lnsocket::rt::Instant::now();
-        loop {
-            let left = options.timeout.saturating_sub(started.elapsed());
-            if left.is_zero() {
-                break;
-            }
-            let bytes = match lnsocket::rt::timeout(left, conn.recv_onion_message()).await {
-                Err(_) => break,
-                Ok(Err(e)) => return Err(FetchError::Disconnected(e)),
-                Ok(Ok(b)) => b,
-            };
+        while let Some(bytes) = recv_before(conn, started, options.timeout)
+            .await
+            .map_err(FetchError::Disconnected)?
+        {
             match read_reply(conn.node_key(), &bytes, &pending) {
                 Ok((i, answer)) => {
                     let (reply, route) = pending.swap_remove(i);
@@ -339,6 +333,23 @@ async fn exchange<T: OnionTransport>(
         seconds: options.timeout.as_secs(),
         dropped: dropped.len(),
     })
+}
+
+/// The next onion message on `conn`, unless `timeout` has passed since `started` first
+/// (then `None`): the wait of every exchange that sends one message and awaits its answer.
+pub(crate) async fn recv_before<T: OnionTransport>(
+    conn: &mut T,
+    started: lnsocket::rt::Instant,
+    timeout: Duration,
+) -> Result<Option<Vec<u8>>, TransportError> {
+    let left = timeout.saturating_sub(started.elapsed());
+    if left.is_zero() {
+        return Ok(None);
+    }
+    match lnsocket::rt::timeout(left, conn.recv_onion_message()).await {
+        Err(_) => Ok(None),
+        Ok(received) => received.map(Some),
+    }
 }
 
 /// A reply payload for us, not yet judged.

@@ -21,7 +21,7 @@ use wire::{Point, SciddirOrPubkey, Sha256};
 
 use crate::error::{DropReason, KeyError, TransportError};
 use crate::keys::{random_secret, SessionKeys};
-use crate::payer::{read_reply, ReplyPayload};
+use crate::payer::{read_reply, recv_before, ReplyPayload};
 use crate::reply_path::ReplyPath;
 use crate::transport::OnionTransport;
 
@@ -257,16 +257,10 @@ pub async fn send_invoice<T: OnionTransport>(
         .map_err(SendInvoiceError::Disconnected)?;
     let mut dropped = Vec::new();
     let started = lnsocket::rt::Instant::now();
-    loop {
-        let left = options.timeout.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            break;
-        }
-        let bytes = match lnsocket::rt::timeout(left, conn.recv_onion_message()).await {
-            Err(_) => break,
-            Ok(Err(e)) => return Err(SendInvoiceError::Disconnected(e)),
-            Ok(Ok(b)) => b,
-        };
+    while let Some(bytes) = recv_before(conn, started, options.timeout)
+        .await
+        .map_err(SendInvoiceError::Disconnected)?
+    {
         match read_reply(conn.node_key(), &bytes, &pending) {
             Ok((_, ReplyPayload::InvoiceError(e))) => {
                 return Ok(SentInvoice {
