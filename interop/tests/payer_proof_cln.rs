@@ -266,8 +266,8 @@ fn core_lightning_decodes_our_payer_proofs() {
             "{label}: refused without object"
         );
         let message = cln_decode(&node, &s).expect_err(label);
-        // The node's message for a bad proof_signature repeats its invoice one.
         let expected = match &want {
+            // D7: the node's message for a bad proof_signature repeats its invoice one.
             E::InvalidPayerSignature(_) => "Invalid invoice signature".to_owned(),
             other => other.to_string(),
         };
