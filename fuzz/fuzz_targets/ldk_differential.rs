@@ -42,7 +42,8 @@ pub const DIFFERENCES: &[(&str, &str)] = &[
 const CLN_RECURRENCE_EVEN: &[u64] = &[1_000_000_024, 1_000_000_026, 2_000_000_092, 2_000_000_094];
 
 /// D17: we accept and the stream carries an even recurrence record (LDK: unknown even
-/// type), or we refuse for a rule of the recurrence draft (LDK ignores its odd records).
+/// type), or we refuse for a rule or the encoding of a recurrence draft field (LDK ignores
+/// its odd records).
 fn recurrence_difference(bytes: &[u8], ours: Result<(), &ParseError>) -> Option<&'static str> {
     use SemanticError::*;
     let has_even = TlvStreamReader::new(bytes, "x")
@@ -58,7 +59,13 @@ fn recurrence_difference(bytes: &[u8], ours: Result<(), &ParseError>) -> Option<
                 | RecurrenceCancel(_)
         ))
     );
-    ((ours.is_ok() && has_even) || draft_rule)
+    // A malformed recurrence record (e.g. a non-minimal `offer_recurrence_limit`, odd type
+    // 29): a known field to us, refused by its encoding; an unknown odd record to LDK.
+    let draft_field = matches!(
+        ours,
+        Err(ParseError::Decode(e)) if format!("{e:?}").contains("_recurrence")
+    );
+    ((ours.is_ok() && has_even) || draft_rule || draft_field)
         .then_some("D17 Core Lightning recurrence records (experimental range)")
 }
 
