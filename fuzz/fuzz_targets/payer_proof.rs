@@ -59,11 +59,16 @@ fn invoice() -> &'static Invoice {
             htlc_maximum_msat: 1_000_000,
             features: vec![],
         };
-        InvoiceBuilder::for_request(&req, 1_700_000_000, payment_hash_of(&PREIMAGE), vec![(path, payinfo)])
-            .expect("invoice builder")
-            .relative_expiry(600)
-            .build_and_sign(&issuer)
-            .expect("invoice")
+        InvoiceBuilder::for_request(
+            &req,
+            1_700_000_000,
+            payment_hash_of(&PREIMAGE),
+            vec![(path, payinfo)],
+        )
+        .expect("invoice builder")
+        .relative_expiry(600)
+        .build_and_sign(&issuer)
+        .expect("invoice")
     })
 }
 
@@ -88,7 +93,10 @@ fn read(data: &[u8]) {
             &sig,
             &node
         ));
-        assert_eq!(proof.preimage().map(|p| payment_hash_of(&p)), proof.payment_hash());
+        assert_eq!(
+            proof.preimage().map(|p| payment_hash_of(&p)),
+            proof.payment_hash()
+        );
     }
 }
 
