@@ -42,9 +42,8 @@ pub struct LnSink(mpsc::UnboundedSender<Outgoing>);
 #[derive(Debug)]
 pub struct LnSource {
     rx: mpsc::Receiver<Result<CustomMessage, TransportError>>,
-    /// Why the pump ended, when it ended on an error it could not queue (the queue was
-    /// full, e.g. a send timing out while the server is not reading): returned once the
-    /// queue is drained, so the error is never lost.
+    /// Why the pump ended on a send timeout (the queue may then be full, the server not
+    /// reading): returned once the queue is drained, so the error is never lost.
     ended: Arc<std::sync::Mutex<Option<TransportError>>>,
 }
 
@@ -130,17 +129,10 @@ pub fn adapt(conn: lnsocket::Connection) -> (Connection, impl Future<Output = ()
                         let report = r.clone();
                         let _ = ack.send(r);
                         if timed_out {
-                            // lnsocket closed the connection; tell the source why: in
-                            // the queue when there is room, else once it is drained.
-                            if let Err(e) = report {
-                                match room.take() {
-                                    Some(room) => room.send(Err(e)),
-                                    None => {
-                                        if let Ok(mut slot) = end_with.lock() {
-                                            *slot = Some(e);
-                                        }
-                                    }
-                                }
+                            // lnsocket closed the connection; the source learns why once
+                            // it has drained the queue (which may be full).
+                            if let (Err(e), Ok(mut slot)) = (report, end_with.lock()) {
+                                *slot = Some(e);
                             }
                             break;
                         }
