@@ -31,13 +31,18 @@ const OPS: &[&str] = &[
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    // `cargo bench` runs bench targets with `--bench`: nothing to do then.
-    if args.len() < 3 || args[1].starts_with("--") {
+    let (ops, n): (Vec<&str>, usize) = if args.len() >= 3 && !args[1].starts_with("--") {
+        let n = args[2].parse().expect("N: a number of repetitions");
+        (vec![args[1].as_str()], n)
+    } else if args.iter().any(|a| a == "--bench") {
+        // `cargo bench` runs bench targets with `--bench`: nothing to measure then.
         println!("usage: offers_instructions OP N; OP in {OPS:?}");
         return;
-    }
-    let op = args[1].as_str();
-    let n: usize = args[2].parse().unwrap();
+    } else {
+        // `cargo test --benches` (the test script): every operation once, as a test.
+        println!("offers_instructions: each of {} operations once", OPS.len());
+        (OPS.to_vec(), 1)
+    };
     let vectors = vector_offers();
     let typical = typical_offer().to_string();
     let two_paths = two_path_offer().to_string();
@@ -68,53 +73,57 @@ fn main() {
         inv.tlvs().signature.unwrap(),
         inv.node_id().to_pubkey().unwrap(),
     );
-    for _ in 0..n {
-        match op {
-            "ours_offer_vectors" => vectors
-                .iter()
-                .for_each(|s| drop(black_box(Offer::from_str(black_box(s)).unwrap()))),
-            "ldk_offer_vectors" => vectors.iter().for_each(|s| {
-                drop(black_box(
-                    lightning::offers::offer::Offer::from_str(black_box(s)).unwrap(),
-                ))
-            }),
-            "ours_offer_typical" => drop(black_box(Offer::from_str(black_box(&typical)).unwrap())),
-            "ldk_offer_typical" => drop(black_box(
-                lightning::offers::offer::Offer::from_str(black_box(&typical)).unwrap(),
-            )),
-            "ours_offer_two_paths" => {
-                drop(black_box(Offer::from_str(black_box(&two_paths)).unwrap()))
+    for op in ops {
+        for _ in 0..n {
+            match op {
+                "ours_offer_vectors" => vectors
+                    .iter()
+                    .for_each(|s| drop(black_box(Offer::from_str(black_box(s)).unwrap()))),
+                "ldk_offer_vectors" => vectors.iter().for_each(|s| {
+                    drop(black_box(
+                        lightning::offers::offer::Offer::from_str(black_box(s)).unwrap(),
+                    ))
+                }),
+                "ours_offer_typical" => {
+                    drop(black_box(Offer::from_str(black_box(&typical)).unwrap()))
+                }
+                "ldk_offer_typical" => drop(black_box(
+                    lightning::offers::offer::Offer::from_str(black_box(&typical)).unwrap(),
+                )),
+                "ours_offer_two_paths" => {
+                    drop(black_box(Offer::from_str(black_box(&two_paths)).unwrap()))
+                }
+                "ldk_offer_two_paths" => drop(black_box(
+                    lightning::offers::offer::Offer::from_str(black_box(&two_paths)).unwrap(),
+                )),
+                "bare_verify_request" => assert!(SECP256K1
+                    .verify_schnorr(black_box(&r.5), black_box(&r.4), black_box(&r.6))
+                    .is_ok()),
+                "ours_merkle_verify_request" => assert!(merkle::verify(
+                    r.0,
+                    "signature",
+                    black_box(&r.1),
+                    black_box(&r.2),
+                    black_box(&wire::Point::from(r.3))
+                )),
+                "ours_from_bytes_request" => drop(black_box(
+                    InvoiceRequest::from_bytes(black_box(req.as_bytes().to_vec())).unwrap(),
+                )),
+                "bare_verify_invoice" => assert!(SECP256K1
+                    .verify_schnorr(black_box(&i.5), black_box(&i.4), black_box(&i.6))
+                    .is_ok()),
+                "ours_merkle_verify_invoice" => assert!(merkle::verify(
+                    i.0,
+                    "signature",
+                    black_box(&i.1),
+                    black_box(&i.2),
+                    black_box(&wire::Point::from(i.3))
+                )),
+                "ours_from_bytes_invoice" => drop(black_box(
+                    Invoice::from_bytes(black_box(inv.as_bytes().to_vec())).unwrap(),
+                )),
+                other => panic!("unknown op {other}; one of {OPS:?}"),
             }
-            "ldk_offer_two_paths" => drop(black_box(
-                lightning::offers::offer::Offer::from_str(black_box(&two_paths)).unwrap(),
-            )),
-            "bare_verify_request" => assert!(SECP256K1
-                .verify_schnorr(black_box(&r.5), black_box(&r.4), black_box(&r.6))
-                .is_ok()),
-            "ours_merkle_verify_request" => assert!(merkle::verify(
-                r.0,
-                "signature",
-                black_box(&r.1),
-                black_box(&r.2),
-                black_box(&wire::Point::from(r.3))
-            )),
-            "ours_from_bytes_request" => drop(black_box(
-                InvoiceRequest::from_bytes(black_box(req.as_bytes().to_vec())).unwrap(),
-            )),
-            "bare_verify_invoice" => assert!(SECP256K1
-                .verify_schnorr(black_box(&i.5), black_box(&i.4), black_box(&i.6))
-                .is_ok()),
-            "ours_merkle_verify_invoice" => assert!(merkle::verify(
-                i.0,
-                "signature",
-                black_box(&i.1),
-                black_box(&i.2),
-                black_box(&wire::Point::from(i.3))
-            )),
-            "ours_from_bytes_invoice" => drop(black_box(
-                Invoice::from_bytes(black_box(inv.as_bytes().to_vec())).unwrap(),
-            )),
-            other => panic!("unknown op {other}; one of {OPS:?}"),
         }
     }
 }
