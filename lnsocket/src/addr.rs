@@ -44,6 +44,9 @@ pub enum AddrError {
     /// The host contains characters not allowed in a hostname.
     #[error("invalid host name `{0}`")]
     BadHost(String),
+    /// No `:<port>` where the port is required ([`HostPortSyntax::Exact`]).
+    #[error("missing :<port> after the host")]
+    MissingPort,
     /// The port is not a number in 1..=65535.
     #[error("invalid port `{0}`")]
     BadPort(String),
@@ -55,12 +58,12 @@ pub enum AddrError {
     UnsupportedScheme(String),
 }
 
-/// A host: an IP literal or a DNS name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A host: an IP literal or a (lower-case) DNS name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Host {
     /// An IPv4 or IPv6 literal.
     Ip(IpAddr),
-    /// A DNS name.
+    /// A DNS name, lower-cased.
     Name(String),
 }
 
@@ -148,53 +151,137 @@ pub fn parse_node_id(s: &str) -> Result<PublicKey, AddrError> {
     PublicKey::from_slice(&bytes).map_err(|_| AddrError::NodeIdNotAPoint)
 }
 
-/// Parse `host[:port]`, where host may be a bracketed IPv6 literal.
-fn parse_host_port(s: &str, default_port: u16) -> Result<(Host, u16, &str), AddrError> {
-    let (host, rest) = if let Some(inner) = s.strip_prefix('[') {
+/// Which `host:port` syntax [`parse_host_port`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostPortSyntax {
+    /// `host[:port]` leading an address or a URL's authority (RFC 3986 §3.2.2,
+    /// §3.2.3): `default_port` when the port is left out; a path or query (`/`,
+    /// `?`) ends it and is returned as the tail. A name is letters, digits,
+    /// `-`, `.` and `_`: the resolver has the last word. What [`PeerAddr`] and
+    /// [`parse_endpoint`] read.
+    Leading {
+        /// The port when none is written.
+        default_port: u16,
+    },
+    /// The whole text is `<host>:<port>`, the port required and nothing
+    /// after it: a WebSocket bridge's destination (lnmessage's
+    /// `ws[s]://PROXY/<host>:<port>`) and its allow-list. A name is a DNS name
+    /// (RFC 1035 §2.3.1: labels of 1 to 63 letters, digits, `-` (not first or
+    /// last) and `_`; §2.3.4: at most [`MAX_NAME`] characters; a trailing root
+    /// `.` dropped) whose last label does not start with a digit: resolvers
+    /// read `127.1`, `0x7f000001` and `2130706433` as IPv4 addresses, so such
+    /// a name would be an address in disguise.
+    Exact,
+}
+
+/// Longest DNS name [`HostPortSyntax::Exact`] accepts (RFC 1035 §2.3.4: 255
+/// octets on the wire, 253 characters in text).
+pub const MAX_NAME: usize = 253;
+
+/// Parse `host[:port]`, where host may be a bracketed IPv6 literal (RFC 3986
+/// §3.2.2), in the given syntax: the host, the port and what follows them
+/// (always empty for [`HostPortSyntax::Exact`]). Names are lower-cased.
+///
+/// Errors come in this order: the IPv6 literal's brackets and address (or an
+/// unbracketed IPv6 address), no `:` where the port is required, the host
+/// name, the port (missing, for [`HostPortSyntax::Exact`], when nothing
+/// follows the `:`).
+pub fn parse_host_port(s: &str, syntax: HostPortSyntax) -> Result<(Host, u16, &str), AddrError> {
+    // Where host and port end: at a path or query when they lead a URL, at
+    // the end of the text when they are all of it.
+    let end_of = |t: &str| match syntax {
+        HostPortSyntax::Leading { .. } => t.find(['/', '?']).unwrap_or(t.len()),
+        HostPortSyntax::Exact => t.len(),
+    };
+    let (ipv6, name, rest) = if let Some(inner) = s.strip_prefix('[') {
         let end = inner.find(']').ok_or(AddrError::UnclosedBracket)?;
         let lit = inner.get(..end).unwrap_or_default();
         let ip = Ipv6Addr::from_str(lit).map_err(|_| AddrError::BadIpv6(lit.to_string()))?;
-        (
-            Host::Ip(IpAddr::V6(ip)),
-            inner.get(end + 1..).unwrap_or_default(),
-        )
+        (Some(ip), "", inner.get(end + 1..).unwrap_or_default())
     } else {
-        let authority = s.split(['/', '?']).next().unwrap_or_default();
+        let authority = s.get(..end_of(s)).unwrap_or_default();
         if authority.matches(':').count() > 1 {
             return Err(AddrError::UnbracketedIpv6);
         }
-        let end = s.find([':', '/', '?']).unwrap_or(s.len());
-        let name = s.get(..end).unwrap_or_default();
-        let rest = s.get(end..).unwrap_or_default();
-        if name.is_empty() {
-            return Err(AddrError::EmptyHost);
-        }
-        let host = match IpAddr::from_str(name) {
-            Ok(ip) => Host::Ip(ip),
-            Err(_) => {
-                let ok = name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_');
-                if !ok {
-                    return Err(AddrError::BadHost(name.to_string()));
-                }
-                Host::Name(name.to_ascii_lowercase())
-            }
-        };
-        (host, rest)
+        let end = authority.find(':').unwrap_or(authority.len());
+        (
+            None,
+            s.get(..end).unwrap_or_default(),
+            s.get(end..).unwrap_or_default(),
+        )
     };
-    if let Some(p) = rest.strip_prefix(':') {
-        let end = p.find(['/', '?']).unwrap_or(p.len());
-        let digits = p.get(..end).unwrap_or_default();
-        let port = digits
-            .parse::<u16>()
-            .ok()
-            .filter(|&p| p != 0 && digits.chars().all(|c| c.is_ascii_digit()))
-            .ok_or_else(|| AddrError::BadPort(digits.to_string()))?;
-        Ok((host, port, p.get(end..).unwrap_or_default()))
-    } else {
-        Ok((host, default_port, rest))
+    let (digits, tail) = match (rest.strip_prefix(':'), syntax) {
+        (Some(p), _) => {
+            let end = end_of(p);
+            (p.get(..end), p.get(end..).unwrap_or_default())
+        }
+        (None, HostPortSyntax::Leading { .. }) => (None, rest),
+        (None, HostPortSyntax::Exact) => return Err(AddrError::MissingPort),
+    };
+    let host = match ipv6 {
+        Some(ip) => Host::Ip(IpAddr::V6(ip)),
+        None => parse_name(name, syntax)?,
+    };
+    let port = match (digits, syntax) {
+        (Some(""), HostPortSyntax::Exact) => return Err(AddrError::MissingPort),
+        (Some(digits), _) => parse_port(digits)?,
+        (None, HostPortSyntax::Leading { default_port }) => default_port,
+        (None, HostPortSyntax::Exact) => return Err(AddrError::MissingPort),
+    };
+    Ok((host, port, tail))
+}
+
+/// A port: decimal digits only, 1 to 65535.
+fn parse_port(digits: &str) -> Result<u16, AddrError> {
+    digits
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| p != 0 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| AddrError::BadPort(digits.to_string()))
+}
+
+/// A host that is not in brackets: an IPv4 literal or a name, checked as
+/// `syntax` says.
+fn parse_name(s: &str, syntax: HostPortSyntax) -> Result<Host, AddrError> {
+    if s.is_empty() {
+        return Err(AddrError::EmptyHost);
     }
+    if let Ok(ip) = IpAddr::from_str(s) {
+        return Ok(Host::Ip(ip));
+    }
+    let name = match syntax {
+        HostPortSyntax::Leading { .. } => s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+            .then_some(s),
+        HostPortSyntax::Exact => dns_name(s),
+    };
+    let name = name.ok_or_else(|| AddrError::BadHost(s.to_string()))?;
+    Ok(Host::Name(name.to_ascii_lowercase()))
+}
+
+/// `s` without its trailing root `.` if it is a DNS name as
+/// [`HostPortSyntax::Exact`] reads them.
+fn dns_name(s: &str) -> Option<&str> {
+    if s.len() > MAX_NAME {
+        return None;
+    }
+    let name = s.strip_suffix('.').unwrap_or(s);
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if !name.split('.').all(label_ok) {
+        return None;
+    }
+    // The resolver reads `127.1`, `0x7f000001` and `2130706433` as IPv4.
+    let last = name.rsplit('.').next().and_then(|l| l.bytes().next());
+    (!last.is_some_and(|b| b.is_ascii_digit())).then_some(name)
 }
 
 /// Parse an endpoint: `host[:port]` or a `ws://` / `wss://` URL.
@@ -208,7 +295,8 @@ pub fn parse_endpoint(s: &str) -> Result<Endpoint, AddrError> {
         if rest.is_empty() {
             return Err(AddrError::EmptyHost);
         }
-        let (host, port, tail) = parse_host_port(rest, if tls { 443 } else { 80 })?;
+        let default_port = if tls { 443 } else { 80 };
+        let (host, port, tail) = parse_host_port(rest, HostPortSyntax::Leading { default_port })?;
         let path = if tail.is_empty() {
             "/".to_string()
         } else if tail.starts_with('/') {
@@ -228,7 +316,10 @@ pub fn parse_endpoint(s: &str) -> Result<Endpoint, AddrError> {
     if s.is_empty() {
         return Err(AddrError::EmptyHost);
     }
-    let (host, port, tail) = parse_host_port(s, DEFAULT_PORT)?;
+    let syntax = HostPortSyntax::Leading {
+        default_port: DEFAULT_PORT,
+    };
+    let (host, port, tail) = parse_host_port(s, syntax)?;
     if !tail.is_empty() {
         return Err(AddrError::TrailingText(tail.to_string()));
     }
@@ -329,5 +420,83 @@ mod tests {
             Err(AddrError::UnsupportedScheme("http".into()))
         );
         assert_eq!(p("ws://"), Err(AddrError::EmptyHost));
+    }
+
+    #[test]
+    fn leading_host_port_returns_what_follows() {
+        let leading = HostPortSyntax::Leading { default_port: 80 };
+        let name = |n: &str| Host::Name(n.into());
+        for (s, want) in [
+            ("Host", (name("host"), 80, "")),
+            ("host/x?y", (name("host"), 80, "/x?y")),
+            ("host:1?y", (name("host"), 1, "?y")),
+            ("[::1]/", (Host::Ip("::1".parse().unwrap()), 80, "/")),
+            // Loose names: the resolver has the last word.
+            ("127.1:2", (name("127.1"), 2, "")),
+            ("a..b.:3", (name("a..b."), 3, "")),
+        ] {
+            assert_eq!(parse_host_port(s, leading), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn exact_host_port_is_all_of_it() {
+        let exact = |s: &str| parse_host_port(s, HostPortSyntax::Exact).map(|(h, p, _)| (h, p));
+        assert_eq!(
+            exact("127.0.0.1:9735"),
+            Ok((Host::Ip("127.0.0.1".parse().unwrap()), 9735))
+        );
+        assert_eq!(
+            exact("[::1]:19846"),
+            Ok((Host::Ip("::1".parse().unwrap()), 19846))
+        );
+        assert_eq!(
+            exact("Node.Example.:9735"),
+            Ok((Host::Name("node.example".into()), 9735))
+        );
+        let longest = format!(
+            "{}.{}.{}.{}.com:1",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(57)
+        );
+        assert!(exact(&longest).is_ok());
+        use AddrError::*;
+        for (s, want) in [
+            ("", MissingPort),
+            (":9735", EmptyHost),
+            ("host", MissingPort),
+            ("host:", MissingPort),
+            // The host is checked before an empty port.
+            ("ho st:", BadHost("ho st".into())),
+            ("host:0", BadPort("0".into())),
+            ("host:65536", BadPort("65536".into())),
+            ("host:+1", BadPort("+1".into())),
+            ("host:9735/", BadPort("9735/".into())),
+            ("host:9735?x=1", BadPort("9735?x=1".into())),
+            ("a/b:9735", BadHost("a/b".into())),
+            ("::1:9735", UnbracketedIpv6),
+            ("[::1:9735", UnclosedBracket),
+            ("[zz]:9735", BadIpv6("zz".into())),
+            ("[::1]", MissingPort),
+            ("[::1]x", MissingPort),
+            ("[::1]:", MissingPort),
+            ("127.1:9735", BadHost("127.1".into())),
+            ("0x7f000001:9735", BadHost("0x7f000001".into())),
+            ("2130706433:9735", BadHost("2130706433".into())),
+            ("a..b:9735", BadHost("a..b".into())),
+            (".:9735", BadHost(".".into())),
+            ("a%2fb:9735", BadHost("a%2fb".into())),
+            ("-a.b:9735", BadHost("-a.b".into())),
+            ("a-.b:9735", BadHost("a-.b".into())),
+        ] {
+            assert_eq!(exact(s), Err(want), "{s}");
+        }
+        let long_label = format!("{}.com:1", "a".repeat(64));
+        assert_eq!(exact(&long_label), Err(BadHost(long_label[..68].into())));
+        let too_long = format!("{}ab:1", "a.".repeat(MAX_NAME / 2));
+        assert_eq!(too_long.len(), MAX_NAME + 3);
+        assert!(matches!(exact(&too_long), Err(BadHost(_))));
     }
 }
