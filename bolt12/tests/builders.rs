@@ -1,47 +1,16 @@
 //! Writers: offer -> invoice request -> invoice, signed and checked, with the payer's checks.
 use std::str::FromStr;
 
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::tlv::BlindedPayinfo;
 use bolt12::{
     BuildError, Invoice, InvoiceBuilder, InvoiceRequest, InvoiceRequestBuilder, Offer,
     OfferBuilder, ParseError, PayerCheckError, SemanticError,
 };
-use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
-use wire::{ChainHash, SciddirOrPubkey, Sha256};
+use secp256k1::{Keypair, PublicKey};
+use wire::{ChainHash, Sha256};
 
-const NOW: u64 = 1_700_000_000;
-
-fn keypair(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).unwrap())
-}
-
-fn path_to(node: &Keypair) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(keypair(9).public_key())),
-        first_path_key: wire::Point::from(keypair(8).public_key()),
-        path: vec![
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(keypair(7).public_key()),
-                encrypted_recipient_data: vec![1; 20],
-            },
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(node.public_key()),
-                encrypted_recipient_data: vec![2; 12],
-            },
-        ],
-    }
-}
-
-fn payinfo() -> BlindedPayinfo {
-    BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 1_000_000_000,
-        features: vec![],
-    }
-}
+mod common;
+use common::{coffee_offer, kp, path_to, payinfo, NOW};
 
 fn request_for<'a>(offer: &'a Offer, payer: &Keypair) -> InvoiceRequestBuilder<'a> {
     InvoiceRequestBuilder::new(offer, vec![0xaa; 16], payer.public_key()).unwrap()
@@ -49,18 +18,9 @@ fn request_for<'a>(offer: &'a Offer, payer: &Keypair) -> InvoiceRequestBuilder<'
 
 #[test]
 fn issuer_payer_issuer_round_trip_with_issuer_id() {
-    let issuer = keypair(1);
-    let payer = keypair(2);
-    let offer = OfferBuilder::new()
-        .description("coffee")
-        .amount_msat(5_000)
-        .issuer("shop.example.com")
-        .issuer_id(issuer.public_key())
-        .quantity_max(10)
-        .absolute_expiry(NOW + 3600)
-        .build()
-        .unwrap();
-    let offer = Offer::from_str(&offer.to_string()).unwrap();
+    let issuer = kp(1);
+    let payer = kp(2);
+    let offer = Offer::from_str(&coffee_offer(&issuer).to_string()).unwrap();
     let req = request_for(&offer, &payer)
         .quantity(3)
         .payer_note("thanks")
@@ -73,7 +33,7 @@ fn issuer_payer_issuer_round_trip_with_issuer_id() {
         &req,
         NOW,
         Sha256([5; 32]),
-        vec![(path_to(&issuer), payinfo())],
+        vec![(path_to(issuer.public_key()), payinfo())],
     )
     .unwrap()
     .relative_expiry(600)
@@ -108,10 +68,10 @@ fn issuer_payer_issuer_round_trip_with_issuer_id() {
 
 #[test]
 fn offer_without_issuer_id_signs_with_the_path_key() {
-    let node = keypair(3);
-    let payer = keypair(4);
+    let node = kp(3);
+    let payer = kp(4);
     let offer = OfferBuilder::new()
-        .paths(vec![path_to(&node)])
+        .paths(vec![path_to(node.public_key())])
         .build()
         .unwrap();
     assert!(offer.issuer_id().is_none());
@@ -132,7 +92,7 @@ fn offer_without_issuer_id_signs_with_the_path_key() {
         &req,
         NOW,
         Sha256([6; 32]),
-        vec![(path_to(&node), payinfo())],
+        vec![(path_to(node.public_key()), payinfo())],
     )
     .unwrap();
     assert_eq!(
@@ -148,12 +108,12 @@ fn offer_without_issuer_id_signs_with_the_path_key() {
         Ok(())
     );
     // An invoice signed by another key for the same request fails the payer's node check.
-    let stranger = keypair(5);
+    let stranger = kp(5);
     let forged = InvoiceBuilder::for_request(
         &req,
         NOW,
         Sha256([6; 32]),
-        vec![(path_to(&stranger), payinfo())],
+        vec![(path_to(stranger.public_key()), payinfo())],
     )
     .unwrap()
     .node_id(stranger.public_key())
@@ -167,8 +127,8 @@ fn offer_without_issuer_id_signs_with_the_path_key() {
 
 #[test]
 fn writer_rules_are_enforced() {
-    let issuer = keypair(1);
-    let payer = keypair(2);
+    let issuer = kp(1);
+    let payer = kp(2);
     assert_eq!(
         OfferBuilder::new()
             .amount_msat(10)
@@ -209,7 +169,7 @@ fn writer_rules_are_enforced() {
     ));
     assert_eq!(
         request_for(&offer, &payer)
-            .build_and_sign(&keypair(9), NOW)
+            .build_and_sign(&kp(9), NOW)
             .map(|_| ()),
         Err(BuildError::WrongSigningKey("invreq_payer_id"))
     );
@@ -256,7 +216,7 @@ fn writer_rules_are_enforced() {
         &req,
         NOW,
         Sha256([0; 32]),
-        vec![(path_to(&issuer), payinfo())],
+        vec![(path_to(issuer.public_key()), payinfo())],
     )
     .unwrap();
     assert_eq!(
@@ -267,8 +227,8 @@ fn writer_rules_are_enforced() {
 
 /// An offer by key 1, a request for it signed by key 2, and the invoice signed by key 1.
 fn signed_request_and_invoice() -> (Keypair, InvoiceRequest, Invoice) {
-    let issuer = keypair(1);
-    let payer = keypair(2);
+    let issuer = kp(1);
+    let payer = kp(2);
     let offer = OfferBuilder::new()
         .description("d")
         .amount_msat(100)
@@ -282,7 +242,7 @@ fn signed_request_and_invoice() -> (Keypair, InvoiceRequest, Invoice) {
         &req,
         NOW,
         Sha256([1; 32]),
-        vec![(path_to(&issuer), payinfo())],
+        vec![(path_to(issuer.public_key()), payinfo())],
     )
     .unwrap()
     .build_and_sign(&issuer)

@@ -3,73 +3,14 @@
 use std::str::FromStr;
 
 use bolt12::payer_proof::{Layout, PayerProof, PayerProofError, ALWAYS_REVEALED};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo, PayerProofTlvs, PayerSignature};
-use bolt12::{Invoice, InvoiceBuilder, InvoiceRequestBuilder, OfferBuilder};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
-use sha2::{Digest, Sha256 as Sha};
-use wire::{SciddirOrPubkey, Sha256, TlvStreamReader};
+use bolt12::tlv::{PayerProofTlvs, PayerSignature};
+use bolt12::Invoice;
+use wire::{Sha256, TlvStreamReader};
 
-const NOW: u64 = 1_700_000_000;
-const PREIMAGE: [u8; 32] = [0x42; 32];
+mod common;
+use common::{kp, paid_invoice, PREIMAGE};
+
 const LAYOUTS: [Layout; 2] = [Layout::Draft, Layout::CoreLightning];
-
-fn keypair(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).unwrap())
-}
-
-fn path_to(node: &Keypair) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(keypair(9).public_key().into()),
-        first_path_key: keypair(8).public_key().into(),
-        path: vec![BlindedPathHop {
-            blinded_node_id: node.public_key().into(),
-            encrypted_recipient_data: vec![2; 12],
-        }],
-    }
-}
-
-fn payinfo() -> BlindedPayinfo {
-    BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 1_000_000_000,
-        features: vec![],
-    }
-}
-
-/// A paid invoice: offer (description, amount, issuer, issuer id, quantity max, expiry),
-/// request (quantity, note), invoice (payment hash of [`PREIMAGE`], relative expiry).
-fn invoice() -> Invoice {
-    let issuer = keypair(1);
-    let payer = keypair(2);
-    let offer = OfferBuilder::new()
-        .description("coffee")
-        .amount_msat(5_000)
-        .issuer("shop.example.com")
-        .issuer_id(issuer.public_key())
-        .quantity_max(10)
-        .absolute_expiry(NOW + 3600)
-        .build()
-        .unwrap();
-    let req = InvoiceRequestBuilder::new(&offer, vec![0xaa; 16], payer.public_key())
-        .unwrap()
-        .quantity(3)
-        .payer_note("deliver to 1 Main St")
-        .build_and_sign(&payer, NOW)
-        .unwrap();
-    InvoiceBuilder::for_request(
-        &req,
-        NOW,
-        Sha256(Sha::digest(PREIMAGE).into()),
-        vec![(path_to(&issuer), payinfo())],
-    )
-    .unwrap()
-    .relative_expiry(600)
-    .build_and_sign(&issuer)
-    .unwrap()
-}
 
 fn invoice_types(inv: &Invoice) -> Vec<u64> {
     TlvStreamReader::new(inv.as_bytes(), "i")
@@ -82,7 +23,7 @@ fn proof(inv: &Invoice, reveal: &[u64], note: &str, layout: Layout) -> PayerProo
     PayerProof::create(
         inv,
         &PREIMAGE,
-        &keypair(2),
+        &kp(2),
         |t| reveal.contains(&t),
         note,
         layout,
@@ -96,7 +37,7 @@ fn reread(tlvs: &PayerProofTlvs) -> Result<PayerProof, PayerProofError> {
 
 #[test]
 fn every_single_reveal_and_all_reveal_round_trip_in_both_layouts() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let types = invoice_types(&inv);
     let mut choices: Vec<Vec<u64>> = vec![vec![], types[1..].to_vec()];
     choices.extend(types[1..].iter().map(|t| vec![*t]));
@@ -112,7 +53,7 @@ fn every_single_reveal_and_all_reveal_round_trip_in_both_layouts() {
             assert_eq!(p.invoice_merkle_root(), inv.merkle_root());
             assert_eq!(p.note(), "challenge 7");
             assert_eq!(p.preimage(), Some(PREIMAGE));
-            assert_eq!(p.payer_id(), Some(keypair(2).public_key().into()));
+            assert_eq!(p.payer_id(), Some(kp(2).public_key().into()));
             assert_eq!(p.node_id(), Some(inv.node_id()));
             // Exactly the revealed and the required fields are there, never type 0.
             let shown: Vec<u64> = TlvStreamReader::new(p.as_bytes(), "p")
@@ -131,7 +72,7 @@ fn every_single_reveal_and_all_reveal_round_trip_in_both_layouts() {
 
 #[test]
 fn omitted_markers_follow_the_draft_numbering() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let types = invoice_types(&inv);
     // 0 invreq_metadata, 10 description, 8 amount... the invoice's types, in order.
     assert_eq!(
@@ -150,7 +91,7 @@ fn omitted_markers_follow_the_draft_numbering() {
 
 #[test]
 fn missing_hashes_are_ascending_in_the_draft_and_post_order_in_core_lightning() {
-    let inv = invoice();
+    let inv = paid_invoice();
     // 17 leaves: 0..16 on the left (two 8-leaf halves), 176 alone on the right. With 170
     // (and the required 88, 168, 176) revealed, the first 8-leaf half is wholly omitted: the
     // draft lists its hash first (left to right), Core Lightning after the hashes inside
@@ -173,7 +114,7 @@ fn missing_hashes_are_ascending_in_the_draft_and_post_order_in_core_lightning() 
 
 #[test]
 fn core_lightning_layout_signs_the_proof_stream() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let p = proof(&inv, &[10], "", Layout::CoreLightning);
     assert!(p.tlvs().proof_note.is_none(), "empty note is omitted");
     assert!(p.tlvs().payer_signature.is_none());
@@ -188,9 +129,9 @@ fn core_lightning_layout_signs_the_proof_stream() {
 
 #[test]
 fn creating_refuses_wrong_inputs() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let make = |pre: &[u8; 32], key: u8, reveal: &dyn Fn(u64) -> bool| {
-        PayerProof::create(&inv, pre, &keypair(key), reveal, "", Layout::Draft)
+        PayerProof::create(&inv, pre, &kp(key), reveal, "", Layout::Draft)
     };
     assert_eq!(
         make(&[0; 32], 2, &|_| false),
@@ -209,7 +150,7 @@ fn creating_refuses_wrong_inputs() {
 #[test]
 fn each_reader_rule_fails_with_its_error() {
     use PayerProofError as E;
-    let inv = invoice();
+    let inv = paid_invoice();
     let p = proof(&inv, &[10, 22, 164, 170], "note", Layout::Draft);
     let base = p.tlvs().clone();
     let check = |f: &dyn Fn(&mut PayerProofTlvs), want: E| {
@@ -311,7 +252,7 @@ fn each_reader_rule_fails_with_its_error() {
 
 #[test]
 fn invreq_metadata_and_unknown_even_records_are_refused() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let p = proof(&inv, &[], "", Layout::Draft);
     // Type 0 in front of the proof: not a payer_proof field (unknown even).
     let mut bytes = vec![0, 1, 0xaa];
@@ -330,7 +271,7 @@ fn invreq_metadata_and_unknown_even_records_are_refused() {
 
 #[test]
 fn decode_json_shows_both_layouts_and_refuses_bad_proofs() {
-    let inv = invoice();
+    let inv = paid_invoice();
     let draft = proof(&inv, &[10], "hi", Layout::Draft);
     let j = bolt12::json::decode_json_at(&draft.to_string(), None).unwrap();
     assert_eq!(j["type"], "bolt12 payer_proof");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bolt12::stateless::refund::{self as srefund, RefundKeys};
 use bolt12::stateless::{ExpandedKey, Nonce, PaymentId};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::tlv::BlindedPath;
 use bolt12::{
     Invoice, InvoiceBuilder, ParseError, PayerCheckError, Refund, RefundBuilder, SemanticError,
 };
@@ -25,8 +25,11 @@ use lightning::offers::refund::{Refund as LRefund, RefundBuilder as LRefundBuild
 use lightning::types::features::BlindedHopFeatures;
 use lightning::types::payment::PaymentHash;
 use lightning::util::ser::Writeable;
-use secp256k1::{Keypair, Secp256k1, SecretKey, SECP256K1};
-use wire::{ChainHash, Point, SciddirOrPubkey, Sha256};
+use secp256k1::{Keypair, Secp256k1, SECP256K1};
+use wire::{ChainHash, Point, Sha256};
+
+mod common;
+use common::{hops, kp, path_to, payinfo, NOW};
 
 /// The testnet3 genesis hash, as LDK writes it for `Network::Testnet`.
 fn testnet() -> ChainHash {
@@ -35,36 +38,14 @@ fn testnet() -> ChainHash {
     )
 }
 
-const NOW: u64 = 1_700_000_000;
 const FAR: u64 = 4_000_000_000;
 
-fn kp(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).unwrap())
-}
-
-fn hops(last: u8) -> Vec<(secp256k1::PublicKey, Vec<u8>)> {
-    vec![
-        (kp(7).public_key(), vec![1u8; 20]),
-        (kp(last).public_key(), vec![2u8; 12]),
-    ]
-}
-
 fn our_path(last: u8) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(Point::from(kp(9).public_key())),
-        first_path_key: Point::from(kp(8).public_key()),
-        path: hops(last)
-            .into_iter()
-            .map(|(id, data)| BlindedPathHop {
-                blinded_node_id: Point::from(id),
-                encrypted_recipient_data: data,
-            })
-            .collect(),
-    }
+    path_to(kp(last).public_key())
 }
 
 fn ldk_hops(last: u8) -> Vec<BlindedHop> {
-    hops(last)
+    hops(kp(last).public_key())
         .into_iter()
         .map(|(id, data)| BlindedHop {
             blinded_node_id: id,
@@ -75,17 +56,6 @@ fn ldk_hops(last: u8) -> Vec<BlindedHop> {
 
 fn ldk_message_path(last: u8) -> BlindedMessagePath {
     BlindedMessagePath::from_blinded_path(kp(9).public_key(), kp(8).public_key(), ldk_hops(last))
-}
-
-fn payinfo() -> BlindedPayinfo {
-    BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 1_000_000_000,
-        features: vec![],
-    }
 }
 
 fn ldk_payment_paths() -> Vec<BlindedPaymentPath> {

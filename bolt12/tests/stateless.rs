@@ -7,17 +7,14 @@ use bolt12::stateless::report::{self, HexArgError};
 use bolt12::stateless::{
     issuer, payment, ExpandedKey, IssuerKeys, Nonce, PaymentId, RequestKeys, VerifyError,
 };
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo, InvoiceRequestTlvs, InvoiceTlvs};
+use bolt12::tlv::{BlindedPath, InvoiceRequestTlvs, InvoiceTlvs};
 use bolt12::{merkle, Invoice, InvoiceRequest, Offer, OfferBuilder, ParseError};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
+use secp256k1::Keypair;
 use serde_json::json;
-use wire::{ChainHash, SciddirOrPubkey, UnknownRecord};
+use wire::{ChainHash, UnknownRecord};
 
-const NOW: u64 = 1_700_000_000;
-
-fn kp(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).unwrap())
-}
+mod common;
+use common::{blinded_path, hops_with, kp, payinfo, NOW};
 
 fn issuer_key() -> ExpandedKey {
     ExpandedKey::new(&[0x11; 32])
@@ -31,32 +28,9 @@ fn node() -> Keypair {
     kp(42)
 }
 
+/// The two-hop path to `kp(last)`, `data` in the first hop's recipient data.
 fn path(last: u8, data: u8) -> BlindedPath {
-    BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(kp(9).public_key())),
-        first_path_key: wire::Point::from(kp(8).public_key()),
-        path: vec![
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(kp(7).public_key()),
-                encrypted_recipient_data: vec![data; 20],
-            },
-            BlindedPathHop {
-                blinded_node_id: wire::Point::from(kp(last).public_key()),
-                encrypted_recipient_data: vec![2; 12],
-            },
-        ],
-    }
-}
-
-fn payinfo() -> BlindedPayinfo {
-    BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 1_000_000_000,
-        features: vec![],
-    }
+    blinded_path(hops_with(kp(last).public_key(), data))
 }
 
 const OFFER_NONCE: Nonce = Nonce([0xa1; 16]);

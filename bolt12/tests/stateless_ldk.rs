@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bolt12::stateless::payer::{self, PayerKeys};
 use bolt12::stateless::{issuer, payment, ExpandedKey, IssuerKeys, Nonce, PaymentId, RequestKeys};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::tlv::BlindedPath;
 use bolt12::{Invoice, InvoiceRequest, Offer, OfferBuilder};
 use lightning::blinded_path::message::BlindedMessagePath;
 use lightning::blinded_path::payment::{BlindedPayInfo, BlindedPaymentPath};
@@ -22,16 +22,13 @@ use lightning::sign::EntropySource;
 use lightning::types::features::BlindedHopFeatures;
 use lightning::types::payment::PaymentHash;
 use lightning::util::ser::Writeable;
-use secp256k1::{Keypair, PublicKey, Secp256k1, SecretKey, SECP256K1};
-use wire::SciddirOrPubkey;
+use secp256k1::{Keypair, PublicKey, Secp256k1};
 
-const NOW: u64 = 1_700_000_000;
+mod common;
+use common::{blinded_path, hops, kp, payinfo, NOW};
+
 /// `offer_absolute_expiry` far enough ahead that LDK's wall-clock check passes.
 const FAR_EXPIRY: u64 = 4_000_000_000;
-
-fn kp(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).unwrap())
-}
 
 fn material(i: u8) -> [u8; 32] {
     core::array::from_fn(|j| (j as u8).wrapping_mul(31).wrapping_add(i))
@@ -55,26 +52,10 @@ fn lnonce(i: u8) -> LNonce {
 
 /// A two-hop blinded path ending at `last`, in our types and in LDK's.
 fn message_path(last: u8) -> (BlindedPath, BlindedMessagePath) {
-    let intro = kp(9).public_key();
-    let blinding = kp(8).public_key();
-    let hops = [
-        (kp(7).public_key(), vec![1u8; 20]),
-        (kp(last).public_key(), vec![2u8; 12]),
-    ];
-    let ours = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(intro)),
-        first_path_key: wire::Point::from(blinding),
-        path: hops
-            .iter()
-            .map(|(id, data)| BlindedPathHop {
-                blinded_node_id: wire::Point::from(*id),
-                encrypted_recipient_data: data.clone(),
-            })
-            .collect(),
-    };
+    let hops = hops(kp(last).public_key());
     let theirs = BlindedMessagePath::from_blinded_path(
-        intro,
-        blinding,
+        kp(9).public_key(),
+        kp(8).public_key(),
         hops.iter()
             .map(|(id, data)| BlindedHop {
                 blinded_node_id: *id,
@@ -82,18 +63,7 @@ fn message_path(last: u8) -> (BlindedPath, BlindedMessagePath) {
             })
             .collect(),
     );
-    (ours, theirs)
-}
-
-fn payinfo() -> BlindedPayinfo {
-    BlindedPayinfo {
-        fee_base_msat: 1000,
-        fee_proportional_millionths: 100,
-        cltv_expiry_delta: 144,
-        htlc_minimum_msat: 1,
-        htlc_maximum_msat: 1_000_000_000,
-        features: vec![],
-    }
+    (blinded_path(hops), theirs)
 }
 
 fn ldk_payment_paths() -> Vec<BlindedPaymentPath> {
