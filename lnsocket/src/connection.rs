@@ -12,8 +12,23 @@
 //!   (BOLT #1 §"Lightning Message Format").
 //!
 //! Keep-alive and auto-pong run while the caller awaits
-//! [`Connection::recv`]; a caller that stops reading stops answering.
+//! [`Connection::recv`] or a send; a caller that stops calling either stops
+//! answering.
+//!
+//! Full duplex: while a send waits for the transport (the peer is not
+//! reading), the connection goes on reading: pings are answered (their
+//! `pong`s go out after the message being written), `pong`s are matched, and
+//! the messages for the caller wait in a queue for [`Connection::recv`]. A
+//! peer that only reads once its own write is done (Core Lightning's
+//! `websocketd` relays that way, with blocking writes in one thread) then
+//! cannot deadlock with us. The queue is bounded ([`RECV_QUEUE_BYTES`]): when
+//! it is full, reading pauses until `recv` takes messages (back-pressure
+//! through the transport), and a send that still cannot finish ends with
+//! [`Error::SendTimeout`] as before.
 
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use secp256k1::PublicKey;
@@ -32,6 +47,17 @@ use crate::transport::BoxStream;
 const PONG_LIMIT: u16 = 65532;
 /// First custom message type (BOLT #1 §"Lightning Message Format").
 pub const CUSTOM_TYPE_MIN: u16 = 32768;
+/// Received messages held for [`Connection::recv`] (read while a send was
+/// waiting): reading pauses once their payloads, plus [`QUEUED_OVERHEAD`]
+/// each, reach this many bytes, so at most one more message (65535 bytes)
+/// lands past it.
+pub const RECV_QUEUE_BYTES: usize = 256 * 1024;
+/// What each queued message counts for in [`RECV_QUEUE_BYTES`] besides its
+/// payload, so that many tiny messages are bounded too.
+pub const QUEUED_OVERHEAD: usize = 64;
+/// `pong`s owed to the peer while another message is being written; reading
+/// pauses when this many are waiting.
+const PONGS_OWED: usize = 4;
 
 /// Connection settings.
 #[derive(Debug, Clone)]
@@ -121,6 +147,25 @@ pub struct Connection {
     remote_init: msgs::Init,
     last_received: Instant,
     ping: Option<OutstandingPing>,
+    /// Messages for the caller read while sending, and what they count for.
+    queued: VecDeque<Message>,
+    queued_bytes: usize,
+    /// `num_pong_bytes` of each ping not yet answered.
+    pongs: VecDeque<u16>,
+    /// Why reading stopped during a send; `recv` returns it after `queued`.
+    read_error: Option<Error>,
+    /// Messages read so far (wrapping).
+    received: u64,
+}
+
+fn queued_cost(m: &Message) -> usize {
+    QUEUED_OVERHEAD
+        + match m {
+            Message::Error(e) => e.data.len(),
+            Message::Warning(w) => w.data.len(),
+            Message::Pong { .. } => 0,
+            Message::Odd { payload, .. } => payload.len(),
+        }
 }
 
 impl std::fmt::Debug for Connection {
@@ -225,6 +270,11 @@ impl Connection {
             remote_init: theirs,
             last_received: Instant::now(),
             ping: None,
+            queued: VecDeque::new(),
+            queued_bytes: 0,
+            pongs: VecDeque::new(),
+            read_error: None,
+            received: 0,
         })
     }
 
@@ -278,16 +328,18 @@ impl Connection {
         &self.config
     }
 
-    /// Bytes of message buffering this connection holds (send buffer plus
-    /// receive decoder), excluding what the socket itself holds.
+    /// Bytes of message buffering this connection holds (send buffer,
+    /// receive decoder, and received messages queued for [`Connection::recv`]
+    /// as counted against [`RECV_QUEUE_BYTES`]), excluding what the socket
+    /// itself holds.
     pub fn buffered_capacity(&self) -> usize {
-        self.stream.buffered_capacity()
+        self.stream.buffered_capacity() + self.queued_bytes
     }
 
     /// Send a whole message (2-byte type then payload) as is. The caller is
     /// responsible for BOLT 1's rule against unnegotiated even types.
     pub async fn send_raw(&mut self, msg: &[u8]) -> Result<(), Error> {
-        send_within(&mut self.stream, self.config.send_timeout, msg).await
+        self.send_bytes(msg).await
     }
 
     /// Send a message of type `msg_type` with `payload`.
@@ -295,7 +347,7 @@ impl Connection {
         let mut msg = Vec::with_capacity(2 + payload.len());
         msg.extend_from_slice(&msg_type.to_be_bytes());
         msg.extend_from_slice(payload);
-        send_within(&mut self.stream, self.config.send_timeout, &msg).await
+        self.send_bytes(&msg).await
     }
 
     /// Send a custom message: `msg_type` must be odd and at least 32768.
@@ -321,12 +373,116 @@ impl Connection {
             name: "ping",
             cause,
         })?;
-        send_within(&mut self.stream, self.config.send_timeout, &bytes).await?;
+        self.send_bytes(&bytes).await?;
         self.ping = Some(OutstandingPing {
             sent: Instant::now(),
             by_caller,
         });
         Ok(())
+    }
+
+    /// Send one whole message, reading meanwhile; closes the connection if
+    /// it cannot be written within `send_timeout` (a peer that stopped
+    /// reading). Owed `pong`s go out first.
+    async fn send_bytes(&mut self, msg: &[u8]) -> Result<(), Error> {
+        if self.stream.is_closed() {
+            return Err(Error::Closed);
+        }
+        if msg.len() > crate::noise::MAX_MESSAGE_LEN {
+            return Err(crate::noise::NoiseError::MessageTooLong(msg.len()).into());
+        }
+        let limit = self.config.send_timeout;
+        let sent = rt::timeout(limit, async {
+            self.io_until(|c| !c.stream.has_pending_write() && c.pongs.is_empty())
+                .await?;
+            self.stream.queue(msg)?;
+            self.io_until(|c| !c.stream.has_pending_write()).await
+        })
+        .await;
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                self.stream.close().await;
+                Err(e)
+            }
+            Err(_) => {
+                self.stream.close().await;
+                Err(Error::SendTimeout(limit))
+            }
+        }
+    }
+
+    /// Move bytes both ways until `done` holds; a failure to read ends it
+    /// with [`Error::Closed`], the reason kept for `recv`.
+    async fn io_until(&mut self, done: impl Fn(&Self) -> bool) -> Result<(), Error> {
+        poll_fn(|cx| self.poll_io(cx, &done)).await?;
+        match self.read_error {
+            Some(_) => Err(Error::Closed),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether to read more now: room in the queue and in the owed pongs.
+    fn may_read(&self) -> bool {
+        self.read_error.is_none()
+            && self.queued_bytes < RECV_QUEUE_BYTES
+            && self.pongs.len() < PONGS_OWED
+    }
+
+    /// One step of full-duplex I/O until `done` holds: write the send
+    /// buffer (starting an owed `pong` when it is empty), and read while
+    /// [`Connection::may_read`]. `Ready(Err)` is a write failure; a read
+    /// failure is kept in `read_error` and ends with `Ready(Ok)`.
+    fn poll_io(
+        &mut self,
+        cx: &mut Context<'_>,
+        done: &impl Fn(&Self) -> bool,
+    ) -> Poll<Result<(), Error>> {
+        loop {
+            if done(self) || self.read_error.is_some() {
+                return Poll::Ready(Ok(()));
+            }
+            let mut progress = false;
+            if !self.stream.has_pending_write() {
+                if let Some(n) = self.pongs.pop_front() {
+                    let pong = msgs::Pong {
+                        ignored: vec![0; usize::from(n)],
+                    };
+                    let bytes = pong.encode().map_err(|cause| Error::Encode {
+                        name: "pong",
+                        cause,
+                    })?;
+                    self.stream.queue(&bytes)?;
+                }
+            }
+            if self.stream.has_pending_write() {
+                match self.stream.poll_write(cx) {
+                    Poll::Ready(Ok(())) => progress = true,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => {}
+                }
+            }
+            if self.may_read() {
+                match self.stream.poll_recv(cx) {
+                    Poll::Ready(Ok(msg)) => {
+                        self.last_received = Instant::now();
+                        self.received = self.received.wrapping_add(1);
+                        if let Err(e) = self.accept(&msg) {
+                            self.read_error = Some(e);
+                        }
+                        progress = true;
+                    }
+                    Poll::Ready(Err(e)) => {
+                        self.read_error = Some(e);
+                        progress = true;
+                    }
+                    Poll::Pending => {}
+                }
+            }
+            if !progress {
+                return Poll::Pending;
+            }
+        }
     }
 
     /// How long to wait for the next message before the keep-alive logic
@@ -341,57 +497,82 @@ impl Connection {
     }
 
     /// Receive the next message for the caller, answering pings and
-    /// running keep-alive meanwhile. Cancel-safe.
+    /// running keep-alive meanwhile; messages read during a send come
+    /// first, in order. Cancel-safe.
     pub async fn recv(&mut self) -> Result<Message, Error> {
         loop {
-            let msg = match self.next_deadline() {
-                None => self.stream.recv().await?,
-                Some((left, waiting_for_pong)) => {
-                    match rt::timeout(left, self.stream.recv()).await {
-                        Ok(msg) => msg?,
-                        Err(_) if waiting_for_pong => {
-                            self.stream.close().await;
-                            return Err(Error::PongTimeout(self.config.pong_timeout));
-                        }
-                        Err(_) => {
-                            // BOLT #1: pings keep long-lived connections alive.
-                            self.ping_inner(0, false).await?;
-                            continue;
-                        }
+            if let Some(m) = self.queued.pop_front() {
+                self.queued_bytes = self.queued_bytes.saturating_sub(queued_cost(&m));
+                return Ok(m);
+            }
+            if let Some(e) = self.read_error.take() {
+                self.stream.close().await;
+                return Err(e);
+            }
+            if self.stream.is_closed() {
+                return Err(Error::Closed);
+            }
+            if self.pongs.len() >= PONGS_OWED {
+                // Reading waits for the owed pongs; writing them is a send.
+                let limit = self.config.send_timeout;
+                match rt::timeout(limit, self.io_until(|c| c.pongs.len() < PONGS_OWED)).await {
+                    Ok(Ok(())) | Ok(Err(Error::Closed)) => continue,
+                    Ok(Err(e)) => {
+                        self.stream.close().await;
+                        return Err(e);
+                    }
+                    Err(_) => {
+                        self.stream.close().await;
+                        return Err(Error::SendTimeout(limit));
                     }
                 }
+            }
+            // Until something is read: the keep-alive deadline may change.
+            let deadline = self.next_deadline();
+            let seen = self.received;
+            let wait = poll_fn(|cx| self.poll_io(cx, &|c: &Self| c.received != seen));
+            let got = match deadline {
+                None => Ok(wait.await),
+                Some((left, waiting_for_pong)) => {
+                    rt::timeout(left, wait).await.map_err(|_| waiting_for_pong)
+                }
             };
-            self.last_received = Instant::now();
-            match self.handle(&msg).await {
-                Ok(Some(m)) => return Ok(m),
-                Ok(None) => {}
-                Err(e) => {
+            match got {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
                     self.stream.close().await;
                     return Err(e);
                 }
+                Err(true) => {
+                    self.stream.close().await;
+                    return Err(Error::PongTimeout(self.config.pong_timeout));
+                }
+                // BOLT #1: pings keep long-lived connections alive. A read
+                // failure meanwhile is returned by the next turn.
+                Err(false) => match self.ping_inner(0, false).await {
+                    Err(Error::Closed) if self.read_error.is_some() => {}
+                    other => other?,
+                },
             }
         }
     }
 
-    async fn handle(&mut self, msg: &[u8]) -> Result<Option<Message>, Error> {
+    /// Take in one received message: answer or match pings and pongs, queue
+    /// what is for the caller; a message that must close the connection is
+    /// an error.
+    fn accept(&mut self, msg: &[u8]) -> Result<(), Error> {
         let (t, payload) = split_type(msg)?;
-        match t {
+        let m = match t {
             msgs::Ping::TYPE => {
                 let ping = msgs::Ping::decode(payload).map_err(|cause| Error::Decode {
                     name: "ping",
                     cause,
                 })?;
+                // BOLT #1: a ping asking for 65532 bytes or more gets no pong.
                 if ping.num_pong_bytes < PONG_LIMIT {
-                    let pong = msgs::Pong {
-                        ignored: vec![0; usize::from(ping.num_pong_bytes)],
-                    };
-                    let bytes = pong.encode().map_err(|cause| Error::Encode {
-                        name: "pong",
-                        cause,
-                    })?;
-                    send_within(&mut self.stream, self.config.send_timeout, &bytes).await?;
+                    self.pongs.push_back(ping.num_pong_bytes);
                 }
-                Ok(None)
+                return Ok(());
             }
             msgs::Pong::TYPE => {
                 let pong = msgs::Pong::decode(payload).map_err(|cause| Error::Decode {
@@ -399,32 +580,35 @@ impl Connection {
                     cause,
                 })?;
                 match self.ping.take() {
-                    Some(p) if p.by_caller => Ok(Some(Message::Pong {
+                    Some(p) if p.by_caller => Message::Pong {
                         len: pong.ignored.len(),
                         rtt: p.sent.elapsed(),
-                    })),
-                    _ => Ok(None),
+                    },
+                    _ => return Ok(()),
                 }
             }
-            msgs::Error::TYPE => msgs::Error::decode(payload)
-                .map(|e| Some(Message::Error(e)))
-                .map_err(|cause| Error::Decode {
+            msgs::Error::TYPE => {
+                Message::Error(msgs::Error::decode(payload).map_err(|cause| Error::Decode {
                     name: "error",
                     cause,
-                }),
-            msgs::Warning::TYPE => msgs::Warning::decode(payload)
-                .map(|w| Some(Message::Warning(w)))
-                .map_err(|cause| Error::Decode {
+                })?)
+            }
+            msgs::Warning::TYPE => Message::Warning(msgs::Warning::decode(payload).map_err(
+                |cause| Error::Decode {
                     name: "warning",
                     cause,
-                }),
-            t if t % 2 == 1 => Ok(Some(Message::Odd {
+                },
+            )?),
+            t if t % 2 == 1 => Message::Odd {
                 msg_type: t,
                 payload: payload.to_vec(),
-            })),
-            msgs::Init::TYPE => Err(Error::DuplicateInit),
-            t => Err(Error::UnknownEvenMessage(t)),
-        }
+            },
+            msgs::Init::TYPE => return Err(Error::DuplicateInit),
+            t => return Err(Error::UnknownEvenMessage(t)),
+        };
+        self.queued_bytes += queued_cost(&m);
+        self.queued.push_back(m);
+        Ok(())
     }
 
     /// Close the connection.

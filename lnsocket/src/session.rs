@@ -10,7 +10,16 @@
 //!
 //! Buffering: the sender reuses one buffer of at most one encrypted message
 //! (65535 + 34 bytes); the receiver's [`Decoder`] holds at most one message.
+//!
+//! Full duplex: [`NoiseStream::poll_write`] and [`NoiseStream::poll_recv`]
+//! move bytes in one direction each and may be polled in turn by one task
+//! (as [`crate::connection::Connection`] does, so that it keeps reading while
+//! a send waits for the transport). Each poll creates the transport's read or
+//! write future afresh and drops it if it is pending, which the
+//! [`ByteStream`](crate::transport::ByteStream) contract allows.
 
+use std::future::poll_fn;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use secp256k1::PublicKey;
@@ -177,37 +186,91 @@ impl NoiseStream {
         self.out.capacity() + self.decoder.buffered_capacity()
     }
 
-    async fn fail(&mut self, e: Error) -> Error {
+    /// Close the stream after the error `e` and return it.
+    pub(crate) async fn fail(&mut self, e: Error) -> Error {
         self.closed = true;
         self.io.close().await;
         e
     }
 
-    /// Finish writing the message in `out`, if any, then flush.
-    async fn flush_pending(&mut self) -> Result<(), Error> {
+    /// Whether an encrypted message is waiting to be written (or flushed).
+    pub fn has_pending_write(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Encrypt `msg` into the send buffer (BOLT #8 §"Encrypting and Sending
+    /// Messages") for [`NoiseStream::poll_write`] to write. Called only when
+    /// [`NoiseStream::has_pending_write`] is false, so the buffer holds one
+    /// message at most. Does not close on error.
+    pub(crate) fn queue(&mut self, msg: &[u8]) -> Result<(), Error> {
+        if msg.len() > crate::noise::MAX_MESSAGE_LEN {
+            return Err(NoiseError::MessageTooLong(msg.len()).into());
+        }
+        self.send.encrypt_into(msg, &mut self.out)?;
+        Ok(())
+    }
+
+    /// Write what the send buffer holds, then flush. `Ready(Ok)` once it is
+    /// all out (at once if nothing is pending). Does not close on error.
+    pub fn poll_write(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         while let Some(rest) = self.out.get(self.out_pos..).filter(|r| !r.is_empty()) {
-            match self.io.write(rest).await {
-                Ok(0) => return Err(self.fail(TransportError::Closed.into()).await),
-                Ok(n) => self.out_pos += n,
-                Err(e) => return Err(self.fail(e.into()).await),
+            match self.io.write(rest).as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(TransportError::Closed.into())),
+                Poll::Ready(Ok(n)) => self.out_pos += n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
             }
         }
         if self.out_pos > 0 {
-            if let Err(e) = self.io.flush().await {
-                return Err(self.fail(e.into()).await);
+            match self.io.flush().as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
+                Poll::Ready(Ok(())) => {}
             }
             self.out.clear();
             self.out_pos = 0;
         }
-        Ok(())
+        Poll::Ready(Ok(()))
+    }
+
+    /// Read until one message is complete and return it decrypted (BOLT #8
+    /// §"Receiving and Decrypting Messages"). Bytes read stay in the decoder
+    /// when this returns `Pending`. Does not close on error.
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<Vec<u8>, Error>> {
+        loop {
+            let read = self.io.read(self.decoder.wanted()).as_mut().poll(cx);
+            let n = match read {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(0)) if self.decoder.is_idle() => {
+                    return Poll::Ready(Err(Error::PeerClosed))
+                }
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(Error::TruncatedMessage)),
+                Poll::Ready(Ok(n)) => n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
+            };
+            match self.decoder.advance(n, &mut self.recv) {
+                Ok(Some(msg)) => return Poll::Ready(Ok(msg)),
+                Ok(None) => {}
+                Err(e) => return Poll::Ready(Err(e.into())),
+            }
+        }
+    }
+
+    /// Finish writing the message in `out`, if any, then flush.
+    async fn flush_pending(&mut self) -> Result<(), Error> {
+        match poll_fn(|cx| self.poll_write(cx)).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e).await),
+        }
     }
 
     /// Encrypt and send one message (BOLT #8 §"Encrypting and Sending
     /// Messages"). A message over 65535 bytes is refused without closing.
+    /// Does not read meanwhile (a [`crate::connection::Connection`] does).
     ///
     /// Cancel-safe: once the message is encrypted it is kept until written,
     /// so if this future is dropped the message still goes out, in order,
-    /// at the start of the next `send` or `recv`.
+    /// at the start of the next `send` or during the next `recv`.
     pub async fn send(&mut self, msg: &[u8]) -> Result<(), Error> {
         if self.closed {
             return Err(Error::Closed);
@@ -216,33 +279,29 @@ impl NoiseStream {
             return Err(NoiseError::MessageTooLong(msg.len()).into());
         }
         self.flush_pending().await?;
-        if let Err(e) = self.send.encrypt_into(msg, &mut self.out) {
-            return Err(self.fail(e.into()).await);
+        if let Err(e) = self.queue(msg) {
+            return Err(self.fail(e).await);
         }
         self.flush_pending().await
     }
 
     /// Receive and decrypt one message (BOLT #8 §"Receiving and Decrypting
-    /// Messages"). Cancel-safe: dropping the future loses no bytes.
-    /// Finishes writing any message whose `send` was cancelled first.
+    /// Messages"). Cancel-safe: dropping the future loses no bytes. A
+    /// message whose `send` was cancelled is written meanwhile.
     pub async fn recv(&mut self) -> Result<Vec<u8>, Error> {
         if self.closed {
             return Err(Error::Closed);
         }
-        // A message whose send was cancelled goes out first (e.g. a pong).
-        self.flush_pending().await?;
-        loop {
-            let n = match self.io.read(self.decoder.wanted()).await {
-                Ok(0) if self.decoder.is_idle() => return Err(self.fail(Error::PeerClosed).await),
-                Ok(0) => return Err(self.fail(Error::TruncatedMessage).await),
-                Ok(n) => n,
-                Err(e) => return Err(self.fail(e.into()).await),
-            };
-            match self.decoder.advance(n, &mut self.recv) {
-                Ok(Some(msg)) => return Ok(msg),
-                Ok(None) => {}
-                Err(e) => return Err(self.fail(e.into()).await),
+        let got = poll_fn(|cx| {
+            if let Poll::Ready(Err(e)) = self.poll_write(cx) {
+                return Poll::Ready(Err(e));
             }
+            self.poll_recv(cx)
+        })
+        .await;
+        match got {
+            Ok(msg) => Ok(msg),
+            Err(e) => Err(self.fail(e).await),
         }
     }
 

@@ -33,6 +33,12 @@ pub enum TransportError {
 
 /// An ordered, reliable byte stream.
 ///
+/// Reads and writes may be in progress at once (the session polls a read and
+/// a write in turn from one task, creating each future afresh per poll): a
+/// `read`, `write` or `flush` future that returned `Pending` and is then
+/// dropped must leave the wake-up it arranged in place, as poll-based I/O
+/// does (tokio sockets, tungstenite, channels).
+///
 /// `Send` on native targets so connections can move between tokio tasks;
 /// the browser's WebSocket is single-threaded and is not.
 #[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
