@@ -1,5 +1,6 @@
 //! Secrets read from files: `offer --issuer-key-file` and `--key-material-file`,
-//! `stateless ... --key-material-file`, `lnap create --key`.
+//! `stateless ... --key-material-file`, `lnap create --key`; and the secret keys given as
+//! `--issuer-key` / `--payer-key` `HEX|-` or their `-file`.
 //!
 //! A secret file must be its owner's alone: the tool refuses one that group or others can
 //! read, write or execute (mode `& 0o077` not zero), or one in a folder that group or
@@ -12,6 +13,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use secp256k1::SecretKey;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
@@ -134,6 +136,47 @@ pub fn read_secret(path: &Path) -> Result<Zeroizing<String>, KeyFileError> {
         path: path.to_owned(),
     })?;
     Ok(Zeroizing::new(text.trim().to_owned()))
+}
+
+/// The secp256k1 secret key given as `--NAME HEX|-` (`-`: one line of standard input) or,
+/// when that is absent, as `--NAME-file FILE` ([`read_secret`]); `None` when neither is
+/// given. `bad` makes the caller's error from what is wrong with the key.
+pub fn secret_key_arg<E: From<KeyFileError>>(
+    arg: Option<&str>,
+    file: Option<&Path>,
+    bad: impl Fn(String) -> E,
+) -> Result<Option<SecretKey>, E> {
+    let text = match (arg, file) {
+        (Some("-"), _) => {
+            let mut line = Zeroizing::new(String::new());
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| bad(format!("reading standard input: {e}")))?;
+            line
+        }
+        (Some(arg), _) => Zeroizing::new(arg.to_owned()),
+        (None, Some(path)) => read_secret(path)?,
+        (None, None) => return Ok(None),
+    };
+    let bytes = Zeroizing::new(hex::decode(text.trim()).map_err(|e| bad(format!("not hex: {e}")))?);
+    SecretKey::from_slice(&bytes).map(Some).map_err(|_| {
+        bad(format!(
+            "not a valid secp256k1 secret key (32 bytes, below the group order; got {} bytes)",
+            bytes.len()
+        ))
+    })
+}
+
+/// A fresh secret key from the system's random source.
+pub fn fresh_secret_key() -> Result<SecretKey, getrandom::Error> {
+    loop {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        getrandom::getrandom(bytes.as_mut())?;
+        // Fails only for zero or values >= the group order (probability ~2^-128).
+        if let Ok(key) = SecretKey::from_slice(bytes.as_ref()) {
+            return Ok(key);
+        }
+    }
 }
 
 #[cfg(all(test, unix))]

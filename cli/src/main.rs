@@ -23,6 +23,7 @@ mod resolve;
 mod rune;
 mod sendinvoice;
 mod stateless;
+mod via;
 
 #[derive(Debug, Parser)]
 #[command(name = "bolt12", version, about = "BOLT 12 / Lightning toolkit")]

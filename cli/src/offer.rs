@@ -6,7 +6,7 @@ use bolt12::stateless::report::{offer_with_key_material, parse_key_material, par
 use bolt12::stateless::StatelessBuildError;
 use bolt12::tlv::BlindedPath;
 use bolt12::{BuildError, OfferBuilder};
-use secp256k1::{SecretKey, SECP256K1};
+use secp256k1::SECP256K1;
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 use wire::ChainHash;
@@ -133,43 +133,13 @@ pub(crate) fn parse_chain(s: &str) -> Result<ChainHash, String> {
         .map_err(|_| format!("a chain hash is 32 bytes, this is {}", bytes.len()))
 }
 
-fn parse_secret_key(arg: &str) -> Result<SecretKey, OfferError> {
-    let mut line = String::new();
-    let s = if arg == "-" {
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| OfferError::IssuerKey(format!("reading standard input: {e}")))?;
-        line.trim()
-    } else {
-        arg
-    };
-    let bytes = hex::decode(s).map_err(|e| OfferError::IssuerKey(format!("not hex: {e}")))?;
-    SecretKey::from_slice(&bytes).map_err(|_| {
-        OfferError::IssuerKey(format!(
-            "not a valid secp256k1 secret key (32 bytes, below the group order; got {} bytes)",
-            bytes.len()
-        ))
-    })
-}
-
-fn fresh_secret_key() -> Result<SecretKey, OfferError> {
-    loop {
-        let mut bytes = [0u8; 32];
-        getrandom::getrandom(&mut bytes).map_err(OfferError::Random)?;
-        // Fails only for zero or values >= the group order (probability ~2^-128).
-        if let Ok(key) = SecretKey::from_slice(&bytes) {
-            return Ok(key);
-        }
-    }
-}
-
 /// Runs `bolt12 offer`.
 pub fn run(args: Args) -> Result<(), OfferError> {
-    let issuer_key = match (args.issuer_key, &args.issuer_key_file) {
-        (Some(arg), _) => Some(zeroize::Zeroizing::new(arg)),
-        (None, Some(path)) => Some(crate::keys::read_secret(path)?),
-        (None, None) => None,
-    };
+    let issuer_key = crate::keys::secret_key_arg(
+        args.issuer_key.as_deref(),
+        args.issuer_key_file.as_deref(),
+        OfferError::IssuerKey,
+    )?;
     let key_material = match (args.key_material, &args.key_material_file) {
         (Some(arg), _) => Some(zeroize::Zeroizing::new(arg)),
         (None, Some(path)) => Some(crate::keys::read_secret(path)?),
@@ -177,10 +147,13 @@ pub fn run(args: Args) -> Result<(), OfferError> {
     };
     let stateless = key_material.is_some();
     let (secret, generated) = match issuer_key {
-        Some(arg) => (Some(parse_secret_key(&arg)?), false),
+        Some(key) => (Some(key), false),
         // A stateless offer with paths needs no issuer key: it is derived.
         None if stateless => (None, false),
-        None => (Some(fresh_secret_key()?), true),
+        None => (
+            Some(crate::keys::fresh_secret_key().map_err(OfferError::Random)?),
+            true,
+        ),
     };
     let mut builder = OfferBuilder::new();
     if let Some(d) = args.description {

@@ -10,10 +10,9 @@ use std::path::PathBuf;
 
 use bolt12::payer_proof::{self, Layout, PayerProof, PayerProofError};
 use bolt12::{Invoice, ParseError};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
+use secp256k1::{Keypair, SECP256K1};
 use serde_json::json;
 use thiserror::Error;
-use zeroize::Zeroizing;
 
 /// Arguments of `bolt12 payerproof`.
 #[derive(Debug, clap::Args)]
@@ -92,28 +91,12 @@ fn field_type(s: &str) -> Result<u64, PayerProofCliError> {
 }
 
 fn payer_keypair(args: &Args) -> Result<Keypair, PayerProofCliError> {
-    let text = match (&args.payer_key, &args.payer_key_file) {
-        (Some(arg), _) if arg == "-" => {
-            let mut line = Zeroizing::new(String::new());
-            std::io::stdin().read_line(&mut line).map_err(|e| {
-                PayerProofCliError::PayerKey(format!("reading standard input: {e}"))
-            })?;
-            Zeroizing::new(line.trim().to_owned())
-        }
-        (Some(arg), _) => Zeroizing::new(arg.clone()),
-        (None, Some(path)) => crate::keys::read_secret(path)?,
-        (None, None) => return Err(PayerProofCliError::PayerKey("required".into())),
-    };
-    let bytes = Zeroizing::new(
-        hex::decode(text.trim())
-            .map_err(|e| PayerProofCliError::PayerKey(format!("not hex: {e}")))?,
-    );
-    let key = SecretKey::from_slice(&bytes).map_err(|_| {
-        PayerProofCliError::PayerKey(format!(
-            "not a valid secp256k1 secret key (32 bytes, below the group order; got {} bytes)",
-            bytes.len()
-        ))
-    })?;
+    let key = crate::keys::secret_key_arg(
+        args.payer_key.as_deref(),
+        args.payer_key_file.as_deref(),
+        PayerProofCliError::PayerKey,
+    )?
+    .ok_or_else(|| PayerProofCliError::PayerKey("required".into()))?;
     Ok(Keypair::from_secret_key(SECP256K1, &key))
 }
 

@@ -12,7 +12,7 @@ use bolt12::stateless::report::{parse_key_material, parse_nonce, parse_payment_i
 use bolt12::stateless::{PaymentId, StatelessBuildError};
 use bolt12::tlv::BlindedPath;
 use bolt12::{BuildError, RefundBuilder};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
+use secp256k1::{Keypair, SECP256K1};
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 use wire::ChainHash;
@@ -109,53 +109,22 @@ pub enum RefundError {
     KeyFile(#[from] crate::keys::KeyFileError),
 }
 
-fn parse_secret_key(arg: &str) -> Result<SecretKey, RefundError> {
-    let mut line = Zeroizing::new(String::new());
-    let s = if arg == "-" {
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| RefundError::IssuerKey(format!("reading standard input: {e}")))?;
-        line.trim()
-    } else {
-        arg
-    };
-    let bytes = Zeroizing::new(
-        hex::decode(s).map_err(|e| RefundError::IssuerKey(format!("not hex: {e}")))?,
-    );
-    SecretKey::from_slice(&bytes).map_err(|_| {
-        RefundError::IssuerKey(format!(
-            "not a valid secp256k1 secret key (32 bytes, below the group order; got {} bytes)",
-            bytes.len()
-        ))
-    })
-}
-
 fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, RefundError> {
     let mut bytes = Zeroizing::new([0u8; N]);
     getrandom::getrandom(bytes.as_mut()).map_err(RefundError::Random)?;
     Ok(bytes)
 }
 
-fn fresh_secret_key() -> Result<SecretKey, RefundError> {
-    loop {
-        // Fails only for zero or values >= the group order (probability ~2^-128).
-        if let Ok(key) = SecretKey::from_slice(random::<32>()?.as_ref()) {
-            return Ok(key);
-        }
-    }
-}
-
 /// Runs `bolt12 invoicerequest`.
 pub fn run(args: Args) -> Result<(), RefundError> {
     let stateless = args.key_material.is_some();
-    let file_key = args
-        .issuer_key_file
-        .as_deref()
-        .map(crate::keys::read_secret)
-        .transpose()?;
-    let (keypair, generated) = match args.issuer_key.as_ref().or(file_key.as_deref()) {
-        Some(arg) => {
-            let mut secret = parse_secret_key(arg)?;
+    let issuer_key = crate::keys::secret_key_arg(
+        args.issuer_key.as_deref(),
+        args.issuer_key_file.as_deref(),
+        RefundError::IssuerKey,
+    )?;
+    let (keypair, generated) = match issuer_key {
+        Some(mut secret) => {
             let kp = Keypair::from_secret_key(SECP256K1, &secret);
             secret.non_secure_erase();
             (Some(kp), false)
@@ -163,7 +132,7 @@ pub fn run(args: Args) -> Result<(), RefundError> {
         // A stateless refund without --issuer-key derives its payer key.
         None if stateless => (None, false),
         None => {
-            let mut secret = fresh_secret_key()?;
+            let mut secret = crate::keys::fresh_secret_key().map_err(RefundError::Random)?;
             let kp = Keypair::from_secret_key(SECP256K1, &secret);
             secret.non_secure_erase();
             (Some(kp), true)

@@ -9,28 +9,28 @@
 //! The connection's identity is the payee key, so `invoice_node_id` is the node that sent
 //! the invoice. Without channels the payment path is a one-hop blinded path to us.
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bolt12::stateless::{payment, ExpandedKey};
 use bolt12::Refund;
 use messenger::send_invoice::{
     invoice_for_refund, one_hop_payment_path, send_invoice, SendInvoiceError, SendInvoiceOptions,
 };
-use messenger::{NodeKey, OnionPeer, TransportError};
+use messenger::NodeKey;
 use secp256k1::{Keypair, SecretKey, SECP256K1};
 use serde_json::{json, Value};
 use thiserror::Error;
 use zeroize::Zeroizing;
+
+use crate::via::{ViaArgs, ViaError};
 
 /// Arguments of `bolt12 sendinvoice`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The refund (`lnr1...`).
     pub refund: String,
-    /// The node to send through: `<node_id>@<host:port>` or `<node_id>@ws://...` (the
-    /// payer's node, or a node that reaches it).
-    #[arg(long)]
-    pub via: String,
+    /// `--via` and `--timeout`.
+    #[command(flatten)]
+    pub via: ViaArgs,
     /// Payee secret key (32 bytes hex), or `-` for standard input: signs the invoice
     /// (`invoice_node_id`) and is the connection's identity. Fresh when absent.
     #[arg(long, value_name = "HEX|-", conflicts_with = "issuer_key_file")]
@@ -46,9 +46,6 @@ pub struct Args {
     /// `invoice_relative_expiry`, seconds.
     #[arg(long, default_value_t = 7200)]
     pub relative_expiry: u32,
-    /// Seconds to wait for connecting, and then for the payer's `invoice_error`.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
 }
 
 /// Why `sendinvoice` failed.
@@ -72,17 +69,9 @@ pub enum SendInvoiceCliError {
     /// The stateless payment hash could not be made.
     #[error("payment hash: {0}")]
     Payment(payment::PaymentError),
-    /// The async runtime could not start.
-    #[error("starting the runtime: {0}")]
-    Runtime(std::io::Error),
-    /// Connecting to `--via` failed.
-    #[error("connect {via}: {error}")]
-    Connect {
-        /// The `--via` given.
-        via: String,
-        /// What went wrong.
-        error: TransportError,
-    },
+    /// The runtime did not start, or connecting to `--via` failed.
+    #[error(transparent)]
+    Via(#[from] ViaError),
     /// Building or sending the invoice failed.
     #[error("{0}")]
     Send(#[from] SendInvoiceError),
@@ -97,37 +86,17 @@ fn random32() -> Result<Zeroizing<[u8; 32]>, SendInvoiceCliError> {
     Ok(b)
 }
 
-fn payee_key(args: &Args) -> Result<Zeroizing<[u8; 32]>, SendInvoiceCliError> {
-    let text = match (&args.issuer_key, &args.issuer_key_file) {
-        (Some(arg), _) if arg == "-" => {
-            let mut line = Zeroizing::new(String::new());
-            std::io::stdin().read_line(&mut line).map_err(|e| {
-                SendInvoiceCliError::IssuerKey(format!("reading standard input: {e}"))
-            })?;
-            Zeroizing::new(line.trim().to_owned())
-        }
-        (Some(arg), _) => Zeroizing::new(arg.clone()),
-        (None, Some(path)) => crate::keys::read_secret(path)?,
-        (None, None) => loop {
-            let b = random32()?;
-            if SecretKey::from_slice(b.as_ref()).is_ok() {
-                return Ok(b);
-            }
-        },
-    };
-    let bytes = Zeroizing::new(
-        hex::decode(text.trim())
-            .map_err(|e| SendInvoiceCliError::IssuerKey(format!("not hex: {e}")))?,
-    );
-    let mut out = Zeroizing::new([0u8; 32]);
-    if bytes.len() != 32 || SecretKey::from_slice(&bytes).is_err() {
-        return Err(SendInvoiceCliError::IssuerKey(format!(
-            "not a valid secp256k1 secret key (32 bytes, below the group order; got {} bytes)",
-            bytes.len()
-        )));
+/// `--issuer-key`, `--issuer-key-file`, or a fresh key.
+fn payee_key(args: &Args) -> Result<SecretKey, SendInvoiceCliError> {
+    let key = crate::keys::secret_key_arg(
+        args.issuer_key.as_deref(),
+        args.issuer_key_file.as_deref(),
+        SendInvoiceCliError::IssuerKey,
+    )?;
+    match key {
+        Some(key) => Ok(key),
+        None => crate::keys::fresh_secret_key().map_err(SendInvoiceCliError::Random),
     }
-    out.copy_from_slice(&bytes);
-    Ok(out)
 }
 
 fn now() -> u64 {
@@ -150,12 +119,11 @@ pub fn run(args: Args) -> Result<(), SendInvoiceCliError> {
                 .map_err(|e| SendInvoiceCliError::KeyMaterial(e.to_string()))
         })
         .transpose()?;
-    let secret = payee_key(&args)?;
-    let node_key = NodeKey::from_bytes(&secret)
+    let mut sk = payee_key(&args)?;
+    let node_key = NodeKey::from_bytes(&Zeroizing::new(sk.secret_bytes()))
         .ok_or_else(|| SendInvoiceCliError::IssuerKey("out of range".into()))?;
-    let sk = SecretKey::from_slice(secret.as_ref())
-        .map_err(|_| SendInvoiceCliError::IssuerKey("out of range".into()))?;
     let mut signer = Keypair::from_secret_key(SECP256K1, &sk);
+    sk.non_secure_erase();
     let created_at = now();
     let amount = refund.amount_msat();
     // The payment hash, and the payment path's recipient data.
@@ -168,35 +136,16 @@ pub fn run(args: Args) -> Result<(), SendInvoiceCliError> {
         }
     };
     let path = one_hop_payment_path(signer.public_key(), path_id, amount, 18)?;
-    let timeout = Duration::from_secs(args.timeout);
     let options = SendInvoiceOptions {
         created_at,
         relative_expiry: args.relative_expiry,
-        timeout,
+        timeout: args.via.timeout(),
     };
     let invoice = invoice_for_refund(&refund, &signer, payment_hash, vec![path], &options);
     signer.non_secure_erase();
     let invoice = invoice?;
-    let config = lnsocket::Config {
-        connect_timeout: timeout,
-        handshake_timeout: timeout,
-        init_timeout: timeout,
-        ..lnsocket::Config::default()
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(SendInvoiceCliError::Runtime)?;
-    let sent = rt.block_on(async {
-        let mut peer = OnionPeer::connect(&args.via, Some(node_key), config)
-            .await
-            .map_err(|error| SendInvoiceCliError::Connect {
-                via: args.via.clone(),
-                error,
-            })?;
-        let sent = send_invoice(&mut peer, &refund, &invoice, &options).await;
-        peer.close().await;
-        Ok::<_, SendInvoiceCliError>(sent?)
+    let sent = args.via.exchange(Some(node_key), async |peer| {
+        Ok::<_, SendInvoiceCliError>(send_invoice(peer, &refund, &invoice, &options).await?)
     })?;
     let s = sent.invoice.to_string();
     let mut json = bolt12::json::decode_json(&s).unwrap_or_else(|e| {
@@ -212,7 +161,7 @@ pub fn run(args: Args) -> Result<(), SendInvoiceCliError> {
                 "suggested_value": e.suggested_value.as_deref().map(hex::encode),
             }
         }),
-        None => json!({ "none_within_seconds": args.timeout }),
+        None => json!({ "none_within_seconds": args.via.timeout }),
     };
     if let Value::Object(map) = &mut json {
         map.insert("invoice".into(), Value::String(s));

@@ -1,10 +1,10 @@
 //! The `bolt12` binary, run as a user would: arguments, stdin, stdout, stderr, exit code.
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bolt12");
+mod common;
+use common::{bolt12_with_input, ok_json};
 
 fn vectors() -> Vec<Value> {
     let path = concat!(
@@ -15,27 +15,7 @@ fn vectors() -> Vec<Value> {
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    bolt12_with_input(args, stdin.unwrap_or("").as_bytes())
 }
 
 fn stderr(out: &Output) -> String {
@@ -46,7 +26,7 @@ fn stderr(out: &Output) -> String {
 fn decode_vector_offer() {
     let v = vectors();
     // Case 17: description, two paths (the second via 1x2x3, direction 1), issuer id.
-    let j = stdout_json(&run(&["decode", v[17]["bolt12"].as_str().unwrap()], None));
+    let j = ok_json(&run(&["decode", v[17]["bolt12"].as_str().unwrap()], None));
     assert_eq!(j["type"], "bolt12 offer");
     assert_eq!(j["valid"], true);
     assert_eq!(j["offer_description"], "Test vectors");
@@ -59,7 +39,7 @@ fn decode_vector_offer() {
     assert_eq!(j["offer_paths"][1]["first_scid_dir"], 1);
     assert_eq!(j["offer_id"].as_str().unwrap().len(), 64);
     // Case 7: USD 100.00.
-    let usd = stdout_json(&run(&["decode", v[7]["bolt12"].as_str().unwrap()], None));
+    let usd = ok_json(&run(&["decode", v[7]["bolt12"].as_str().unwrap()], None));
     assert_eq!(usd["offer_currency"], "USD");
     assert_eq!(usd["offer_amount"], 10000);
     assert_eq!(usd["currency_minor_unit"], 2);
@@ -69,14 +49,14 @@ fn decode_vector_offer() {
 fn decode_from_stdin() {
     let v = vectors();
     let s = v[6]["bolt12"].as_str().unwrap();
-    let from_arg = stdout_json(&run(&["decode", s], None));
+    let from_arg = ok_json(&run(&["decode", s], None));
     assert_eq!(from_arg["offer_amount_msat"], 10000);
     let input = format!("lightning:{s}\n");
-    assert_eq!(stdout_json(&run(&["decode"], Some(&input))), from_arg);
-    assert_eq!(stdout_json(&run(&["decode", "-"], Some(&input))), from_arg);
+    assert_eq!(ok_json(&run(&["decode"], Some(&input))), from_arg);
+    assert_eq!(ok_json(&run(&["decode", "-"], Some(&input))), from_arg);
     // A string split with '+' and a newline, as BOLT 12 allows.
     let split = format!("{}+\n  {}", &s[..20], &s[20..]);
-    assert_eq!(stdout_json(&run(&["decode"], Some(&split))), from_arg);
+    assert_eq!(ok_json(&run(&["decode"], Some(&split))), from_arg);
 }
 
 fn assert_one_line_error(out: &Output, needle: &str) {
@@ -127,7 +107,7 @@ fn create(args: &[&str]) -> (String, Value) {
     let mut full = vec!["offer", "--json"];
     full.extend_from_slice(args);
     let out = run(&full, None);
-    let j = stdout_json(&out);
+    let j = ok_json(&out);
     let s = j["bolt12"].as_str().unwrap().to_owned();
     assert!(s.starts_with("lno1"));
     (s, j)
@@ -154,7 +134,7 @@ fn offer_round_trip() {
     ]);
     // A given key is not echoed back.
     assert!(j.get("issuer_secret_key").is_none());
-    let d = stdout_json(&run(&["decode", &s], None));
+    let d = ok_json(&run(&["decode", &s], None));
     assert_eq!(j["decoded"], d);
     assert_eq!(j["offer_id"], d["offer_id"]);
     assert_eq!(d["type"], "bolt12 offer");
@@ -205,7 +185,7 @@ fn offer_round_trip() {
         "--currency",
         "USD",
     ]);
-    let d = stdout_json(&run(&["decode", &usd], None));
+    let d = ok_json(&run(&["decode", &usd], None));
     assert_eq!(d["offer_currency"], "USD");
     assert_eq!(d["offer_amount"], 100);
     assert_eq!(d["currency_minor_unit"], 2);
@@ -214,7 +194,7 @@ fn offer_round_trip() {
 #[test]
 fn offer_generated_key_is_returned_and_flagged_secret() {
     let out = run(&["offer", "--json", "--description", "tip jar"], None);
-    let j = stdout_json(&out);
+    let j = ok_json(&out);
     let secret = j["issuer_secret_key"].as_str().unwrap();
     assert_eq!(secret.len(), 64);
     assert!(stderr(&out).contains("SECRET"));
@@ -246,7 +226,7 @@ fn offer_chains() {
     let v = vectors();
     let testnet_vector = &v[2]["fields"][0]["hex"];
     let (s, _) = create(&["--description", "t", "--chain", "testnet"]);
-    let d = stdout_json(&run(&["decode", &s], None));
+    let d = ok_json(&run(&["decode", &s], None));
     assert_eq!(
         d["offer_chains"],
         Value::Array(vec![testnet_vector.clone()])
@@ -261,7 +241,7 @@ fn offer_chains() {
         "--chain",
         "regtest",
     ]);
-    let d = stdout_json(&run(&["decode", &s], None));
+    let d = ok_json(&run(&["decode", &s], None));
     assert_eq!(
         d["offer_chains"],
         serde_json::json!([
@@ -273,7 +253,7 @@ fn offer_chains() {
     // A raw chain hash in wire order is taken as is.
     let raw = testnet_vector.as_str().unwrap();
     let (s, _) = create(&["--description", "t", "--chain", raw]);
-    let d = stdout_json(&run(&["decode", &s], None));
+    let d = ok_json(&run(&["decode", &s], None));
     assert_eq!(d["offer_chains"][0], raw);
 }
 
@@ -346,11 +326,11 @@ fn offer_errors() {
 fn decode_joins_plus_inside_the_prefix() {
     let v = vectors();
     let s = v[17]["bolt12"].as_str().unwrap();
-    let whole = stdout_json(&run(&["decode", s], None));
+    let whole = ok_json(&run(&["decode", s], None));
     let split = format!("l+no{}", &s[3..]);
-    assert_eq!(stdout_json(&run(&["decode", &split], None)), whole);
+    assert_eq!(ok_json(&run(&["decode", &split], None)), whole);
     let split = format!("{}+ \n  {}", &s[..10], &s[10..]);
-    assert_eq!(stdout_json(&run(&["decode", &split], None)), whole);
+    assert_eq!(ok_json(&run(&["decode", &split], None)), whole);
 }
 
 /// A string Core Lightning's `decode` answers with a `valid: false` object (here an

@@ -6,23 +6,13 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::{bolt12, ok_stdout};
 
 const KEY: &str = "4141414141414141414141414141414141414141414141414141414141414141";
 const KM: &str = "1111111111111111111111111111111111111111111111111111111111111111";
 const NONCE: &str = "000102030405060708090a0b0c0d0e0f";
-
-fn bolt12(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bolt12"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
 
 fn chmod(p: &Path, mode: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -57,14 +47,14 @@ fn offer_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 fn issuer_key_file_gives_the_same_offer_as_the_argument() {
     let (dir, file) = secret_file("issuer", KEY, 0o700, 0o600);
     let f = file.display().to_string();
-    let from_file = stdout(&bolt12(&offer_args(&["--issuer-key-file", &f])));
-    let from_arg = stdout(&bolt12(&offer_args(&["--issuer-key", KEY])));
+    let from_file = ok_stdout(&bolt12(&offer_args(&["--issuer-key-file", &f])));
+    let from_arg = ok_stdout(&bolt12(&offer_args(&["--issuer-key", KEY])));
     assert_eq!(from_file, from_arg);
     assert!(from_file.starts_with("lno1"));
     // Owner read-only is fine too.
     chmod(&file, 0o400);
     assert_eq!(
-        stdout(&bolt12(&offer_args(&["--issuer-key-file", &f]))),
+        ok_stdout(&bolt12(&offer_args(&["--issuer-key-file", &f]))),
         from_arg
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -75,10 +65,10 @@ fn key_material_file_for_offer_and_stateless() {
     let (dir, file) = secret_file("km", KM, 0o700, 0o600);
     let f = file.display().to_string();
     let base = ["--issuer-key", KEY, "--nonce", NONCE];
-    let from_file = stdout(&bolt12(&offer_args(
+    let from_file = ok_stdout(&bolt12(&offer_args(
         &[&base[..], &["--key-material-file", &f]].concat(),
     )));
-    let from_arg = stdout(&bolt12(&offer_args(
+    let from_arg = ok_stdout(&bolt12(&offer_args(
         &[&base[..], &["--key-material", KM]].concat(),
     )));
     assert_eq!(from_file, from_arg);
@@ -102,7 +92,7 @@ fn key_material_file_for_offer_and_stateless() {
         &f,
         &request,
     ]);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&ok_stdout(&o)).unwrap();
     assert_eq!(report["ours"], true, "{report}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -187,7 +177,7 @@ fn invoicerequest_issuer_key_file() {
             "0102",
         ];
         a.extend_from_slice(&key);
-        stdout(&bolt12(&a))
+        ok_stdout(&bolt12(&a))
     };
     assert_eq!(args(["--issuer-key-file", &f]), args(["--issuer-key", KEY]));
     chmod(&file, 0o644);

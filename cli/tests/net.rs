@@ -1,8 +1,6 @@
 //! `bolt12 ping` and `bolt12 commando` against a node on loopback: an lnsocket responder
 //! (TCP and WebSocket) serving Commando with rune checks, run in this test process.
-use std::process::Output;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use commando::lnsocket_adaptor::serve_lnsocket;
@@ -12,6 +10,9 @@ use lnsocket::noise::PrivateKey;
 use lnsocket::Config;
 use runes::{MasterRune, MasterSecret, MemoryRuneStore, Restriction, SystemClock, UniqueId};
 use serde_json::{json, Value};
+
+mod common;
+use common::bolt12;
 
 const SECRET: &[u8] = b"cli test commando secret";
 
@@ -74,24 +75,6 @@ fn start() -> (String, String, tokio::runtime::Runtime) {
         });
     }
     (targets[0].clone(), targets[1].clone(), rt)
-}
-
-fn bolt12(args: &[&str]) -> Output {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bolt12"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Bounded: the CLI's own timeouts are shorter than this.
-    for _ in 0..300 {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    child.kill().unwrap();
-    panic!("bolt12 {args:?} did not finish in 30 s");
 }
 
 #[test]

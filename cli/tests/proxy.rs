@@ -20,6 +20,9 @@ use lnsocket::{Config, Connection, PrivateKey};
 use runes::{MasterRune, MasterSecret, MemoryRuneStore, SystemClock, UniqueId};
 use serde_json::{json, Value};
 
+mod common;
+use common::bolt12;
+
 const SECRET: &[u8] = b"proxy load test commando secret";
 const CLIENTS: usize = 200;
 const ROUND_TRIPS: usize = 50;
@@ -442,25 +445,6 @@ fn back_pressure_a_peer_that_does_not_read_stalls_the_other_and_memory_stays_fla
             peak.saturating_sub(baseline)
         );
     });
-}
-
-fn bolt12(args: &[&str]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bolt12"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("bolt12 {args:?} did not finish in 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
 }
 
 #[test]

@@ -2,56 +2,31 @@
 //! with the fields asked for, signed only with `--sign`, stateless ones recognised from the
 //! key material (the payment id recovered from an invoice answering them), bad arguments
 //! refused with one line naming the argument.
-use std::process::{Command, Output};
-
 use bolt12::stateless::refund::verify_invoice;
 use bolt12::stateless::report::parse_key_material;
 use bolt12::stateless::{Nonce, PaymentId};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::tlv::{BlindedPath, BlindedPayinfo};
 use bolt12::{InvoiceBuilder, Refund};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
 use serde_json::Value;
-use wire::{Point, SciddirOrPubkey, Sha256};
+use wire::{Point, Sha256};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bolt12");
+mod common;
+use common::{bolt12, ok_stdout, wire_hex};
+#[path = "../../bolt12/tests/common/mod.rs"]
+mod fixtures;
+use fixtures::{blinded_path, kp};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok_stdout(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn kp(b: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[b; 32]).unwrap())
-}
-
+/// A one-hop path, and its hex for `--path`.
 fn path_hex() -> (String, BlindedPath) {
-    let p = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(Point::from(kp(9).public_key())),
-        first_path_key: Point::from(kp(8).public_key()),
-        path: vec![BlindedPathHop {
-            blinded_node_id: Point::from(kp(7).public_key()),
-            encrypted_recipient_data: vec![1; 10],
-        }],
-    };
-    let mut w = Vec::new();
-    <BlindedPath as wire::Wire>::write(&p, &mut w).unwrap();
-    (hex::encode(w), p)
+    let path = blinded_path(vec![(kp(7).public_key(), vec![1; 10])]);
+    (wire_hex(&path), path)
 }
 
 #[test]
 fn prints_a_refund_with_the_fields_given() {
     let key = hex::encode([0x11; 32]);
     let (path, p) = path_hex();
-    let s = ok_stdout(&run(&[
+    let s = ok_stdout(&bolt12(&[
         "invoicerequest",
         "--amount-msat",
         "5000",
@@ -90,7 +65,7 @@ fn prints_a_refund_with_the_fields_given() {
     assert_eq!(refund.tlvs().invreq_quantity, Some(2));
     assert_eq!(refund.tlvs().invreq_payer_note.as_deref(), Some("sorry"));
 
-    let out = run(&[
+    let out = bolt12(&[
         "invoicerequest",
         "--amount-msat",
         "5000",
@@ -143,7 +118,7 @@ fn stateless_refunds_are_recognised_from_the_key_material() {
         if sign {
             args.push("--sign");
         }
-        let v: Value = serde_json::from_str(&ok_stdout(&run(&args))).unwrap();
+        let v: Value = serde_json::from_str(&ok_stdout(&bolt12(&args))).unwrap();
         assert_eq!(v["payment_id"], pid);
         let refund: Refund = v["bolt12"].as_str().unwrap().parse().unwrap();
         assert_eq!(refund.is_signed(), sign);
@@ -192,14 +167,14 @@ fn bad_arguments_are_refused_naming_them() {
     ] {
         let mut all = vec!["invoicerequest", "--amount-msat", "1", "--description", "x"];
         all.extend(args.iter().copied());
-        let out = run(&all);
+        let out = bolt12(&all);
         assert_eq!(out.status.code(), Some(1), "{all:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.starts_with("error: ") && err.contains(needle), "{err}");
         assert!(out.stdout.is_empty());
     }
     // Empty metadata: the writer rule, named.
-    let out = run(&[
+    let out = bolt12(&[
         "invoicerequest",
         "--amount-msat",
         "1",

@@ -2,28 +2,17 @@
 //! `₿matt@mattcorallo.com` (see `bolt12/tests/bip353.rs` for where it comes from): the
 //! URI and offer printed at a time inside the signatures' window; expiry, another name, a
 //! damaged or missing file refused with one line and exit 1; `--query` prints the query.
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bolt12");
+mod common;
+use common::bolt12_with_input;
+
 const PROOF: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../bolt12/tests/data/bip353-matt.user._bitcoin-payment.mattcorallo.com.proof"
 );
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn fails_with(out: &Output, needle: &str) {
     assert_eq!(out.status.code(), Some(1));
@@ -34,7 +23,7 @@ fn fails_with(out: &Output, needle: &str) {
 
 #[test]
 fn resolves_a_real_proof_at_a_time_in_its_window() {
-    let out = run(
+    let out = bolt12_with_input(
         &[
             "resolve",
             "matt@mattcorallo.com",
@@ -61,7 +50,7 @@ fn resolves_a_real_proof_at_a_time_in_its_window() {
     assert_eq!(v["expires"], 1_786_415_920u64);
     // The same from standard input.
     let proof = std::fs::read(PROOF).unwrap();
-    let out = run(
+    let out = bolt12_with_input(
         &[
             "resolve",
             "₿matt@mattcorallo.com",
@@ -78,7 +67,7 @@ fn resolves_a_real_proof_at_a_time_in_its_window() {
 
 #[test]
 fn refuses_expired_wrong_damaged_and_missing() {
-    let expired = run(
+    let expired = bolt12_with_input(
         &[
             "resolve",
             "matt@mattcorallo.com",
@@ -90,7 +79,7 @@ fn refuses_expired_wrong_damaged_and_missing() {
         b"",
     );
     fails_with(&expired, "proof: expired at 1786415920");
-    let other = run(
+    let other = bolt12_with_input(
         &[
             "resolve",
             "bob@mattcorallo.com",
@@ -106,7 +95,7 @@ fn refuses_expired_wrong_damaged_and_missing() {
         "bob.user._bitcoin-payment.mattcorallo.com.: no verified TXT record",
     );
     let proof = std::fs::read(PROOF).unwrap();
-    let damaged = run(
+    let damaged = bolt12_with_input(
         &[
             "resolve",
             "matt@mattcorallo.com",
@@ -118,7 +107,7 @@ fn refuses_expired_wrong_damaged_and_missing() {
         &proof[..proof.len() - 3],
     );
     fails_with(&damaged, "not a stream of DNS resource records");
-    let missing = run(
+    let missing = bolt12_with_input(
         &[
             "resolve",
             "matt@mattcorallo.com",
@@ -128,12 +117,15 @@ fn refuses_expired_wrong_damaged_and_missing() {
         b"",
     );
     fails_with(&missing, "--proof /nonexistent/proof");
-    fails_with(&run(&["resolve", "matt", "--query"], b""), "name: no '@'");
+    fails_with(
+        &bolt12_with_input(&["resolve", "matt", "--query"], b""),
+        "name: no '@'",
+    );
 }
 
 #[test]
 fn prints_the_query() {
-    let out = run(&["resolve", "matt@mattcorallo.com", "--query"], b"");
+    let out = bolt12_with_input(&["resolve", "matt@mattcorallo.com", "--query"], b"");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["dns_name"], "matt.user._bitcoin-payment.mattcorallo.com.");
     let q = hex::decode(v["query"].as_str().unwrap()).unwrap();

@@ -3,19 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bolt12(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bolt12"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{bolt12, json};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
 }
 
 #[test]

@@ -2,27 +2,18 @@
 //! refund, a bad key, an expired refund (no invoice is made), a closed loopback port. The
 //! exchange with a real payer is `interop/tests/refund_cln.rs`
 //! (`our_sendinvoice_answers_the_nodes_invoicerequest`).
-use std::process::{Command, Output};
-
 use bolt12::RefundBuilder;
-use secp256k1::{Keypair, SecretKey, SECP256K1};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bolt12");
+mod common;
+use common::{bolt12, failure};
+#[path = "../../bolt12/tests/common/mod.rs"]
+mod fixtures;
+use fixtures::kp;
+
 const VIA: &str = "02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619@127.0.0.1:1";
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn failure(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(1), "fails with status 1");
-    let err = String::from_utf8(out.stderr.clone()).unwrap();
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    err
-}
-
 fn refund(expiry: Option<u64>) -> String {
-    let payer = Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[2; 32]).unwrap());
+    let payer = kp(2);
     let b = RefundBuilder::new(vec![1; 16], payer.public_key(), 5000, "refund");
     let b = match expiry {
         Some(e) => b.absolute_expiry(e),
@@ -34,57 +25,39 @@ fn refund(expiry: Option<u64>) -> String {
 #[test]
 fn refuses_bad_input_with_one_line() {
     let key = hex::encode([4u8; 32]);
-    let e = failure(&run(&[
-        "sendinvoice",
-        "lnr1qqqq",
-        "--via",
-        VIA,
-        "--issuer-key",
-        &key,
-    ]));
-    assert!(e.starts_with("error: invalid refund:"), "{e}");
     let good = refund(None);
-    let e = failure(&run(&[
-        "sendinvoice",
-        &good,
-        "--via",
-        VIA,
-        "--issuer-key",
-        "zz",
-    ]));
-    assert!(e.starts_with("error: --issuer-key: not hex"), "{e}");
-    let e = failure(&run(&[
-        "sendinvoice",
-        &good,
-        "--via",
-        VIA,
-        "--key-material",
-        "abcd",
-    ]));
-    assert!(e.starts_with("error: --key-material:"), "{e}");
-    // Expired in 1970: no invoice is made, nothing is sent.
-    let e = failure(&run(&[
-        "sendinvoice",
-        &refund(Some(1)),
-        "--via",
-        VIA,
-        "--issuer-key",
-        &key,
-    ]));
-    assert!(
-        e.contains("building the invoice: refund expired at 1"),
-        "{e}"
-    );
-    // Nothing listens on 127.0.0.1:1.
-    let e = failure(&run(&[
-        "sendinvoice",
-        &good,
-        "--via",
-        VIA,
-        "--issuer-key",
-        &key,
-        "--timeout",
-        "5",
-    ]));
-    assert!(e.starts_with("error: connect "), "{e}");
+    let expired = refund(Some(1));
+    for (refund, more, says) in [
+        (
+            "lnr1qqqq",
+            ["--issuer-key", &key].as_slice(),
+            "error: invalid refund:",
+        ),
+        (
+            &good,
+            &["--issuer-key", "zz"],
+            "error: --issuer-key: not hex",
+        ),
+        (&good, &["--key-material", "abcd"], "error: --key-material:"),
+        // Expired in 1970: no invoice is made, nothing is sent.
+        (
+            &expired,
+            &["--issuer-key", &key],
+            "building the invoice: refund expired at 1",
+        ),
+        // Nothing listens on 127.0.0.1:1.
+        (
+            &good,
+            &["--issuer-key", &key, "--timeout", "5"],
+            "error: connect ",
+        ),
+    ] {
+        let mut args = vec!["sendinvoice", refund, "--via", VIA];
+        args.extend_from_slice(more);
+        let e = failure(&bolt12(&args));
+        assert!(
+            e.starts_with("error: ") && e.contains(says),
+            "{args:?}: {e}"
+        );
+    }
 }

@@ -1,49 +1,28 @@
 //! `bolt12 offer --key-material`, `bolt12 stateless verify-request|verify-invoice`: the
 //! issuer and payer recognise their own messages from key material alone.
-use std::process::{Command, Output};
 use std::str::FromStr;
 
 use bolt12::stateless::issuer::{self, InvoiceParams};
 use bolt12::stateless::payer::{self, PayerKeys};
 use bolt12::stateless::{ExpandedKey, Nonce, PaymentId};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo};
+use bolt12::tlv::{BlindedPath, BlindedPayinfo};
 use bolt12::{InvoiceRequest, Offer};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
-use wire::SciddirOrPubkey;
 
-const NOW: u64 = 1_700_000_000;
+mod common;
+use common::{bolt12, json, wire_hex};
+#[path = "../../bolt12/tests/common/mod.rs"]
+mod fixtures;
+use fixtures::{blinded_path, kp, NOW};
+
 const ISSUER_KM: &str = "1111111111111111111111111111111111111111111111111111111111111111";
 const PAYER_KM: &str = "2222222222222222222222222222222222222222222222222222222222222222";
 const NONCE: &str = "000102030405060708090a0b0c0d0e0f";
 
-fn bolt12(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bolt12"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
-}
-
-fn kp(b: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[b; 32]).unwrap())
-}
-
+/// A one-hop path, and its hex for `--path`.
 fn path_hex() -> (BlindedPath, String) {
-    let path = BlindedPath {
-        first_node_id: SciddirOrPubkey::Pubkey(wire::Point::from(kp(9).public_key())),
-        first_path_key: wire::Point::from(kp(8).public_key()),
-        path: vec![BlindedPathHop {
-            blinded_node_id: wire::Point::from(kp(7).public_key()),
-            encrypted_recipient_data: vec![1; 16],
-        }],
-    };
-    let mut out = Vec::new();
-    wire::Wire::write(&path, &mut out).unwrap();
-    (path, hex::encode(out))
+    let path = blinded_path(vec![(kp(7).public_key(), vec![1; 16])]);
+    let hex = wire_hex(&path);
+    (path, hex)
 }
 
 fn request(offer: &Offer, payer_nonce: &Nonce) -> InvoiceRequest {
