@@ -73,11 +73,7 @@ async fn destinations_not_allowed_or_malformed_are_refused() {
     raw.write_all(format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", echo.addr).as_bytes())
         .await
         .unwrap();
-    let mut answer = String::new();
-    tokio::time::timeout(BOUND, raw.read_to_string(&mut answer))
-        .await
-        .expect("bounded")
-        .unwrap();
+    let answer = answer_of(&mut raw).await;
     assert!(
         answer.starts_with("HTTP/1.1 426 Upgrade Required\r\n"),
         "{answer}"
@@ -222,11 +218,7 @@ async fn a_peer_that_never_sends_is_timed_out() {
     let b = bridge(allow(&[echo.addr.to_string()]), limits).await;
     let mut silent = TcpStream::connect(b.addr).await.unwrap();
     let mut kept = ws(b.addr, &path).await.expect("upgrade");
-    let mut answer = String::new();
-    tokio::time::timeout(BOUND, silent.read_to_string(&mut answer))
-        .await
-        .expect("answered and closed")
-        .unwrap();
+    let answer = answer_of(&mut silent).await;
     assert!(
         answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
         "{answer}"
@@ -244,11 +236,7 @@ async fn a_peer_that_never_sends_is_timed_out() {
     slow.write_all(b"GET /x:1 HTTP/1.1\r\nHost: x\r\n")
         .await
         .unwrap();
-    let mut answer = String::new();
-    tokio::time::timeout(BOUND, slow.read_to_string(&mut answer))
-        .await
-        .expect("answered and closed")
-        .unwrap();
+    let answer = answer_of(&mut slow).await;
     assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
 
     round_trip(&mut kept, b"unaffected").await;

@@ -202,6 +202,16 @@ pub async fn ws(bridge: SocketAddr, path: &str) -> Result<Ws, WsError> {
     ws_from("127.0.0.1".parse().unwrap(), bridge, path).await
 }
 
+/// All the bridge sends on a raw connection, up to its closing it.
+pub async fn answer_of(stream: &mut TcpStream) -> String {
+    let mut answer = String::new();
+    tokio::time::timeout(BOUND, stream.read_to_string(&mut answer))
+        .await
+        .expect("answered and closed")
+        .unwrap();
+    answer
+}
+
 /// The HTTP status and body of a refused upgrade.
 pub fn refused(r: Result<Ws, WsError>) -> (u16, String) {
     match r {
