@@ -21,6 +21,7 @@ export { init as default } from "./init.js";
  * Once; later calls resolve at once. `source` is where its `.wasm` comes from (default:
  * `lnap/bolt12_toolkit_bg.wasm` beside the package's entry). Rejects with a `ToolkitError`
  * of code `WASM_LOAD_FAILED` when the module cannot be fetched or compiled (a later call
- * tries again). In Node it loads synchronously and resolves at once.
+ * tries again; browsers may keep a failed fetch of the `lnap.js` chunk itself until the
+ * page reloads). In Node it loads synchronously and resolves at once.
  */
 export function loadLnap(source?: InitInput | { module_or_path: InitInput }): Promise<void>;

@@ -91,3 +91,40 @@ test("loadLnap() fetches lnap's module once; then the native CLI's answers", { t
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("loadLnap(): lnap's .wasm not served -> WASM_LOAD_FAILED, still LNAP_NOT_LOADED; a later call loads it", { timeout: 3 * WAIT }, async () => {
+  const { page, requests, close } = await openPage();
+  const wasm = "**/pkg/lnap/bolt12_toolkit_bg.wasm";
+  await page.route(wasm, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+  const first = await page.evaluate(async () => {
+    window.tk = await import("/pkg/index.js");
+    const code = (f) => { try { f(); return "NOT_THROWN"; } catch (e) { return e.code; } };
+    const failed = await window.tk.loadLnap().then(() => "NOT_REJECTED", (e) => `${e.code}:${e.message}`);
+    return { failed, after: code(() => window.tk.lnapDecode("lnap1qqqq")) };
+  });
+  assert.match(first.failed, /^WASM_LOAD_FAILED:could not load the WebAssembly module from .*\/pkg\/lnap\/bolt12_toolkit_bg\.wasm/);
+  assert.equal(first.after, "LNAP_NOT_LOADED");
+  await page.unroute(wasm);
+  const second = await page.evaluate(async () => {
+    await window.tk.loadLnap();
+    try { window.tk.lnapDecode("lnap1qqqq"); return "NOT_THROWN"; } catch (e) { return e.code; }
+  });
+  assert.equal(second, "LNAP_INVALID", "loaded by the second loadLnap()");
+  assert.equal(requests.filter((p) => p === "/pkg/lnap/bolt12_toolkit_bg.wasm").length, 2, "fetched again by the retry");
+  await close();
+});
+
+test("loadLnap(): lnap.js itself not served -> WASM_LOAD_FAILED naming the lnap module", { timeout: 3 * WAIT }, async () => {
+  const { page, close } = await openPage();
+  await page.route("**/pkg/lnap.js", (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+  const r = await page.evaluate(async () => {
+    const tk = await import("/pkg/index.js");
+    const failed = await tk.loadLnap().then(() => "NOT_REJECTED", (e) => `${e.name}:${e.code}:${e.message}`);
+    let after;
+    try { tk.lnapVerify("lnap1qqqq"); after = "NOT_THROWN"; } catch (e) { after = e.code; }
+    return { failed, after };
+  });
+  assert.match(r.failed, /^ToolkitError:WASM_LOAD_FAILED:could not load the lnap module: /);
+  assert.equal(r.after, "LNAP_NOT_LOADED");
+  await close();
+});
