@@ -5,10 +5,11 @@
 # rustup target, clang (libsecp256k1), wasm-bindgen-cli at exactly the wasm-bindgen
 # version in Cargo.lock, wasm-opt (Debian's binaryen).
 #
-# Four builds of the facade: `full` (decode/build/check, runes, lnap, LnSocket, Commando),
-# `lite` (the same without lnap, whose X.509/RSA/P-256/P-384 code and root certificates
-# are most of the size), `decode` (BOLT 12 decode/validate/invoice requests/checks) and
-# `commando` (LnSocket, Commando and runes, no BOLT 12).
+# Five builds of the facade: `full` (decode/build/check, runes, BIP 353, LnSocket,
+# Commando), `lnap` (lnap's three functions alone: X.509/RSA/P-256/P-384 and the root
+# certificates, most of the full entry's size; the full entry fetches it on first use,
+# `loadLnap()`), `lite` (`full` without BIP 353), `decode` (BOLT 12 decode/validate/invoice
+# requests/checks) and `commando` (LnSocket, Commando and runes, no BOLT 12).
 #
 # WASM_ONLY="commando lite" builds just those (when measuring; the package is incomplete).
 # rustc's output, with its function names (for `twiggy`), is kept beside each build in
@@ -60,14 +61,15 @@ build() { # name, cargo feature args...
 build commando --no-default-features --features runes,net,pure-rust-curve
 build decode --no-default-features --features bolt12
 build lite --no-default-features --features bolt12,runes,net,fetch
-build full
+build full --no-default-features --features bolt12,runes,net,fetch,bip353
+build lnap --no-default-features --features lnap
 
 cp "$here"/npm/* "$out/"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"
 
 echo "package: $out"
-for f in full lite decode commando; do
+for f in full lnap lite decode commando; do
     [ -f "$out/$f/bolt12_toolkit_bg.wasm" ] || continue
     w="$out/$f/bolt12_toolkit_bg.wasm"; j="$out/$f/bolt12_toolkit.js"
     echo "  $f: wasm $(wc -c <"$w") B (gzip $(gzip -9c "$w" | wc -c) B), js $(wc -c <"$j") B (gzip $(gzip -9c "$j" | wc -c) B)"

@@ -3,8 +3,13 @@
 // LnSocket.connect, fetchInvoice) load it themselves on first use; synchronous ones called
 // before that throw NOT_INITIALIZED (./loader.js). `new URL(..., import.meta.url)` lets
 // bundlers emit the .wasm as an asset.
+//
+// lnap (X.509, RSA, P-256/P-384, Mozilla's roots: most of the bytes) is its own module,
+// ./lnap.js with ./lnap/*.wasm, behind a dynamic import(): `await loadLnap()` fetches it
+// (bundlers emit it as a separate chunk), so a page that never checks a vendor proof never
+// downloads it; lnapDecode/lnapVerify/lnapCheckOffer before that throw LNAP_NOT_LOADED.
 import glueInit, * as glue from "./full/bolt12_toolkit.js";
-import { loader } from "./loader.js";
+import { loader, lazyPart } from "./loader.js";
 
 const l = loader(glueInit, glue.initSync, new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url));
 export const init = l.init;
@@ -18,9 +23,11 @@ export const createInvoiceRequest = l.sync(glue.createInvoiceRequest, "createInv
 export const checkInvoice = l.sync(glue.checkInvoice, "checkInvoice");
 export const decodeRune = l.sync(glue.decodeRune, "decodeRune");
 export const attenuateRune = l.sync(glue.attenuateRune, "attenuateRune");
-export const lnapDecode = l.sync(glue.lnapDecode, "lnapDecode");
-export const lnapVerify = l.sync(glue.lnapVerify, "lnapVerify");
-export const lnapCheckOffer = l.sync(glue.lnapCheckOffer, "lnapCheckOffer");
+const lnap = lazyPart(() => import("./lnap.js"), "lnap", "loadLnap", "LNAP_NOT_LOADED");
+export const loadLnap = lnap.load;
+export const lnapDecode = lnap.sync("lnapDecode");
+export const lnapVerify = lnap.sync("lnapVerify");
+export const lnapCheckOffer = lnap.sync("lnapCheckOffer");
 export const verifyBip353 = l.sync(glue.verifyBip353, "verifyBip353");
 export const fetchInvoice = l.lazy(glue.fetchInvoice, "fetchInvoice");
 export const Commando = l.lazyStatics(glue.Commando, ["connect"]);

@@ -7,9 +7,13 @@
 // Synchronous functions (decode, validate, ...) cannot wait: called before the module is
 // loaded they throw an Error with `code: "NOT_INITIALIZED"` naming `init()`. A module
 // that cannot be fetched or compiled rejects `init()` with `code: "WASM_LOAD_FAILED"`.
+//
+// A part fetched on first use (`lazyPart`: lnap in the full entry) is a separate module
+// behind a dynamic `import()`, which bundlers emit as its own chunk with its own .wasm:
+// `await load()` fetches it; its synchronous functions throw `notLoaded` until then.
 
 /** An Error with the package's stable `code`, as the WebAssembly side throws them. */
-function toolkitError(code, message, cause) {
+export function toolkitError(code, message, cause) {
   const e = new Error(message, cause === undefined ? undefined : { cause });
   e.name = "ToolkitError";
   e.code = code;
@@ -84,4 +88,46 @@ export function loader(glueInit, glueInitSync, wasmUrl) {
   }
 
   return { init, initSync, sync, lazy, lazyStatics, isReady: () => ready };
+}
+
+/**
+ * A part of an entry in its own module, fetched on first use: `importer` is the entry's
+ * `() => import("./<part>.js")` (written in the entry, where bundlers see it and emit a
+ * separate chunk), whose module exports `init` (a `loader`'s) and the functions. `load()`
+ * imports it and loads its WebAssembly (once; a failure, code `WASM_LOAD_FAILED`, lets a
+ * later call try again); `sync(name)` is its function `name`, throwing `notLoaded` (a
+ * ToolkitError code naming `loadName`) until then.
+ */
+export function lazyPart(importer, what, loadName, notLoaded) {
+  let mod = null;
+  let loading = null;
+
+  function load(source) {
+    if (mod) return Promise.resolve();
+    if (!loading) {
+      loading = Promise.resolve()
+        .then(importer)
+        .catch((e) => {
+          throw toolkitError("WASM_LOAD_FAILED", `could not load the ${what} module: ${e && e.message || e}`, e);
+        })
+        .then((m) => m.init(source).then(() => { mod = m; }))
+        .catch((e) => { loading = null; throw e; });
+    }
+    return loading;
+  }
+
+  function sync(name) {
+    const guarded = function (...args) {
+      if (!mod) {
+        throw toolkitError(notLoaded,
+          `${name}() was called before the ${what} module was loaded: \`await ${loadName}()\` first ` +
+          `(bolt12-toolkit fetches ${what}'s WebAssembly only when asked, so pages that never use it never download it)`);
+      }
+      return mod[name].apply(this, args);
+    };
+    Object.defineProperty(guarded, "name", { value: name });
+    return guarded;
+  }
+
+  return { load, sync, isLoaded: () => mod !== null };
 }

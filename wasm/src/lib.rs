@@ -4,7 +4,8 @@
 //!   `decode` JSON, as the CLI prints it), build and sign invoice requests, check
 //!   invoices against the offer or the request.
 //! - [`runes_api`] (feature `runes`): decode and attenuate Core Lightning runes.
-//! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs.
+//! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs; built alone (the
+//!   `lnap` build, without `bolt12`) as the module the full entry fetches on first use.
 //! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket (in
 //!   Node: TCP or the package's WebSocket client, `node_transport`)
 //!   (BOLT 8, `init`, automatic pongs) and a `Commando` client.
@@ -48,6 +49,7 @@ export type ErrorCode =
   | "RUNE_INVALID"        // the rune or restriction does not parse
   | "LNAP_INVALID"        // the lnap proof does not parse
   | "LNAP_ANCHORS"        // trust anchors could not be loaded
+  | "LNAP_NOT_LOADED"     // browsers (full entry): an lnap function called before `await loadLnap()`
   | "BIP353_BAD_NAME" | "BIP353_PROOF_TOO_LONG" | "BIP353_MALFORMED_PROOF" | "BIP353_INVALID_CHAIN"
   | "BIP353_UNSUPPORTED_ALGORITHM" | "BIP353_TOO_MANY_STEPS" | "BIP353_NOT_YET_VALID" | "BIP353_EXPIRED"
   | "BIP353_NO_RECORD" | "BIP353_MULTIPLE_RECORDS" | "BIP353_NOT_UTF8" | "BIP353_BAD_URI"
@@ -155,6 +157,7 @@ fn clock_ms() -> f64 {
 }
 
 /// Reads an optional property of an options object.
+#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
@@ -165,6 +168,7 @@ pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 /// An optional non-negative integer option (number, bigint or decimal string).
+#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
     let Some(v) = opt_prop(obj, key) else {
         return Ok(None);
@@ -193,6 +197,7 @@ pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> 
 }
 
 /// An optional string option.
+#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     match opt_prop(obj, key) {
         None => Ok(None),

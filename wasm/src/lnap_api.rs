@@ -1,4 +1,8 @@
 //! lnap vendor proofs: decode, verify against Mozilla's roots, check offers.
+//!
+//! Its own build (`lnap` feature without `bolt12`: only these three exports and what they
+//! need), which the full entry fetches on first use (`loadLnap()`), so a page that never
+//! checks a vendor proof never downloads X.509, RSA, P-256/P-384 and the root certificates.
 
 use std::str::FromStr;
 
@@ -6,8 +10,7 @@ use lnap::pki::TrustAnchors;
 use lnap::{Proof, UnixTime};
 use wasm_bindgen::prelude::*;
 
-use crate::bolt12_api::parse_offer;
-use crate::{js_error, now_secs, to_js};
+use crate::{js_error, now_secs, to_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LNAP: &'static str = r#"
@@ -30,6 +33,26 @@ export interface LnapReport {
   vendor: string;
 }
 "#;
+
+/// An offer (`lno1...`, BOLT 12 §Offers), with the same error codes as the bolt12 exports
+/// (`decode`, `checkInvoice`): `WRONG_TYPE`, `NOT_BOLT12` or `INVALID_BOLT12`, `kind:
+/// "offer"`. Here rather than from `bolt12_api`, which this build leaves out.
+fn parse_offer(s: &str) -> Result<bolt12::Offer, JsValue> {
+    bolt12::json::strip_lightning_prefix(s)
+        .parse::<bolt12::Offer>()
+        .map_err(|e| {
+            let code = match e {
+                bolt12::ParseError::WrongPrefix { .. } => "WRONG_TYPE",
+                bolt12::ParseError::String(_) => "NOT_BOLT12",
+                _ => "INVALID_BOLT12",
+            };
+            with_field(
+                js_error(code, &format!("invalid offer: {e}")),
+                "kind",
+                JsValue::from_str("offer"),
+            )
+        })
+}
 
 fn parse_proof(s: &str) -> Result<Proof, JsValue> {
     Proof::from_str(s).map_err(|e| js_error("LNAP_INVALID", &format!("invalid lnap proof: {e}")))

@@ -61,6 +61,9 @@ test("index.js: init() and fetchInvoice's lazy load share one load; classes are 
   assert.ok(["BAD_ADDRESS", "INVALID_BOLT12"].includes(rejected), rejected);
   assert.equal(fetched.length, before + 1, "one fetch for both");
   assert.equal(full.lnapDecode.name, "lnapDecode");
+  // lnap is its own module, loaded by loadLnap() (lnap-lazy.test.mjs), not by init().
+  assert.throws(() => full.lnapDecode("lnap1qqqq"), (e) => e.code === "LNAP_NOT_LOADED");
+  await full.loadLnap();
   assert.throws(() => full.lnapDecode("lnap1qqqq"), (e) => e.code === "LNAP_INVALID");
   const glue = await entry("full/bolt12_toolkit.js");
   assert.equal(full.Commando, glue.Commando);
@@ -76,7 +79,15 @@ test("every entry of package.json exports the module's functions and init/initSy
     assert.ok(variant, `${browser} imports no ./<variant>/bolt12_toolkit.js`);
     assert.doesNotMatch(readFileSync(join(PKG, browser), "utf8"), /^\s*await\b/m, `${browser} has a top-level await`);
     const glue = (await glueExports(variant)).filter((k) => k !== "__setSocketFactory");
-    const want = [...new Set([...glue, "init", "initSync", "default"])].sort();
+    // A part fetched on first use (the full entry's `import("./lnap.js")`): its functions and its loader.
+    const parts = [...readFileSync(join(PKG, browser), "utf8").matchAll(/import\("\.\/(\w+)\.js"\)/g)].map((m) => m[1]);
+    const partNames = [];
+    for (const part of parts) {
+      const names = (await glueExports(part)).filter((k) => !["default", "initSync", "version"].includes(k));
+      assert.ok(names.length > 0, `${part} exports nothing`);
+      partNames.push(...names, `load${part[0].toUpperCase()}${part.slice(1)}`);
+    }
+    const want = [...new Set([...glue, ...partNames, "init", "initSync", "default"])].sort();
     assert.deepEqual(Object.keys(await entry(browser)).sort(), want, browser);
     const n = await entry(node);
     assert.deepEqual(Object.keys(n).filter((k) => k !== "__setSocketFactory").sort(), want, node);

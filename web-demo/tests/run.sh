@@ -28,8 +28,10 @@ if [ ! -f "$installed" ] || [ "$(cat "$installed")" != "$(sha256sum "$tgz")" ]; 
     sha256sum "$tgz" >"$installed"
 fi
 
-(cd "$root" && cargo build -q -p web-demo)
+(cd "$root" && cargo build -q -p web-demo -p bolt12-cli)
 export DEMO_NODE_BIN="$CARGO_TARGET_DIR/debug/web-demo"
+# The lnap tests' proof maker and oracle (lnap-fixtures.mjs): the `bolt12` CLI.
+export BOLT12_BIN="$CARGO_TARGET_DIR/debug/bolt12"
 # Real Core Lightning nodes for cln.browser.test.mjs: the interop harness (cln-nodes) and
 # Core Lightning itself (built once, cached by version, by interop/build-cln.sh).
 if [ -z "${CLN_PREFIX:-}" ]; then CLN_PREFIX="$("$root/interop/build-cln.sh")"; fi
@@ -40,7 +42,7 @@ export CLN_NODES_BIN="$CARGO_TARGET_DIR/debug/cln-nodes"
 ws_flag=()
 node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || ws_flag=(--experimental-websocket)
 cd "$demo"
-node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/init.test.mjs tests/bip353.test.mjs tests/decode-equality.test.mjs tests/browser.test.mjs \
+node "${ws_flag[@]}" --test --test-concurrency=1 tests/node.test.mjs tests/types.test.mjs tests/init.test.mjs tests/bip353.test.mjs tests/decode-equality.test.mjs tests/lnap-lazy.test.mjs tests/browser.test.mjs tests/lnap.browser.test.mjs \
     tests/cln.browser.test.mjs tests/wallet.browser.test.mjs tests/proxy.browser.test.mjs
 # The Node entries' WebSocket client, and the package in Node against Core Lightning over
 # TCP and ws://, deliberately without --experimental-websocket: no global WebSocket needed.

@@ -2,7 +2,7 @@
 // must describe what the tests and the page use.
 import {
   decode, validate, createInvoiceRequest, checkInvoice, decodeRune, attenuateRune,
-  lnapDecode, lnapVerify, lnapCheckOffer, Commando, LnSocket, version,
+  lnapDecode, lnapVerify, lnapCheckOffer, loadLnap, Commando, LnSocket, version,
   type Bolt12Decoded, type Bolt12Validation, type InvoiceCheck, type CreatedInvoiceRequest,
   type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
   type LnMessage, fetchInvoice, type FetchedInvoice, type FetchRouteKind,
@@ -36,8 +36,14 @@ async function use(): Promise<void> {
   initSync(new Uint8Array([0]));
   await lite.init();
   await decodeOnly.default();
-  const loadCodes: ErrorCode[] = ["NOT_INITIALIZED", "WASM_LOAD_FAILED"];
-  void loadCodes;
+  const loadCodes: ErrorCode[] = ["NOT_INITIALIZED", "WASM_LOAD_FAILED", "LNAP_NOT_LOADED"];
+  // lnap's module, fetched on first use (browsers); then its functions are synchronous.
+  const lnapLoaded: Promise<void> = loadLnap();
+  await lnapLoaded;
+  await loadLnap(new URL("https://example.com/lnap.wasm"));
+  await loadLnap({ module_or_path: new Uint8Array([0]) });
+  const lrep: LnapReport = lnapVerify("lnap1...", 1700000000);
+  void [loadCodes, lrep];
   const c: Commando = await Commando.connect({
     nodeId: "02..", url: "ws://127.0.0.1:1", rune: "r",
     onState: (e: ConnectionStateEvent) => { const st: string = e.state; void st; },

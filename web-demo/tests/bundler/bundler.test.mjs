@@ -112,11 +112,11 @@ for (const name of Object.keys(BUNDLERS)) {
     const { dist, log } = builds[name];
     const files = filesUnder(dist);
     const wasm = files.filter((f) => f.endsWith(".wasm"));
-    assert.equal(wasm.length, 2, `expected the full and the decode wasm in ${dist}, got ${files.map((f) => relative(dist, f)).join(", ")}\n${log}`);
+    assert.equal(wasm.length, 3, `expected the full, the lnap and the decode wasm in ${dist}, got ${files.map((f) => relative(dist, f)).join(", ")}\n${log}`);
     assert.deepEqual(
       new Set(wasm.map(sha256)),
-      new Set(["full", "decode"].map((e) => sha256(join(PKG, e, "bolt12_toolkit_bg.wasm")))),
-      "the emitted .wasm files are not the package's full/ and decode/ modules");
+      new Set(["full", "lnap", "decode"].map((e) => sha256(join(PKG, e, "bolt12_toolkit_bg.wasm")))),
+      "the emitted .wasm files are not the package's full/, lnap/ and decode/ modules");
     // Referenced by URL from the bundle, not inlined into it.
     const js = files.filter((f) => f.endsWith(".js")).map((f) => readFileSync(f, "utf8")).join("\n");
     for (const f of wasm) assert.ok(js.includes(relative(dist, f).split(sep).at(-1)), `the bundle does not reference ${f}`);
@@ -153,17 +153,27 @@ for (const name of Object.keys(BUNDLERS)) {
     assert.equal(await text("full-issuer-id"), ISSUER_ID);
     assert.equal(await text("full-valid"), "true");
     assert.equal(await text("full-error"), "Error:INVALID_BOLT12");
+    assert.equal(await text("lnap-before-load"), "Error:LNAP_NOT_LOADED");
     // Decode entry: validate() returns a verdict; decode() throws.
     assert.equal(await text("decode-version"), version);
     assert.equal(await text("decode-issuer"), ISSUER);
     assert.equal(await text("decode-valid"), "true");
     assert.equal(await text("decode-error"), "Error:NOT_BOLT12");
 
-    // Both wasm assets were fetched from our server, as application/wasm.
+    // The full and decode wasm assets were fetched from our server, as application/wasm;
+    // lnap's not (the page checked no vendor proof): it and its chunk only by loadLnap().
+    const urlOf = (f) => "/" + relative(dist, f).split(sep).join("/");
+    const lnapWasm = urlOf(filesUnder(dist).find((f) => f.endsWith(".wasm") && sha256(f) === sha256(join(PKG, "lnap", "bolt12_toolkit_bg.wasm"))));
     const wasmServed = served.filter((r) => r.path.endsWith(".wasm"));
     assert.deepEqual(new Set(wasmServed.map((r) => r.path)),
-      new Set(filesUnder(dist).filter((f) => f.endsWith(".wasm")).map((f) => "/" + relative(dist, f).split(sep).join("/"))));
-    for (const r of wasmServed) assert.deepEqual([r.status, r.type], [200, "application/wasm"], r.path);
+      new Set(filesUnder(dist).filter((f) => f.endsWith(".wasm")).map(urlOf).filter((p) => p !== lnapWasm)));
+    const jsBefore = new Set(served.filter((r) => r.path.endsWith(".js")).map((r) => r.path));
+    const count = served.length;
+    assert.equal(await page.evaluate(() => window.checkProof()), "Error:LNAP_INVALID", "loadLnap() then lnapDecode");
+    const later = served.slice(count).map((r) => r.path);
+    assert.ok(later.includes(lnapWasm), `lnap's wasm not fetched by loadLnap(): ${later.join(" ")}`);
+    assert.ok(later.some((p) => p.endsWith(".js") && !jsBefore.has(p)), `lnap's module is not a separate chunk: ${later.join(" ")}`);
+    for (const r of served.filter((r) => r.path.endsWith(".wasm"))) assert.deepEqual([r.status, r.type], [200, "application/wasm"], r.path);
     assert.deepEqual(served.filter((r) => r.status !== 200).map((r) => r.path), [], "requests the server could not answer");
     assert.deepEqual(offLoopback, [], "requests off loopback");
     assert.deepEqual(problems, []);

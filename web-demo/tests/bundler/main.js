@@ -2,7 +2,10 @@
 // default build targets of Vite 6 and older bundlers refuse it, in the package as here):
 // the full entry is loaded by its first asynchronous call (lazily), the decode entry by
 // an explicit `await init()`; a synchronous call before either throws NOT_INITIALIZED.
-// Each entry's .wasm must be emitted by the bundler as an asset.
+// Each entry's .wasm must be emitted by the bundler as an asset. lnap is the full entry's
+// module fetched on first use (`loadLnap()`, a dynamic import: a separate chunk with its own
+// .wasm): before it the lnap functions throw LNAP_NOT_LOADED; `window.checkProof()` (called
+// by the test after the page is ready) loads it.
 import * as full from "bolt12-toolkit";
 import initDecode, { decode, validate, version } from "bolt12-toolkit/decode";
 
@@ -31,6 +34,7 @@ async function main() {
   show("full-issuer-id", d.offer_issuer_id);
   show("full-valid", d.valid);
   show("full-error", rejection(() => full.decode(OFFER.slice(0, -4))));
+  show("lnap-before-load", rejection(() => full.lnapVerify("lnap1qqqq")));
 
   await initDecode();
   const v = validate(OFFER);
@@ -39,6 +43,11 @@ async function main() {
   show("decode-valid", v.valid);
   show("decode-error", rejection(() => decode("hello")));
 }
+
+window.checkProof = async () => {
+  await full.loadLnap();
+  return rejection(() => full.lnapDecode("lnap1qqqq"));
+};
 
 main().then(() => { document.body.dataset.ready = "true"; }, (e) => {
   show("failure", e && e.stack || e);

@@ -1,7 +1,8 @@
-// Everything, lnap included: a vendor proof is checked only when the user asks (a click).
+// Everything, lnap included: a vendor proof is checked only when the user asks (a click),
+// so lnap's module (loadLnap(): a dynamic import) is the "lazy" column.
 import {
   init, decode, validate, createInvoiceRequest, checkInvoice, LnSocket, Commando, fetchInvoice,
-  decodeRune, attenuateRune, lnapDecode, lnapVerify, lnapCheckOffer,
+  decodeRune, attenuateRune, loadLnap, lnapDecode, lnapVerify, lnapCheckOffer,
 } from "bolt12-toolkit";
 
 const out = document.getElementById("out");
@@ -16,5 +17,6 @@ init().then(() => {
 });
 document.body.addEventListener("click", async () => {
   const proof = q.get("proof") ?? "";
-  out.textContent = JSON.stringify([await lnapDecode(proof), await lnapVerify(proof), await lnapCheckOffer(proof, offer)]);
+  await loadLnap();
+  out.textContent = JSON.stringify([lnapDecode(proof), lnapVerify(proof), lnapCheckOffer(proof, offer)]);
 });
