@@ -10,66 +10,21 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use bolt12::payer_proof::{payment_hash_of, Layout, PayerProof};
-use bolt12::tlv::{BlindedPath, BlindedPathHop, BlindedPayinfo, PayerProofTlvs};
-use bolt12::{merkle, Invoice, InvoiceBuilder, InvoiceRequestBuilder, OfferBuilder};
+use bolt12::tlv::PayerProofTlvs;
+use bolt12::{merkle, Invoice};
 use bolt12_toolkit_fuzz::assert_json_agrees;
 use libfuzzer_sys::fuzz_target;
-use secp256k1::{Keypair, SecretKey, SECP256K1};
-use wire::{SciddirOrPubkey, TlvStreamReader};
+use wire::TlvStreamReader;
 
-const PREIMAGE: [u8; 32] = [0x42; 32];
+// bolt12's test fixtures: the paid invoice its payer-proof tests use.
+#[path = "../../bolt12/tests/common/mod.rs"]
+mod common;
+use common::{kp, paid_invoice, PREIMAGE};
 
-fn keypair(byte: u8) -> Keypair {
-    Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[byte; 32]).expect("key"))
-}
-
-/// A signed invoice with offer, request and invoice fields, paid by key 2.
+/// [`paid_invoice`], made once.
 fn invoice() -> &'static Invoice {
     static INVOICE: OnceLock<Invoice> = OnceLock::new();
-    INVOICE.get_or_init(|| {
-        let issuer = keypair(1);
-        let payer = keypair(2);
-        let offer = OfferBuilder::new()
-            .description("coffee")
-            .amount_msat(5_000)
-            .issuer("shop")
-            .issuer_id(issuer.public_key())
-            .quantity_max(10)
-            .build()
-            .expect("offer");
-        let req = InvoiceRequestBuilder::new(&offer, vec![0xaa; 16], payer.public_key())
-            .expect("builder")
-            .quantity(3)
-            .payer_note("note")
-            .build_and_sign(&payer, 1_700_000_000)
-            .expect("request");
-        let path = BlindedPath {
-            first_node_id: SciddirOrPubkey::Pubkey(keypair(9).public_key().into()),
-            first_path_key: keypair(8).public_key().into(),
-            path: vec![BlindedPathHop {
-                blinded_node_id: issuer.public_key().into(),
-                encrypted_recipient_data: vec![2; 12],
-            }],
-        };
-        let payinfo = BlindedPayinfo {
-            fee_base_msat: 1,
-            fee_proportional_millionths: 1,
-            cltv_expiry_delta: 40,
-            htlc_minimum_msat: 1,
-            htlc_maximum_msat: 1_000_000,
-            features: vec![],
-        };
-        InvoiceBuilder::for_request(
-            &req,
-            1_700_000_000,
-            payment_hash_of(&PREIMAGE),
-            vec![(path, payinfo)],
-        )
-        .expect("invoice builder")
-        .relative_expiry(600)
-        .build_and_sign(&issuer)
-        .expect("invoice")
-    })
+    INVOICE.get_or_init(paid_invoice)
 }
 
 fn read(data: &[u8]) {
@@ -123,7 +78,7 @@ fn write(data: &[u8]) {
             .position(|x| *x == t)
             .is_some_and(|i| mask & (1 << (i % 32)) != 0)
     };
-    let proof = PayerProof::create(inv, &PREIMAGE, &keypair(2), reveal, &note, layout)
+    let proof = PayerProof::create(inv, &PREIMAGE, &kp(2), reveal, &note, layout)
         .expect("a proof of a valid invoice is made");
     assert_eq!(proof.invoice_merkle_root(), inv.merkle_root());
     assert_eq!(proof.note(), note);
