@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startNode, stopAll } from "./demo-node.mjs";
+import { makeProof, cli } from "./lnap-fixtures.mjs";
 
 const OUT = fileURLToPath(new URL("./output/", import.meta.url));
 mkdirSync(OUT, { recursive: true });
@@ -108,6 +109,32 @@ test("decode a valid and an invalid offer", async () => {
   assert.match(await page.textContent("#decode-verdict"), /Not a BOLT 12 string/);
   assert.deepEqual(page.jsErrors, []);
   await page.context().close();
+});
+
+test("a vendor proof pasted beside an offer: lnap fetched only then, the CLI's verdict shown", async () => {
+  const fx = makeProof();
+  try {
+    const page = await openPage();
+    const lnapRequests = [];
+    page.on("request", (r) => { if (/lnap/.test(new URL(r.url()).pathname)) lnapRequests.push(r.url()); });
+    await page.fill("#decode-input", fx.offers.covered);
+    await page.click("#decode-btn");
+    await page.waitForSelector("#decode-verdict[data-code=OK]", { timeout: WAIT });
+    assert.deepEqual(lnapRequests, [], "lnap fetched before a proof was pasted");
+    assert.equal(await page.isVisible("#lnap-verdict"), false);
+    await page.evaluate(() => { document.querySelector("details:has(#lnap-input)").open = true; });
+    await page.fill("#lnap-input", fx.proof);
+    await page.click("#decode-btn");
+    await page.waitForSelector("#lnap-verdict:not([hidden])", { timeout: WAIT });
+    // The native CLI's answer against the same (Mozilla) roots is the oracle.
+    const want = cli(["lnap", "check", fx.proof, fx.offers.covered]);
+    assert.equal(await page.textContent("#lnap-verdict"), `Vendor proof (${want.vendor}): ${want.verdict} — ${want.detail}`);
+    assert.ok(lnapRequests.length > 0, "the verdict came without fetching lnap");
+    assert.deepEqual(page.jsErrors, []);
+    await page.context().close();
+  } finally {
+    fx.close();
+  }
 });
 
 test("create an offer (text + QR) and fetch an invoice for it, checked in the browser", async () => {

@@ -331,6 +331,7 @@ async function refreshBalance() {
 function decodePaste() {
   const input = $("decode-input").value.trim();
   const proof = $("lnap-input").value.trim();
+  const seq = ++decodeSeq;
   $("lnap-verdict").hidden = true;
   $("decode-fields").replaceChildren();
   let d;
@@ -349,14 +350,18 @@ function decodePaste() {
   $("decode-verdict").dataset.code = "OK";
   fields($("decode-fields"), d);
   if (proof) {
-    try {
+    // lnap is its own module, fetched on first use (the package's loadLnap()): only once a
+    // proof is pasted. A verdict that arrives after the next decode is not shown.
+    const show = (kind, text) => { if (seq === decodeSeq) verdict("lnap-verdict", kind, text); };
+    tk.loadLnap().then(() => {
       const r = d.type === "bolt12 offer" ? tk.lnapCheckOffer(proof, input) : tk.lnapVerify(proof);
-      verdict("lnap-verdict", r.verdict === "verified" ? "ok" : "bad", `Vendor proof (${r.vendor}): ${r.verdict} — ${r.detail}`);
-    } catch (e) {
-      verdict("lnap-verdict", "bad", "Vendor proof: " + humanError(e)[0] + " " + e.message);
-    }
+      show(r.verdict === "verified" ? "ok" : "bad", `Vendor proof (${r.vendor}): ${r.verdict} — ${r.detail}`);
+    }).catch((e) => {
+      show("bad", "Vendor proof: " + humanError(e)[0] + " " + e.message);
+    });
   }
 }
+let decodeSeq = 0;
 
 // ---------- request an invoice ----------
 let lastInvoice = null;
