@@ -1,0 +1,309 @@
+//! The thin, sans-IO core of the `commando` entry (feature `commando-core`): only what
+//! must be Rust. JavaScript (`wasm/npm/commando.js`) owns the sockets, timers, request
+//! ids, JSON and the BOLT 1 ping/pong exchange, and calls in here for:
+//!
+//! - [`Bolt8`]: the BOLT 8 Noise_XK handshake as initiator (BOLT #8 §"Authenticated Key
+//!   Agreement Handshake": acts one to three, lnsocket's `noise::Initiator`), then the
+//!   message ciphers (§"Encrypting and Sending Messages", §"Receiving and Decrypting
+//!   Messages", lnsocket's `SendCipher` / `framing::Decoder`), our BOLT #1 `init` and the
+//!   check of the peer's (§"The `init` Message": unknown even bits, BOLT 9 dependencies);
+//! - Commando request framing (commando's `frame::split`: `0x4c4d` continuations, `0x4c4f`
+//!   terminal, each with the 8-byte request id), encrypted in one buffer per request;
+//! - [`decode_rune`] / [`attenuate_rune`]: Core Lightning runes (lightning-decode(7),
+//!   lightning-commando-rune(7)), without serde_json (the JSON text is written here and
+//!   parsed by JavaScript).
+//!
+//! No futures, no serde_json, no socket glue: the handful of calls take and return bytes.
+
+use commando::frame::{split, Direction};
+use lnsocket::framing::Decoder;
+use lnsocket::noise::{Initiator, InitiatorAwaitingActTwo, PrivateKey, RecvCipher, SendCipher};
+use lnsocket::{features, msgs};
+use runes::{Restriction, Rune};
+use wasm_bindgen::prelude::*;
+
+use crate::js_error;
+
+enum State {
+    /// Act one was produced; waiting for act two.
+    Handshake(InitiatorAwaitingActTwo),
+    /// Handshake done: the two ciphers and the incremental decoder.
+    Open {
+        send: SendCipher,
+        recv: RecvCipher,
+        decoder: Decoder,
+    },
+    /// A failure ended the session (or act two was consumed by a failed attempt).
+    Failed,
+}
+
+/// One BOLT 8 session as initiator, sans IO: bytes in, bytes out.
+#[wasm_bindgen]
+pub struct Bolt8 {
+    state: State,
+    act_one: Vec<u8>,
+}
+
+fn handshake_error(e: impl std::fmt::Display) -> JsValue {
+    js_error("HANDSHAKE_FAILED", &format!("handshake failed: {e}"))
+}
+
+fn closed() -> JsValue {
+    js_error("CONNECTION_CLOSED", "connection is closed")
+}
+
+#[wasm_bindgen]
+impl Bolt8 {
+    /// Starts a handshake to `node_id` (33-byte compressed key, hex): `random` is 64 bytes
+    /// from a secure source (our static key for this connection, then the ephemeral key;
+    /// BOLT #8 requires both to be fresh). Throws `BAD_ADDRESS` for a node id that is not
+    /// a point, `RANDOM_FAILED` for random bytes that are not two valid keys.
+    #[wasm_bindgen(constructor)]
+    pub fn new(node_id: &str, random: &[u8]) -> Result<Bolt8, JsValue> {
+        let rs = lnsocket::addr::parse_node_id(node_id.trim())
+            .map_err(|e| js_error("BAD_ADDRESS", &format!("invalid address: {e}")))?;
+        let key = |range: std::ops::Range<usize>| {
+            random
+                .get(range)
+                .and_then(|b| <&[u8; 32]>::try_from(b).ok())
+                .and_then(PrivateKey::from_bytes)
+                .ok_or_else(|| js_error("RANDOM_FAILED", "random bytes are not two valid keys"))
+        };
+        let (ls, e) = (key(0..32)?, key(32..64)?);
+        let (state, act_one) = Initiator::with_ephemeral(ls, rs, e).act_one();
+        Ok(Bolt8 {
+            state: State::Handshake(state),
+            act_one: act_one.to_vec(),
+        })
+    }
+
+    /// The 50-byte act one to send first.
+    #[wasm_bindgen(js_name = actOne)]
+    pub fn act_one(&self) -> Vec<u8> {
+        self.act_one.clone()
+    }
+
+    /// Reads the peer's 50-byte act two and returns what to send next: act three followed
+    /// by our encrypted `init` (features: lnsocket's light-client defaults). Throws
+    /// `HANDSHAKE_FAILED` (wrong version, bad key or MAC: not the node we meant).
+    #[wasm_bindgen(js_name = actTwo)]
+    pub fn act_two(&mut self, act_two: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let State::Handshake(hs) = std::mem::replace(&mut self.state, State::Failed) else {
+            return Err(handshake_error("act two already read"));
+        };
+        let (act_three, t) = hs.read_act_two(act_two).map_err(handshake_error)?;
+        let mut send = t.send;
+        let init = msgs::Init {
+            globalfeatures: Vec::new(),
+            features: features::light_client_defaults(),
+            tlvs: msgs::InitTlvs::default(),
+        }
+        .encode()
+        .map_err(|e| js_error("INIT_FAILED", &format!("init: {e}")))?;
+        let mut out = act_three.to_vec();
+        send.encrypt_into(&init, &mut out)
+            .map_err(|e| js_error("INIT_FAILED", &format!("init: {e}")))?;
+        self.state = State::Open {
+            send,
+            recv: t.recv,
+            decoder: Decoder::new(),
+        };
+        Ok(out)
+    }
+
+    /// Encrypts one whole message (2-byte type, then payload; at most 65535 bytes).
+    /// Throws `BAD_ARGUMENT` for a longer one, `CONNECTION_CLOSED` before the handshake.
+    pub fn encrypt(&mut self, msg: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let State::Open { send, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        send.encrypt(msg)
+            .map_err(|e| js_error("BAD_ARGUMENT", &e.to_string()))
+    }
+
+    /// A Commando request (`json`, the JSON-RPC object's text) with the 8-byte request
+    /// `id`: split into `commando_cmd_continues` / `commando_cmd_term` messages of at most
+    /// 65000 bytes of JSON each, all encrypted into one buffer (one socket write).
+    pub fn command(&mut self, id: &[u8], json: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let id = <[u8; 8]>::try_from(id)
+            .map_err(|_| js_error("BAD_ARGUMENT", "request id must be 8 bytes"))?;
+        let State::Open { send, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        let mut out = Vec::with_capacity(json.len() + 64);
+        let mut msg = Vec::new();
+        for m in split(Direction::Command, u64::from_be_bytes(id), json) {
+            msg.clear();
+            msg.extend_from_slice(&m.msg_type.to_be_bytes());
+            msg.extend_from_slice(&m.payload);
+            send.encrypt_into(&msg, &mut out)
+                .map_err(|e| js_error("REQUEST_TOO_LARGE", &e.to_string()))?;
+        }
+        Ok(out)
+    }
+
+    /// Feeds bytes received from the peer (any chunking) and returns the messages they
+    /// complete, decrypted (each with its 2-byte type). Throws `CONNECTION_ERROR` when a
+    /// length or message MAC fails (the peer is sending garbage): the session is over.
+    pub fn receive(&mut self, data: &[u8]) -> Result<js_sys::Array, JsValue> {
+        let State::Open { recv, decoder, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        let out = js_sys::Array::new();
+        let mut input = data;
+        loop {
+            match decoder.feed(&mut input, recv) {
+                Ok(Some(m)) => {
+                    out.push(&js_sys::Uint8Array::from(m.as_slice()));
+                }
+                Ok(None) => return Ok(out),
+                Err(e) => {
+                    self.state = State::Failed;
+                    return Err(js_error(
+                        "CONNECTION_ERROR",
+                        &format!("undecryptable message from the peer: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether the decoder holds part of a message (a close now truncates it).
+    #[wasm_bindgen(getter)]
+    pub fn partial(&self) -> bool {
+        matches!(&self.state, State::Open { decoder, .. } if !decoder.is_idle())
+    }
+}
+
+/// Checks the peer's first message after the handshake (BOLT #1 §"The `init` Message"):
+/// an `init` whose combined features need nothing unknown (no unknown even bit) and whose
+/// bits have their BOLT 9 dependencies. Returns the combined feature bitmap (hex). Throws
+/// `INIT_FAILED` for anything else (an `error` message's text is in the error).
+#[wasm_bindgen(js_name = checkInit)]
+pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
+    let fail = |m: String| js_error("INIT_FAILED", &m);
+    let (t, payload) = match msg {
+        [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]), rest),
+        _ => return Err(fail("message shorter than its type".into())),
+    };
+    match t {
+        msgs::Init::TYPE => {
+            let init =
+                msgs::Init::decode(payload).map_err(|e| fail(format!("malformed init: {e}")))?;
+            let all = features::combine(&init.globalfeatures, &init.features);
+            let unknown = features::unknown_required(&all);
+            if !unknown.is_empty() {
+                return Err(fail(format!("peer requires unknown features {unknown:?}")));
+            }
+            if let Some(&(feature, needs)) = features::missing_dependencies(&all).first() {
+                return Err(fail(format!(
+                    "peer sets feature {feature} without its dependency {needs}"
+                )));
+            }
+            Ok(hex::encode(all))
+        }
+        msgs::Error::TYPE => {
+            let e =
+                msgs::Error::decode(payload).map_err(|e| fail(format!("malformed error: {e}")))?;
+            Err(fail(format!(
+                "peer sent error: {}",
+                lnsocket::connection::printable(&e.data)
+            )))
+        }
+        other => Err(fail(format!("expected init, got message type {other}"))),
+    }
+}
+
+fn rune_error(e: impl std::fmt::Display) -> JsValue {
+    js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
+}
+
+/// Appends `s` as a JSON string literal (RFC 8259 §7).
+fn json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Core Lightning's `decode` JSON for a rune (lightning-decode(7), "If type is rune"), as
+/// text: unique id, version, string form, each restriction's alternatives and English
+/// summary (`time` relative to `now`, seconds since the epoch). A rune whose restrictions
+/// are not UTF-8 gives `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
+/// Lightning does. Throws `RUNE_INVALID`.
+#[wasm_bindgen(js_name = decodeRuneJson)]
+pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue> {
+    let s = rune.trim();
+    let now = crate::now_secs(now);
+    let r = match Rune::from_base64(s) {
+        Ok(r) => r,
+        Err(runes::ParseError::InvalidUtf8) => {
+            // The raw form: the 32-byte authcode, then the restrictions' text as sent.
+            let raw = runes::base64url::decode(s).map_err(rune_error)?;
+            let (code, text) = raw
+                .split_at_checked(32)
+                .ok_or_else(|| rune_error("short"))?;
+            let mut form = hex::encode(code).into_bytes();
+            form.push(b':');
+            form.extend_from_slice(text);
+            return Ok(format!(
+                "{{\"type\":\"rune\",\"hex\":\"{}\",\"warning_rune_invalid_utf8\":\"Rune contains invalid UTF-8 strings\",\"valid\":false}}",
+                hex::encode(form)
+            ));
+        }
+        Err(e) => return Err(rune_error(e)),
+    };
+    let mut out = String::from("{\"type\":\"rune\"");
+    if let Some(id) = r.unique_id() {
+        out.push_str(",\"unique_id\":");
+        json_str(&mut out, id.id());
+        if let Some(v) = id.version() {
+            out.push_str(",\"version\":");
+            json_str(&mut out, v);
+        }
+    }
+    out.push_str(",\"string\":");
+    json_str(&mut out, &r.to_string_form());
+    out.push_str(",\"restrictions\":[");
+    for (i, restr) in r.restrictions().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"alternatives\":[");
+        let mut summary = String::new();
+        for (j, a) in restr.alternatives().iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+                summary.push_str(" OR ");
+            }
+            json_str(&mut out, &a.encode_unescaped());
+            summary.push_str(&a.summary(now));
+        }
+        out.push_str("],\"summary\":");
+        json_str(&mut out, &summary);
+        out.push('}');
+    }
+    out.push_str("],\"valid\":true}");
+    Ok(out)
+}
+
+/// Attenuates a rune: appends `restriction` (Core Lightning syntax, alternatives separated
+/// by `|`) and returns the new rune (base64url). Throws `RUNE_INVALID`.
+#[wasm_bindgen(js_name = attenuateRune)]
+pub fn attenuate_rune(rune: &str, restriction: &str) -> Result<String, JsValue> {
+    let r = Rune::from_base64(rune.trim()).map_err(rune_error)?;
+    let restr = Restriction::parse(restriction.trim())
+        .map_err(|e| js_error("RUNE_INVALID", &format!("invalid restriction: {e}")))?;
+    Ok(r.with_restriction(restr).to_base64())
+}
