@@ -252,6 +252,12 @@ function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
       if (m.length < 2) throw fail("CONNECTION_ERROR", "message shorter than its type");
       const t = be16(m, 0);
       if (phase === 2) {
+        if (t === 17 && m.length >= 36) {
+          const data = m.subarray(36, 36 + be16(m, 34));
+          const text = data.every((b) => b >= 32 && b <= 126) ? dec.decode(data)
+            : "0x" + Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("");
+          throw fail("INIT_FAILED", `peer sent error: ${text}`);
+        }
         conn.features = glue.checkInit(m);
         phase = 3;
         clearTimeout(timer);
@@ -579,7 +585,8 @@ export class Commando {
     const why = err || fail("CONNECTION_CLOSED", "connection closed");
     if (!this._reconnect) {
       this._setState("failed", attempt, why);
-      return this._giveUp();
+      this._closed = true;
+      return this._failAll();
     }
     this._setState("retrying", attempt + 1, why);
     for (let i = 0; i < this._attempts && !this._closed; i++) {
