@@ -307,8 +307,13 @@ function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
             data = all.subarray(50);
             if (data.length === 0) return;
           }
-          const msgs = bolt.receive(data);
-          for (let i = 0; i < msgs.length && phase < 4; i++) message(msgs[i]);
+          // The messages completed, each after its 2-byte length.
+          const all = bolt.receive(data);
+          for (let o = 0; o < all.length && phase < 4;) {
+            const end = o + 2 + be16(all, o);
+            message(all.subarray(o + 2, end));
+            o = end;
+          }
         } catch (e) {
           finish(e);
         }

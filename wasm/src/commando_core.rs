@@ -156,18 +156,23 @@ impl Bolt8 {
     }
 
     /// Feeds bytes received from the peer (any chunking) and returns the messages they
-    /// complete, decrypted (each with its 2-byte type). Throws `CONNECTION_ERROR` when a
-    /// length or message MAC fails (the peer is sending garbage): the session is over.
-    pub fn receive(&mut self, data: &[u8]) -> Result<js_sys::Array, JsValue> {
+    /// complete, decrypted, in one buffer: each as a 2-byte big-endian length, then the
+    /// message (with its 2-byte type; BOLT 8 bounds it by 65535 bytes). Throws
+    /// `CONNECTION_ERROR` when a length or message MAC fails (the peer is sending
+    /// garbage): the session is over.
+    pub fn receive(&mut self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
         let State::Open { recv, decoder, .. } = &mut self.state else {
             return Err(closed());
         };
-        let out = js_sys::Array::new();
+        let mut out = Vec::new();
         let mut input = data;
         loop {
             match decoder.feed(&mut input, recv) {
                 Ok(Some(m)) => {
-                    out.push(&js_sys::Uint8Array::from(m.as_slice()));
+                    // Decrypted bodies are at most 65535 bytes (their length is a u16).
+                    let len = u16::try_from(m.len()).unwrap_or(u16::MAX);
+                    out.extend_from_slice(&len.to_be_bytes());
+                    out.extend_from_slice(m.get(..usize::from(len)).unwrap_or_default());
                 }
                 Ok(None) => return Ok(out),
                 Err(_) => {
