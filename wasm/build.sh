@@ -58,7 +58,7 @@ build() { # name, cargo feature args...
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 
-build commando --no-default-features --features runes,net,pure-rust-curve
+build commando --no-default-features --features commando-core
 build decode --no-default-features --features bolt12
 build lite --no-default-features --features bolt12,runes,net,fetch
 build full --no-default-features --features bolt12,runes,net,fetch,bip353

@@ -15,11 +15,16 @@
 //! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
 //! `ErrorCode` in the TypeScript declarations).
 #![forbid(unsafe_code)]
+// The `commando` entry's build (`commando-core` alone) uses few of the shared helpers.
+#![cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "bolt12")]
 pub mod bolt12_api;
+// The `commando` entry's thin sans-IO core (BOLT 8, init check, Commando frames, runes).
+#[cfg(feature = "commando-core")]
+pub mod commando_core;
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 pub mod fetch_api;
 #[cfg(feature = "lnap")]

@@ -157,3 +157,154 @@ test("commando entry against Core Lightning: Node over TCP and ws://, chromium o
   assert.deepEqual(r, { id: ref.id, refused: ["RUNE_UNAUTHORIZED", 19537] });
   await page.context().close();
 });
+
+// --- Bad input against the thin core (Node, Core Lightning over TCP) -----------------------
+
+/** A TCP relay to `port` on loopback that the test can turn against the client: `garbage`
+ *  replaces what the node sends with random bytes, `cut` lets `budget` more bytes through
+ *  and then drops both sides. Every socket it opens is closed by `close()`. */
+async function startRelay(port) {
+  const { createServer, connect } = await import("node:net");
+  const { randomBytes } = await import("node:crypto");
+  const socks = new Set();
+  const relay = { mode: "pass", budget: 0, accepted: 0 };
+  const server = createServer((client) => {
+    relay.accepted++;
+    const up = connect(port, "127.0.0.1");
+    socks.add(client); socks.add(up);
+    const end = () => { client.destroy(); up.destroy(); socks.delete(client); socks.delete(up); };
+    client.on("data", (d) => up.write(d));
+    up.on("data", (d) => {
+      if (relay.mode === "garbage") client.write(randomBytes(d.length));
+      else if (relay.mode === "cut") {
+        const n = Math.min(d.length, relay.budget);
+        relay.budget -= n;
+        client.write(d.subarray(0, n));
+        if (relay.budget <= 0) { relay.mode = "pass"; end(); }
+      } else client.write(d);
+    });
+    for (const s of [client, up]) { s.on("close", end); s.on("error", end); }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  relay.url = `127.0.0.1:${server.address().port}`;
+  relay.close = () => new Promise((r) => { for (const s of socks) s.destroy(); server.close(() => r()); });
+  return relay;
+}
+
+/** A TCP server on loopback that answers act one with `reply(bytes)` (or nothing). */
+async function startFakePeer(reply) {
+  const { createServer } = await import("node:net");
+  const socks = new Set();
+  const server = createServer((s) => {
+    socks.add(s);
+    s.on("error", () => {});
+    s.once("data", (d) => { const r = reply(d); if (r === "close") s.destroy(); else if (r) s.write(r); });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => { for (const s of socks) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+test("commando entry: arguments and addresses refused with typed errors, before any connection", async () => {
+  const id = n0.id;
+  const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
+  const offCurve = "02" + "ff".repeat(32);
+  await assert.rejects(cmd.Commando.connect({ nodeId: offCurve, url }), (e) => e.code === "BAD_ADDRESS" && /node id/.test(e.message));
+  await assert.rejects(cmd.Commando.connect({ nodeId: id.slice(2), url }), (e) => e.code === "BAD_ADDRESS");
+  await assert.rejects(cmd.Commando.connect({ nodeId: id }), (e) => e.code === "ADDRESS_MISSING");
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, url, wsProxy: "ws://127.0.0.1:1" }), (e) => e.code === "ADDRESS_CONFLICT");
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, wsProxy: "ws://127.0.0.1:1" }), (e) => e.code === "ADDRESS_MISSING");
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, wsProxy: "http://x", address: "127.0.0.1:9735" }), (e) => e.code === "BAD_ADDRESS");
+  for (const bad of ["ftp://x", "host:0", "host:99999", "a:b:c", "[::1", "ho st:1", "ws://"]) {
+    await assert.rejects(cmd.Commando.connect({ nodeId: id, url: bad }), (e) => e.code === "BAD_ADDRESS", bad);
+  }
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, url, timeoutMs: -1 }), (e) => e.code === "BAD_ARGUMENT");
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, url, onState: 1 }), (e) => e.code === "BAD_ARGUMENT");
+  await assert.rejects(cmd.LnSocket.connect(id, 5), (e) => e.code === "BAD_ARGUMENT");
+  // Nothing listens on port 1.
+  await assert.rejects(cmd.Commando.connect({ nodeId: id, url: "127.0.0.1:1", reconnect: false }), (e) => e.code === "NODE_UNREACHABLE");
+  assert.throws(() => cmd.decodeRune("not a rune!"), (e) => e.code === "RUNE_INVALID");
+  assert.throws(() => cmd.attenuateRune(n0.rune, ""), (e) => e.code === "RUNE_INVALID");
+});
+
+test("commando entry: a peer answering the handshake with garbage, hanging up, or saying nothing", async () => {
+  const { randomBytes } = await import("node:crypto");
+  const garbage = await startFakePeer(() => randomBytes(50));
+  const hangup = await startFakePeer(() => "close");
+  const silent = await startFakePeer(() => null);
+  try {
+    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url: garbage.url, reconnect: false }), (e) => e.code === "HANDSHAKE_FAILED");
+    await assert.rejects(cmd.LnSocket.connect(n0.id, garbage.url), (e) => e.code === "HANDSHAKE_FAILED");
+    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url: hangup.url, reconnect: false }), (e) => e.code === "HANDSHAKE_FAILED");
+    await assert.rejects(cmd.LnSocket.connect(n0.id, silent.url, { timeoutMs: 300 }), (e) => e.code === "HANDSHAKE_FAILED" && /300 ms/.test(e.message));
+  } finally {
+    await Promise.all([garbage.close(), hangup.close(), silent.close()]);
+  }
+});
+
+test("commando entry against Core Lightning: 120 kB request, 20 concurrent calls of different sizes matched, too large a request, timeout, node errors", { timeout: 120000 }, async () => {
+  const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
+  const c = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false });
+  try {
+    const big = Array.from({ length: 120000 }, (_, i) => String.fromCharCode(97 + ((i * 11) % 26))).join("");
+    assert.equal((await c.call("datastore", { key: ["entry", "big"], string: big, mode: "create-or-replace" })).string, big);
+    assert.equal((await lightningCli(n0.rpc, "listdatastore", { key: JSON.stringify(["entry", "big"]) })).datastore[0].string, big);
+    // 20 at once, of sizes from 1 B to 70 kB (some replies span two messages), each reply with its own call.
+    const value = (i) => String.fromCharCode(65 + i).repeat(1 + ((i * 3511) % 70000));
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      c.call("datastore", { key: ["entry", "conc", String(i)], string: value(i), mode: "create-or-replace" })));
+    assert.deepEqual(replies.map((r) => [r.key, r.string]), Array.from({ length: 20 }, (_, i) => [["entry", "conc", String(i)], value(i)]));
+    assert.equal(c.inFlight, 0);
+    // Over 1 MiB: refused here, and the connection goes on.
+    await assert.rejects(c.call("datastore", { key: ["entry", "huge"], string: "x".repeat(1100000) }), (e) =>
+      e.code === "REQUEST_TOO_LARGE" && e.rpcCode === 19535);
+    await assert.rejects(c.call("getinfo", "not params"), (e) => e.code === "BAD_ARGUMENT");
+    await assert.rejects(c.call("getinfo", {}, { timeoutMs: "soon" }), (e) => e.code === "BAD_ARGUMENT");
+    await assert.rejects(c.call("waitblockheight", { blockheight: 999999999, timeout: 3 }, { timeoutMs: 300 }), (e) =>
+      e.code === "TIMEOUT" && e.rpcCode === 19535);
+    await assert.rejects(c.call("nosuchmethod"), (e) => e.code === "RPC_ERROR" && e.rpcCode === -32601);
+    assert.equal((await c.call("getinfo")).id, n0.id);
+  } finally {
+    c.close();
+  }
+  await assert.rejects(c.call("getinfo"), (e) => e.code === "CONNECTION_CLOSED");
+});
+
+test("commando entry against Core Lightning: garbage mid-session, a connection dropped mid-reply, reconnection", { timeout: 120000 }, async () => {
+  const relay = await startRelay(Number(n0.tcp.split(":").pop()));
+  try {
+    // Garbage from the peer after init: the MAC fails, the call fails, the client reports why.
+    const states = [];
+    const c = await cmd.Commando.connect({ nodeId: n0.id, url: relay.url, rune: n0.rune, reconnect: false, onState: (e) => states.push(e) });
+    relay.mode = "garbage";
+    await assert.rejects(c.call("getinfo"), (e) => e.code === "DISCONNECTED");
+    assert.equal(c.state, "failed");
+    assert.deepEqual(states.map((e) => e.state), ["connecting", "connected", "failed"]);
+    assert.equal(states[2].code, "CONNECTION_ERROR");
+    c.close();
+    relay.mode = "pass";
+
+    // A reply over 200 kB cut after 70 kB: that call fails, the client reconnects, the next call works.
+    const d = await cmd.Commando.connect({ nodeId: n0.id, url: relay.url, rune: n0.rune, reconnectDelayMs: 50, onState: (e) => states.push(e) });
+    try {
+      for (const k of ["a", "b"]) await d.call("datastore", { key: ["entry", "cut", k], string: k.repeat(110000), mode: "create-or-replace" });
+      states.length = 0;
+      relay.mode = "cut";
+      relay.budget = 70000;
+      await assert.rejects(d.call("listdatastore", { key: ["entry", "cut"] }), (e) => e.code === "DISCONNECTED");
+      const info = await d.call("getinfo");
+      assert.equal(info.id, n0.id);
+      assert.deepEqual(states.map((e) => e.state), ["retrying", "connected"]);
+      assert.equal(relay.accepted, 3);
+      // And the whole reply over the new connection.
+      const listed = await d.call("listdatastore", { key: ["entry", "cut"] });
+      assert.deepEqual(listed.datastore.map((x) => x.string.length), [110000, 110000]);
+    } finally {
+      d.close();
+    }
+  } finally {
+    await relay.close();
+  }
+});

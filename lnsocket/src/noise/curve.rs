@@ -9,14 +9,29 @@
 //! be there for lnsocket alone. Both are compiled under `cargo test` and compared on the
 //! BOLT 8 vectors and random keys (`tests`).
 
-#[cfg(feature = "pure-rust-curve")]
+//!
+//! With the feature `tableless-curve` (which wins over `pure-rust-curve`) they are
+//! libsecp256k1's constant-time `ecmult_const` alone ([`tableless`], in
+//! `curve_tableless.rs`): no context, no generator tables, and none of `k256`'s code.
+
+#[cfg(feature = "tableless-curve")]
+pub(crate) use tableless::{ecdh, public_key};
+
+#[cfg(all(feature = "pure-rust-curve", not(feature = "tableless-curve")))]
 pub(crate) use rust::{ecdh, public_key};
 
-#[cfg(not(feature = "pure-rust-curve"))]
+#[cfg(not(any(feature = "pure-rust-curve", feature = "tableless-curve")))]
 pub(crate) use libsecp::{ecdh, public_key};
 
+#[cfg(any(feature = "tableless-curve", test))]
+#[path = "curve_tableless.rs"]
+pub(crate) mod tableless;
+
 /// libsecp256k1 (through the `secp256k1` crate).
-#[cfg(any(not(feature = "pure-rust-curve"), test))]
+#[cfg(any(
+    not(any(feature = "pure-rust-curve", feature = "tableless-curve")),
+    test
+))]
 pub(crate) mod libsecp {
     use std::sync::OnceLock;
 
@@ -61,7 +76,10 @@ pub(crate) mod libsecp {
 }
 
 /// Pure Rust (`k256`).
-#[cfg(any(feature = "pure-rust-curve", test))]
+#[cfg(any(
+    all(feature = "pure-rust-curve", not(feature = "tableless-curve")),
+    test
+))]
 pub(crate) mod rust {
     use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
     use k256::elliptic_curve::subtle::Choice;

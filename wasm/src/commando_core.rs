@@ -1,0 +1,328 @@
+//! The thin, sans-IO core of the `commando` entry (feature `commando-core`): only what
+//! must be Rust. JavaScript (`wasm/npm/commando.js`) owns the sockets, timers, request
+//! ids, JSON and the BOLT 1 ping/pong exchange, and calls in here for:
+//!
+//! - [`Bolt8`]: the BOLT 8 Noise_XK handshake as initiator (BOLT #8 §"Authenticated Key
+//!   Agreement Handshake": acts one to three, lnsocket's `noise::Initiator`), then the
+//!   message ciphers (§"Encrypting and Sending Messages", §"Receiving and Decrypting
+//!   Messages", lnsocket's `SendCipher` / `framing::Decoder`), our BOLT #1 `init` and the
+//!   check of the peer's (§"The `init` Message": unknown even bits, BOLT 9 dependencies);
+//! - Commando request framing (commando's `frame::split`: `0x4c4d` continuations, `0x4c4f`
+//!   terminal, each with the 8-byte request id), encrypted in one buffer per request;
+//! - [`decode_rune`] / [`attenuate_rune`]: Core Lightning runes (lightning-decode(7),
+//!   lightning-commando-rune(7)), without serde_json (the JSON text is written here and
+//!   parsed by JavaScript).
+//!
+//! No futures, no serde_json, no socket glue: the handful of calls take and return bytes.
+
+use commando::frame::{split, Direction};
+use lnsocket::framing::Decoder;
+use lnsocket::noise::{Initiator, InitiatorAwaitingActTwo, PrivateKey, RecvCipher, SendCipher};
+use lnsocket::{features, msgs};
+use runes::{Restriction, Rune};
+use wasm_bindgen::prelude::*;
+
+use crate::js_error;
+
+enum State {
+    /// Act one was produced; waiting for act two.
+    Handshake(InitiatorAwaitingActTwo),
+    /// Handshake done: the two ciphers and the incremental decoder.
+    Open {
+        send: SendCipher,
+        recv: RecvCipher,
+        decoder: Decoder,
+    },
+    /// A failure ended the session (or act two was consumed by a failed attempt).
+    Failed,
+}
+
+/// One BOLT 8 session as initiator, sans IO: bytes in, bytes out.
+#[wasm_bindgen]
+pub struct Bolt8 {
+    state: State,
+    act_one: Vec<u8>,
+}
+
+/// Our `init` (BOLT #1 §"The `init` Message"): no `globalfeatures`, lnsocket's
+/// light-client `features` (`features::light_client_defaults`: bits 1, 8, 13, 15, 25, 39,
+/// 45), no TLVs. A constant, so the wasm carries no TLV writer (checked against
+/// `msgs::Init::encode` by the tests).
+const INIT: [u8; 12] = [
+    0x00, 0x10, 0x00, 0x00, 0x00, 0x06, 0x20, 0x80, 0x02, 0x00, 0xa1, 0x02,
+];
+
+// Fixed messages, not the errors' Display (whose formatting code would be in the wasm).
+fn handshake_error() -> JsValue {
+    js_error(
+        "HANDSHAKE_FAILED",
+        "handshake failed: act two does not authenticate (not the node we meant, or not a Lightning node)",
+    )
+}
+
+fn closed() -> JsValue {
+    js_error("CONNECTION_CLOSED", "connection is closed")
+}
+
+#[wasm_bindgen]
+impl Bolt8 {
+    /// Starts a handshake to `node_id` (33-byte compressed key, hex): `random` is 64 bytes
+    /// from a secure source (our static key for this connection, then the ephemeral key;
+    /// BOLT #8 requires both to be fresh). Throws `BAD_ADDRESS` for a node id that is not
+    /// a point, `RANDOM_FAILED` for random bytes that are not two valid keys.
+    #[wasm_bindgen(constructor)]
+    pub fn new(node_id: &str, random: &[u8]) -> Result<Bolt8, JsValue> {
+        let rs = hex::decode(node_id.trim())
+            .ok()
+            .filter(|b| b.len() == 33)
+            .and_then(|b| secp256k1::PublicKey::from_slice(&b).ok())
+            .ok_or_else(|| {
+                js_error(
+                    "BAD_ADDRESS",
+                    "invalid address: node id is not a valid compressed secp256k1 public key",
+                )
+            })?;
+        let key = |range: std::ops::Range<usize>| {
+            random
+                .get(range)
+                .and_then(|b| <&[u8; 32]>::try_from(b).ok())
+                .and_then(PrivateKey::from_bytes)
+                .ok_or_else(|| js_error("RANDOM_FAILED", "random bytes are not two valid keys"))
+        };
+        let (ls, e) = (key(0..32)?, key(32..64)?);
+        let (state, act_one) = Initiator::with_ephemeral(ls, rs, e).act_one();
+        Ok(Bolt8 {
+            state: State::Handshake(state),
+            act_one: act_one.to_vec(),
+        })
+    }
+
+    /// The 50-byte act one to send first.
+    #[wasm_bindgen(js_name = actOne)]
+    pub fn act_one(&self) -> Vec<u8> {
+        self.act_one.clone()
+    }
+
+    /// Reads the peer's 50-byte act two and returns what to send next: act three followed
+    /// by our encrypted `init` (features: lnsocket's light-client defaults). Throws
+    /// `HANDSHAKE_FAILED` (wrong version, bad key or MAC: not the node we meant).
+    #[wasm_bindgen(js_name = actTwo)]
+    pub fn act_two(&mut self, act_two: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let State::Handshake(hs) = std::mem::replace(&mut self.state, State::Failed) else {
+            return Err(handshake_error());
+        };
+        let (act_three, t) = hs.read_act_two(act_two).map_err(|_| handshake_error())?;
+        let mut send = t.send;
+        let mut out = act_three.to_vec();
+        send.encrypt_into(&INIT, &mut out)
+            .map_err(|_| js_error("INIT_FAILED", "init could not be encrypted"))?;
+        self.state = State::Open {
+            send,
+            recv: t.recv,
+            decoder: Decoder::new(),
+        };
+        Ok(out)
+    }
+
+    /// Encrypts one whole message (2-byte type, then payload; at most 65535 bytes).
+    /// Throws `BAD_ARGUMENT` for a longer one, `CONNECTION_CLOSED` before the handshake.
+    pub fn encrypt(&mut self, msg: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let State::Open { send, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        send.encrypt(msg)
+            .map_err(|_| js_error("BAD_ARGUMENT", "message longer than 65535 bytes"))
+    }
+
+    /// A Commando request (`json`, the JSON-RPC object's text) with the 8-byte request
+    /// `id`: split into `commando_cmd_continues` / `commando_cmd_term` messages of at most
+    /// 65000 bytes of JSON each, all encrypted into one buffer (one socket write).
+    pub fn command(&mut self, id: &[u8], json: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let id = <[u8; 8]>::try_from(id)
+            .map_err(|_| js_error("BAD_ARGUMENT", "request id must be 8 bytes"))?;
+        let State::Open { send, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        let mut out = Vec::with_capacity(json.len() + 64);
+        let mut msg = Vec::new();
+        for m in split(Direction::Command, u64::from_be_bytes(id), json) {
+            msg.clear();
+            msg.extend_from_slice(&m.msg_type.to_be_bytes());
+            msg.extend_from_slice(&m.payload);
+            send.encrypt_into(&msg, &mut out)
+                .map_err(|_| js_error("REQUEST_TOO_LARGE", "message longer than 65535 bytes"))?;
+        }
+        Ok(out)
+    }
+
+    /// Feeds bytes received from the peer (any chunking) and returns the messages they
+    /// complete, decrypted, in one buffer: each as a 2-byte big-endian length, then the
+    /// message (with its 2-byte type; BOLT 8 bounds it by 65535 bytes). Throws
+    /// `CONNECTION_ERROR` when a length or message MAC fails (the peer is sending
+    /// garbage): the session is over.
+    pub fn receive(&mut self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let State::Open { recv, decoder, .. } = &mut self.state else {
+            return Err(closed());
+        };
+        let mut out = Vec::new();
+        let mut input = data;
+        loop {
+            match decoder.feed(&mut input, recv) {
+                Ok(Some(m)) => {
+                    // Decrypted bodies are at most 65535 bytes (their length is a u16).
+                    let len = u16::try_from(m.len()).unwrap_or(u16::MAX);
+                    out.extend_from_slice(&len.to_be_bytes());
+                    out.extend_from_slice(m.get(..usize::from(len)).unwrap_or_default());
+                }
+                Ok(None) => return Ok(out),
+                Err(_) => {
+                    self.state = State::Failed;
+                    return Err(js_error(
+                        "CONNECTION_ERROR",
+                        "a message from the peer failed authentication (BOLT 8 MAC)",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether the decoder holds part of a message (a close now truncates it).
+    #[wasm_bindgen(getter)]
+    pub fn partial(&self) -> bool {
+        matches!(&self.state, State::Open { decoder, .. } if !decoder.is_idle())
+    }
+}
+
+/// Checks the peer's first message after the handshake (BOLT #1 §"The `init` Message"):
+/// an `init` whose combined features need nothing unknown (no unknown even bit) and whose
+/// bits have their BOLT 9 dependencies. Returns the combined feature bitmap (hex). Throws
+/// `INIT_FAILED` for anything else (JavaScript reports an `error` message's text).
+#[wasm_bindgen(js_name = checkInit)]
+pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
+    let fail = |m: &str| js_error("INIT_FAILED", m);
+    let payload = match msg {
+        [0x00, 0x10, rest @ ..] => rest,
+        _ => return Err(fail("the peer's first message is not init")),
+    };
+    let init = msgs::Init::decode(payload).map_err(|_| fail("malformed init from the peer"))?;
+    let all = features::combine(&init.globalfeatures, &init.features);
+    if let Some(bit) = features::unknown_required(&all).first() {
+        return Err(fail(&format!("peer requires unknown feature {bit}")));
+    }
+    if let Some(&(feature, needs)) = features::missing_dependencies(&all).first() {
+        return Err(fail(&format!(
+            "peer sets feature {feature} without its dependency {needs}"
+        )));
+    }
+    Ok(hex::encode(all))
+}
+
+fn rune_error(e: impl std::fmt::Display) -> JsValue {
+    js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
+}
+
+/// Appends `s` as a JSON string literal (RFC 8259 §7).
+fn json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Core Lightning's `decode` JSON for a rune (lightning-decode(7), "If type is rune"), as
+/// text: unique id, version, string form, each restriction's alternatives and English
+/// summary (`time` relative to `now`, seconds since the epoch). A rune whose restrictions
+/// are not UTF-8 gives `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
+/// Lightning does. Throws `RUNE_INVALID`.
+#[wasm_bindgen(js_name = decodeRuneJson)]
+pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue> {
+    let s = rune.trim();
+    let now = crate::now_secs(now);
+    let r = match Rune::from_base64(s) {
+        Ok(r) => r,
+        Err(runes::ParseError::InvalidUtf8) => {
+            // The raw form: the 32-byte authcode, then the restrictions' text as sent.
+            let raw = runes::base64url::decode(s).map_err(rune_error)?;
+            let (code, text) = raw
+                .split_at_checked(32)
+                .ok_or_else(|| rune_error("short"))?;
+            let mut form = hex::encode(code).into_bytes();
+            form.push(b':');
+            form.extend_from_slice(text);
+            return Ok(format!(
+                "{{\"type\":\"rune\",\"hex\":\"{}\",\"warning_rune_invalid_utf8\":\"Rune contains invalid UTF-8 strings\",\"valid\":false}}",
+                hex::encode(form)
+            ));
+        }
+        Err(e) => return Err(rune_error(e)),
+    };
+    let mut out = String::from("{\"type\":\"rune\"");
+    if let Some(id) = r.unique_id() {
+        out.push_str(",\"unique_id\":");
+        json_str(&mut out, id.id());
+        if let Some(v) = id.version() {
+            out.push_str(",\"version\":");
+            json_str(&mut out, v);
+        }
+    }
+    out.push_str(",\"string\":");
+    json_str(&mut out, &r.to_string_form());
+    out.push_str(",\"restrictions\":[");
+    for (i, restr) in r.restrictions().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"alternatives\":[");
+        let mut summary = String::new();
+        for (j, a) in restr.alternatives().iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+                summary.push_str(" OR ");
+            }
+            json_str(&mut out, &a.encode_unescaped());
+            summary.push_str(&a.summary(now));
+        }
+        out.push_str("],\"summary\":");
+        json_str(&mut out, &summary);
+        out.push('}');
+    }
+    out.push_str("],\"valid\":true}");
+    Ok(out)
+}
+
+/// Attenuates a rune: appends `restriction` (Core Lightning syntax, alternatives separated
+/// by `|`) and returns the new rune (base64url). Throws `RUNE_INVALID`.
+#[wasm_bindgen(js_name = attenuateRune)]
+pub fn attenuate_rune(rune: &str, restriction: &str) -> Result<String, JsValue> {
+    let r = Rune::from_base64(rune.trim()).map_err(rune_error)?;
+    let restr = Restriction::parse(restriction.trim())
+        .map_err(|e| js_error("RUNE_INVALID", &format!("invalid restriction: {e}")))?;
+    Ok(r.with_restriction(restr).to_base64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constant is what lnsocket's codec makes of the same `init`.
+    #[test]
+    fn init_constant_matches_the_codec() {
+        let init = msgs::Init {
+            globalfeatures: Vec::new(),
+            features: features::light_client_defaults(),
+            tlvs: msgs::InitTlvs::default(),
+        };
+        assert_eq!(init.encode().unwrap(), INIT.to_vec());
+    }
+}
