@@ -62,11 +62,19 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Appends the hex of `bytes`, 32 bytes per `push_str` of a stack buffer.
 fn push_hex(s: &mut String, bytes: &[u8]) {
     s.reserve(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 15)];
+        }
+        // Hex digits are ASCII: the conversion cannot fail.
+        if let Ok(text) = core::str::from_utf8(&buf[..2 * chunk.len()]) {
+            s.push_str(text);
+        }
     }
 }
 
@@ -100,8 +108,12 @@ impl Text {
             self.out.push(',');
         }
         if let Some(key) = key {
-            push_string(&mut self.out, key);
-            self.out.push(':');
+            // Member names are this crate's literals (`offer_id`, `warning_...`): nothing
+            // to escape, so they are copied as they are.
+            debug_assert!(key.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()));
+            self.out.push('"');
+            self.out.push_str(key);
+            self.out.push_str("\":");
         }
     }
 }
@@ -111,6 +123,11 @@ impl Text {
 fn push_string(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut plain = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: Option<&str> = match b {
