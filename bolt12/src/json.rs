@@ -22,9 +22,14 @@
 //!   `invoice_relative_expiry` (default 7200 seconds) is in the past.
 //!
 //! Key order follows the order in which CLN's `plugins/offers.c` writes the fields.
+//!
+//! The field rules are written once, against a sink (`json/sink.rs`): a
+//! `serde_json::Value` for [`decode_json_at`] and the other `*_json*` functions, or the JSON
+//! text itself for [`decode_json_text_at`] (what the npm package hands to `JSON.parse`,
+//! without building and serialising a `Value`).
 
 use bech32::{hrp, Fe32, Hrp};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use thiserror::Error;
 use wire::{ChainHash, Point, SciddirOrPubkey, UnknownRecord};
 
@@ -37,7 +42,10 @@ use crate::tlv::{
     BlindedPath, BlindedPayinfo, FallbackAddress, InvoiceRequestTlvs, InvoiceTlvs,
     InvreqBip353Name, Recurrence, RecurrenceBase, RecurrencePaywindow,
 };
-use crate::{invoice, invoice_request, offer, Invoice, InvoiceRequest, Offer, OfferId};
+use crate::{invoice, invoice_request, offer, Invoice, InvoiceRequest, Offer};
+
+mod sink;
+use sink::{Sink, Text, Tree};
 
 /// Why a string could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -305,6 +313,21 @@ pub fn first_invalidating_warning(json: &Value) -> Option<(String, String)> {
 /// `valid: false` (its rules beyond BOLT 12's, e.g. bad `invoice_fallbacks`) is also
 /// `Invalid`, with [`SemanticError::ClnInvalid`] naming the warning.
 pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJsonError> {
+    decode_into(input, now, Tree::new()).map(Tree::into_value)
+}
+
+/// [`decode_json_at`] as compact JSON text, written directly (no `serde_json::Value` is
+/// built): the same fields, values and key order, so that parsing the text (with
+/// `serde_json`, or JavaScript's `JSON.parse`) gives exactly [`decode_json_at`]'s object.
+/// The errors are [`decode_json_at`]'s.
+pub fn decode_json_text_at(input: &str, now: Option<u64>) -> Result<String, DecodeJsonError> {
+    // About twice the string's length: hex is two characters a byte, bech32 1.6.
+    let capacity = 2 * input.len() + 256;
+    decode_into(input, now, Text::with_capacity(capacity)).map(Text::into_string)
+}
+
+/// [`decode_json_at`] into any sink: `Ok` when the object written is `valid: true`.
+fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, DecodeJsonError> {
     let s = strip_lightning_prefix(input);
     let kind = match prefix_of(s).as_deref() {
         Some(offer::PREFIX) => "offer",
@@ -327,56 +350,93 @@ pub fn decode_json_at(input: &str, now: Option<u64>) -> Result<Value, DecodeJson
         source: e.into(),
         json: None,
     })?;
-    let (ours, cln) = match kind {
+    let refused = |source: ParseError, cln: Option<Value>| DecodeJsonError::Invalid {
+        kind,
+        source,
+        json: cln.map(|j| Box::new(without_clock_warnings(j))),
+    };
+    // Our reader accepts the string but Core Lightning's `decode` says `valid: false`: the
+    // error carries that object (written again, into a tree: only on this path).
+    let cln_invalid = |write: &dyn Fn(&mut Tree) -> bool| {
+        let mut tree = Tree::new();
+        write(&mut tree);
+        let json = tree.into_value();
+        let (warning, message) = first_invalidating_warning(&json).unwrap_or_default();
+        refused(
+            SemanticError::ClnInvalid { warning, message }.into(),
+            Some(json),
+        )
+    };
+    match kind {
         // Core Lightning's `payer_proof_decode` refuses every proof its reader refuses:
         // an RPC error, never a `valid: false` object.
-        "payer_proof" => (
-            PayerProof::from_bytes(bytes)
-                .map(|p| payer_proof_json(&p))
-                .map_err(|e| match e {
-                    PayerProofError::Parse(p) => p,
-                    other => SemanticError::PayerProof(Box::new(other)).into(),
-                }),
-            None,
-        ),
-        "offer" => (
-            Offer::from_bytes(bytes.clone()).map(|o| offer_json_at(&o, now)),
-            // Core Lightning's offer_decode applies every rule its decode would warn about,
-            // so it never prints an offer with `valid: false`.
-            None,
-        ),
-        "invoice_request" => (
-            InvoiceRequest::from_bytes(bytes.clone()).map(|r| invoice_request_json_at(&r, now)),
-            InvoiceRequestTlvs::decode(&bytes)
-                .ok()
-                .filter(|t| !cln_refuses_invreq(t))
-                .map(|t| invreq_object(&bytes, &t, now)),
-        ),
-        _ => (
-            Invoice::from_bytes(bytes.clone()).map(|i| invoice_json_at(&i, now)),
-            InvoiceTlvs::decode(&bytes)
-                .ok()
-                .filter(|t| !cln_refuses_invoice(&bytes, t))
-                .map(|t| invoice_object(&bytes, &t, now)),
-        ),
-    };
-    match ours {
-        Ok(json) if is_valid(&json) => Ok(json),
-        Ok(json) => {
-            let (warning, message) = first_invalidating_warning(&json).unwrap_or_default();
-            Err(DecodeJsonError::Invalid {
-                kind,
-                source: SemanticError::ClnInvalid { warning, message }.into(),
-                json: Some(Box::new(without_clock_warnings(json))),
-            })
+        "payer_proof" => {
+            let proof = PayerProof::from_bytes(bytes).map_err(|e| {
+                refused(
+                    match e {
+                        PayerProofError::Parse(p) => p,
+                        other => SemanticError::PayerProof(Box::new(other)).into(),
+                    },
+                    None,
+                )
+            })?;
+            write_payer_proof(&mut out, &proof);
+            Ok(out)
         }
-        Err(source) => Err(DecodeJsonError::Invalid {
-            kind,
-            source,
-            json: cln
-                .filter(|j| !is_valid(j))
-                .map(|j| Box::new(without_clock_warnings(j))),
-        }),
+        // Core Lightning's offer_decode applies every rule its decode would warn about,
+        // so it never prints an offer with `valid: false`.
+        "offer" => {
+            let offer = Offer::from_bytes(bytes).map_err(|e| refused(e, None))?;
+            if write_offer(&mut out, &offer, now) {
+                Ok(out)
+            } else {
+                Err(cln_invalid(&|t: &mut Tree| write_offer(t, &offer, now)))
+            }
+        }
+        "invoice_request" => match InvoiceRequest::from_bytes(bytes.clone()) {
+            Ok(r) => {
+                if write_invreq(&mut out, r.as_bytes(), r.tlvs(), now) {
+                    Ok(out)
+                } else {
+                    Err(cln_invalid(&|t: &mut Tree| {
+                        write_invreq(t, r.as_bytes(), r.tlvs(), now)
+                    }))
+                }
+            }
+            Err(e) => {
+                let cln = InvoiceRequestTlvs::decode(&bytes)
+                    .ok()
+                    .filter(|t| !cln_refuses_invreq(t))
+                    .and_then(|t| {
+                        let mut tree = Tree::new();
+                        let valid = write_invreq(&mut tree, &bytes, &t, now);
+                        (!valid).then(|| tree.into_value())
+                    });
+                Err(refused(e, cln))
+            }
+        },
+        _ => match Invoice::from_bytes(bytes.clone()) {
+            Ok(i) => {
+                if write_invoice(&mut out, i.as_bytes(), i.tlvs(), now) {
+                    Ok(out)
+                } else {
+                    Err(cln_invalid(&|t: &mut Tree| {
+                        write_invoice(t, i.as_bytes(), i.tlvs(), now)
+                    }))
+                }
+            }
+            Err(e) => {
+                let cln = InvoiceTlvs::decode(&bytes)
+                    .ok()
+                    .filter(|t| !cln_refuses_invoice(&bytes, t))
+                    .and_then(|t| {
+                        let mut tree = Tree::new();
+                        let valid = write_invoice(&mut tree, &bytes, &t, now);
+                        (!valid).then(|| tree.into_value())
+                    });
+                Err(refused(e, cln))
+            }
+        },
     }
 }
 
@@ -454,200 +514,23 @@ pub fn invoice_json(invoice: &Invoice) -> Value {
 /// The `decode` JSON of an offer; `now` (seconds since the epoch) for the expiry warning.
 /// CLN's `json_add_offer` (`plugins/offers.c`).
 pub fn offer_json_at(offer: &Offer, now: Option<u64>) -> Value {
-    let t = offer.tlvs();
-    let mut m = Map::new();
-    m.insert("type".into(), "bolt12 offer".into());
-    m.insert("offer_id".into(), offer.id().to_string().into());
-    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, true);
-    if t.offer_issuer_id.is_none() && t.offer_paths.is_none() {
-        m.insert(
-            "warning_missing_offer_issuer_id".into(),
-            "offers without an issuer_id or paths are invalid".into(),
-        );
-        valid = false;
-    }
-    add_unknown(&mut m, "unknown_offer_tlvs", &t.unknown);
-    m.insert("valid".into(), valid.into());
-    Value::Object(m)
+    let mut tree = Tree::new();
+    write_offer(&mut tree, offer, now);
+    tree.into_value()
 }
 
 /// The `decode` JSON of an invoice request; `now` for the offer expiry warning.
 pub fn invoice_request_json_at(request: &InvoiceRequest, now: Option<u64>) -> Value {
-    invreq_object(request.as_bytes(), request.tlvs(), now)
-}
-
-/// CLN's `json_add_invoice_request` (`plugins/offers.c`), for any well-formed stream: the
-/// `valid` it computes and its `warning_*` fields.
-fn invreq_object(bytes: &[u8], t: &InvoiceRequestTlvs, now: Option<u64>) -> Value {
-    let mut m = Map::new();
-    m.insert("type".into(), "bolt12 invoice_request".into());
-    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
-        let id = OfferId(offer::offer_id_of(bytes));
-        m.insert("offer_id".into(), id.to_string().into());
-    }
-    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, true);
-    valid &= add_invreq_fields(
-        &mut m,
-        &invreq_fields!(t, t.invreq_recurrence_cancel.is_some()),
-    );
-    if t.invreq_payer_id.is_none() {
-        m.insert(
-            "warning_missing_invreq_payer_id".into(),
-            "invreq_payer_id required".into(),
-        );
-        valid = false;
-    }
-    match (&t.signature, &t.invreq_payer_id) {
-        (Some(sig), Some(key))
-            if !matches!(merkle::root(bytes), Ok(Some(root))
-                if merkle::verify(invoice_request::MESSAGE_NAME, "signature", &root, sig, key)) =>
-        {
-            m.insert(
-                "warning_invalid_invoice_request_signature".into(),
-                "Bad signature".into(),
-            );
-            valid = false;
-        }
-        (Some(sig), _) => {
-            m.insert("signature".into(), sig.to_string().into());
-        }
-        (None, _) => {
-            m.insert(
-                "warning_missing_invoice_request_signature".into(),
-                "Missing signature".into(),
-            );
-            valid = false;
-        }
-    }
-    add_unknown(&mut m, "unknown_invoice_request_tlvs", &t.unknown);
-    m.insert("valid".into(), valid.into());
-    Value::Object(m)
+    let mut tree = Tree::new();
+    write_invreq(&mut tree, request.as_bytes(), request.tlvs(), now);
+    tree.into_value()
 }
 
 /// The `decode` JSON of an invoice; `now` for the invoice expiry warning.
 pub fn invoice_json_at(inv: &Invoice, now: Option<u64>) -> Value {
-    invoice_object(inv.as_bytes(), inv.tlvs(), now)
-}
-
-/// CLN's `json_add_b12_invoice` (`plugins/offers.c`), for any well-formed stream.
-fn invoice_object(bytes: &[u8], t: &InvoiceTlvs, now: Option<u64>) -> Value {
-    let mut m = Map::new();
-    m.insert("type".into(), "bolt12 invoice".into());
-    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
-        let id = OfferId(offer::offer_id_of(bytes));
-        m.insert("offer_id".into(), id.to_string().into());
-    }
-    let mut valid = add_offer_fields(&mut m, &offer_fields!(t), now, false);
-    valid &= add_invreq_fields(&mut m, &invreq_fields!(t, false));
-    let mut missing = |m: &mut Map<String, Value>, key: &str, text: &str| {
-        m.insert(key.into(), text.into());
-        valid = false;
-    };
-    if t.invoice_paths.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_paths",
-            "invoices without a invoice_paths are invalid",
-        );
-    } else if t.invoice_blindedpay.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_blindedpay",
-            "invoices with paths without blindedpay are invalid",
-        );
-    }
-    if t.invoice_created_at.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_created_at",
-            "invoices without created_at are invalid",
-        );
-    }
-    if t.invoice_payment_hash.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_payment_hash",
-            "invoices without a payment_hash are invalid",
-        );
-    }
-    if t.invoice_amount.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_amount",
-            "invoices without an amount are invalid",
-        );
-    }
-    if t.invoice_node_id.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_node_id",
-            "invoices without an invoice_node_id are invalid",
-        );
-    }
-    let recurring =
-        t.offer_recurrence_compulsory.is_some() || t.offer_recurrence_optional.is_some();
-    if recurring && t.invoice_recurrence_basetime.is_none() {
-        missing(
-            &mut m,
-            "warning_missing_invoice_recurrence_basetime",
-            "recurring invoices without a recurrence_basetime are invalid",
-        );
-    }
-    if let Some(paths) = &t.invoice_paths {
-        valid &= add_paths(
-            &mut m,
-            "invoice_paths",
-            paths,
-            t.invoice_blindedpay.as_deref(),
-        );
-    }
-    if let Some(created_at) = t.invoice_created_at {
-        m.insert("invoice_created_at".into(), created_at.into());
-    }
-    // CLN prints the default when the field is absent (BOLT 12: 7200 seconds).
-    let relative = t
-        .invoice_relative_expiry
-        .map_or(invoice::DEFAULT_RELATIVE_EXPIRY, u64::from);
-    m.insert("invoice_relative_expiry".into(), relative.into());
-    if let (Some(now), Some(created_at)) = (now, t.invoice_created_at) {
-        let expires_at = created_at.saturating_add(relative);
-        if now > expires_at {
-            m.insert(
-                "warning_invoice_expired".into(),
-                format!(
-                    "invoice expired at {expires_at} (invoice_created_at + invoice_relative_expiry), now is {now}"
-                )
-                .into(),
-            );
-        }
-    }
-    if let Some(hash) = &t.invoice_payment_hash {
-        m.insert("invoice_payment_hash".into(), hash.to_string().into());
-    }
-    if let Some(msat) = t.invoice_amount {
-        m.insert("invoice_amount_msat".into(), msat.into());
-    }
-    if let Some(fallbacks) = &t.invoice_fallbacks {
-        let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
-        let (json, ok) = fallbacks_json(fallbacks, &chain);
-        m.insert("invoice_fallbacks".into(), json);
-        valid &= ok;
-    }
-    if let Some(features) = &t.invoice_features {
-        m.insert("invoice_features".into(), hex(features).into());
-    }
-    if let Some(node_id) = &t.invoice_node_id {
-        m.insert("invoice_node_id".into(), node_id.to_string().into());
-    }
-    if let Some(basetime) = t.invoice_recurrence_basetime.filter(|_| recurring) {
-        m.insert("invoice_recurrence_basetime".into(), basetime.into());
-    }
-    if let Some(sig) = &t.signature {
-        m.insert("signature".into(), sig.to_string().into());
-    }
-    add_unknown(&mut m, "unknown_invoice_tlvs", &t.unknown);
-    m.insert("valid".into(), valid.into());
-    Value::Object(m)
+    let mut tree = Tree::new();
+    write_invoice(&mut tree, inv.as_bytes(), inv.tlvs(), now);
+    tree.into_value()
 }
 
 /// The `decode` JSON of a payer proof (DRAFT, lightning/bolts#1295): Core Lightning's
@@ -657,224 +540,387 @@ fn invoice_object(bytes: &[u8], t: &InvoiceTlvs, now: Option<u64>) -> Value {
 /// names: `preimage`, `omitted_tlvs`, `missing_hashes`, `leaf_hashes` and `payer_signature`
 /// (`{sig, note}`); our format.
 pub fn payer_proof_json(proof: &PayerProof) -> Value {
-    let t: &PayerProofTlvs = proof.tlvs();
-    let mut m = Map::new();
-    m.insert("type".into(), "bolt12 payer_proof".into());
-    if let Some(chains) = &t.offer_chains {
-        let chains = chains.iter().map(|c| Value::from(c.to_string())).collect();
-        m.insert("offer_chains".into(), Value::Array(chains));
-    }
-    if let Some(metadata) = &t.offer_metadata {
-        m.insert("offer_metadata".into(), hex(metadata).into());
-    }
-    match (&t.offer_currency, t.offer_amount) {
-        (Some(currency), amount) => {
-            m.insert("offer_currency".into(), currency.as_str().into());
-            if let Some(amount) = amount {
-                m.insert("offer_amount".into(), amount.into());
-            }
-            if let Some(unit) = currency_minor_unit(currency) {
-                m.insert("currency_minor_unit".into(), unit.into());
-            }
-        }
-        (None, Some(msat)) => {
-            m.insert("offer_amount_msat".into(), msat.into());
-        }
-        (None, None) => {}
-    }
-    if let Some(description) = &t.offer_description {
-        m.insert("offer_description".into(), description.as_str().into());
-    }
-    if let Some(features) = &t.offer_features {
-        m.insert("offer_features".into(), hex(features).into());
-    }
-    if let Some(expiry) = t.offer_absolute_expiry {
-        m.insert("offer_absolute_expiry".into(), expiry.into());
-    }
-    if let Some(paths) = &t.offer_paths {
-        m.insert("offer_paths".into(), paths_json(paths, None));
-    }
-    if let Some(issuer) = &t.offer_issuer {
-        m.insert("offer_issuer".into(), issuer.as_str().into());
-    }
-    if let Some(max) = t.offer_quantity_max {
-        m.insert("offer_quantity_max".into(), max.into());
-    }
-    if let Some(id) = &t.offer_issuer_id {
-        m.insert("offer_issuer_id".into(), id.to_string().into());
-    }
-    if let Some(chain) = &t.invreq_chain {
-        m.insert("invreq_chain".into(), chain.to_string().into());
-    }
-    if let Some(msat) = t.invreq_amount {
-        m.insert("invreq_amount_msat".into(), msat.into());
-    }
-    if let Some(features) = &t.invreq_features {
-        m.insert("invreq_features".into(), hex(features).into());
-    }
-    if let Some(quantity) = t.invreq_quantity {
-        m.insert("invreq_quantity".into(), quantity.into());
-    }
-    if let Some(payer_id) = &t.invreq_payer_id {
-        m.insert("invreq_payer_id".into(), payer_id.to_string().into());
-    }
-    if let Some(note) = &t.invreq_payer_note {
-        m.insert("invreq_payer_note".into(), note.as_str().into());
-    }
-    if let Some(paths) = &t.invreq_paths {
-        m.insert("invreq_paths".into(), paths_json(paths, None));
-    }
-    if let Some(name) = &t.invreq_bip_353_name {
-        m.insert(
-            "invreq_bip_353_name".into(),
-            json!({
-                "name": String::from_utf8_lossy(&name.name),
-                "domain": String::from_utf8_lossy(&name.domain),
-            }),
+    let mut tree = Tree::new();
+    write_payer_proof(&mut tree, proof);
+    tree.into_value()
+}
+
+/// CLN's `json_add_offer` (`plugins/offers.c`); returns the `valid` it writes.
+fn write_offer<S: Sink>(m: &mut S, offer: &Offer, now: Option<u64>) -> bool {
+    let t = offer.tlvs();
+    m.open(None, false);
+    m.field_str("type", "bolt12 offer");
+    m.field_hex("offer_id", &offer.id().0);
+    let mut valid = add_offer_fields(m, &offer_fields!(t), now, true);
+    if t.offer_issuer_id.is_none() && t.offer_paths.is_none() {
+        m.field_str(
+            "warning_missing_offer_issuer_id",
+            "offers without an issuer_id or paths are invalid",
         );
+        valid = false;
     }
-    // CLN's json_add_invoice_fields: its path and fallback warnings, but no verdict.
+    add_unknown(m, "unknown_offer_tlvs", &t.unknown);
+    m.field_bool("valid", valid);
+    m.close();
+    valid
+}
+
+/// CLN's `json_add_invoice_request` (`plugins/offers.c`), for any well-formed stream: the
+/// `valid` it computes (returned) and its `warning_*` fields.
+fn write_invreq<S: Sink>(
+    m: &mut S,
+    bytes: &[u8],
+    t: &InvoiceRequestTlvs,
+    now: Option<u64>,
+) -> bool {
+    m.open(None, false);
+    m.field_str("type", "bolt12 invoice_request");
+    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
+        m.field_hex("offer_id", &offer::offer_id_of(bytes));
+    }
+    let mut valid = add_offer_fields(m, &offer_fields!(t), now, true);
+    valid &= add_invreq_fields(m, &invreq_fields!(t, t.invreq_recurrence_cancel.is_some()));
+    if t.invreq_payer_id.is_none() {
+        m.field_str(
+            "warning_missing_invreq_payer_id",
+            "invreq_payer_id required",
+        );
+        valid = false;
+    }
+    match (&t.signature, &t.invreq_payer_id) {
+        (Some(sig), Some(key))
+            if !matches!(merkle::root(bytes), Ok(Some(root))
+                if merkle::verify(invoice_request::MESSAGE_NAME, "signature", &root, sig, key)) =>
+        {
+            m.field_str("warning_invalid_invoice_request_signature", "Bad signature");
+            valid = false;
+        }
+        (Some(sig), _) => m.field_hex("signature", &sig.0),
+        (None, _) => {
+            m.field_str(
+                "warning_missing_invoice_request_signature",
+                "Missing signature",
+            );
+            valid = false;
+        }
+    }
+    add_unknown(m, "unknown_invoice_request_tlvs", &t.unknown);
+    m.field_bool("valid", valid);
+    m.close();
+    valid
+}
+
+/// CLN's `json_add_b12_invoice` (`plugins/offers.c`), for any well-formed stream; returns
+/// the `valid` it writes.
+fn write_invoice<S: Sink>(m: &mut S, bytes: &[u8], t: &InvoiceTlvs, now: Option<u64>) -> bool {
+    m.open(None, false);
+    m.field_str("type", "bolt12 invoice");
+    if t.offer_issuer_id.is_some() || t.offer_paths.is_some() {
+        m.field_hex("offer_id", &offer::offer_id_of(bytes));
+    }
+    let mut valid = add_offer_fields(m, &offer_fields!(t), now, false);
+    valid &= add_invreq_fields(m, &invreq_fields!(t, false));
+    let recurring =
+        t.offer_recurrence_compulsory.is_some() || t.offer_recurrence_optional.is_some();
+    let missing = [
+        (
+            t.invoice_paths.is_none(),
+            "warning_missing_invoice_paths",
+            "invoices without a invoice_paths are invalid",
+        ),
+        (
+            t.invoice_paths.is_some() && t.invoice_blindedpay.is_none(),
+            "warning_missing_invoice_blindedpay",
+            "invoices with paths without blindedpay are invalid",
+        ),
+        (
+            t.invoice_created_at.is_none(),
+            "warning_missing_invoice_created_at",
+            "invoices without created_at are invalid",
+        ),
+        (
+            t.invoice_payment_hash.is_none(),
+            "warning_missing_invoice_payment_hash",
+            "invoices without a payment_hash are invalid",
+        ),
+        (
+            t.invoice_amount.is_none(),
+            "warning_missing_invoice_amount",
+            "invoices without an amount are invalid",
+        ),
+        (
+            t.invoice_node_id.is_none(),
+            "warning_missing_invoice_node_id",
+            "invoices without an invoice_node_id are invalid",
+        ),
+        (
+            recurring && t.invoice_recurrence_basetime.is_none(),
+            "warning_missing_invoice_recurrence_basetime",
+            "recurring invoices without a recurrence_basetime are invalid",
+        ),
+    ];
+    for (is_missing, key, text) in missing {
+        if is_missing {
+            m.field_str(key, text);
+            valid = false;
+        }
+    }
     if let Some(paths) = &t.invoice_paths {
-        add_paths(
-            &mut m,
-            "invoice_paths",
-            paths,
-            t.invoice_blindedpay.as_deref(),
-        );
+        valid &= add_paths(m, "invoice_paths", paths, t.invoice_blindedpay.as_deref());
     }
     if let Some(created_at) = t.invoice_created_at {
-        m.insert("invoice_created_at".into(), created_at.into());
+        m.field_u64("invoice_created_at", created_at);
     }
-    if let Some(relative) = t.invoice_relative_expiry {
-        m.insert("invoice_relative_expiry".into(), relative.into());
+    // CLN prints the default when the field is absent (BOLT 12: 7200 seconds).
+    let relative = t
+        .invoice_relative_expiry
+        .map_or(invoice::DEFAULT_RELATIVE_EXPIRY, u64::from);
+    m.field_u64("invoice_relative_expiry", relative);
+    if let (Some(now), Some(created_at)) = (now, t.invoice_created_at) {
+        let expires_at = created_at.saturating_add(relative);
+        if now > expires_at {
+            m.field_str(
+                "warning_invoice_expired",
+                &format!(
+                    "invoice expired at {expires_at} (invoice_created_at + invoice_relative_expiry), now is {now}"
+                ),
+            );
+        }
     }
     if let Some(hash) = &t.invoice_payment_hash {
-        m.insert("invoice_payment_hash".into(), hash.to_string().into());
+        m.field_hex("invoice_payment_hash", &hash.0);
     }
     if let Some(msat) = t.invoice_amount {
-        m.insert("invoice_amount_msat".into(), msat.into());
+        m.field_u64("invoice_amount_msat", msat);
     }
     if let Some(fallbacks) = &t.invoice_fallbacks {
         let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
-        m.insert(
-            "invoice_fallbacks".into(),
-            fallbacks_json(fallbacks, &chain).0,
-        );
+        valid &= add_fallbacks(m, fallbacks, &chain);
     }
     if let Some(features) = &t.invoice_features {
-        m.insert("invoice_features".into(), hex(features).into());
+        m.field_hex("invoice_features", features);
     }
     if let Some(node_id) = &t.invoice_node_id {
-        m.insert("invoice_node_id".into(), node_id.to_string().into());
+        m.field_hex("invoice_node_id", node_id.as_bytes());
+    }
+    if let Some(basetime) = t.invoice_recurrence_basetime.filter(|_| recurring) {
+        m.field_u64("invoice_recurrence_basetime", basetime);
     }
     if let Some(sig) = &t.signature {
-        m.insert("signature".into(), sig.to_string().into());
+        m.field_hex("signature", &sig.0);
     }
-    let hashes = |h: &Option<Vec<wire::Sha256>>| -> Value {
-        h.iter()
-            .flatten()
-            .map(|h| Value::from(h.to_string()))
-            .collect()
-    };
-    let numbers = |n: &Option<Vec<u64>>| -> Value { n.iter().flatten().copied().collect() };
+    add_unknown(m, "unknown_invoice_tlvs", &t.unknown);
+    m.field_bool("valid", valid);
+    m.close();
+    valid
+}
+
+/// See [`payer_proof_json`] (always `valid: true`: Core Lightning's reader refuses the
+/// rest).
+fn write_payer_proof<S: Sink>(m: &mut S, proof: &PayerProof) {
+    let t: &PayerProofTlvs = proof.tlvs();
+    m.open(None, false);
+    m.field_str("type", "bolt12 payer_proof");
+    if let Some(chains) = &t.offer_chains {
+        m.open_array("offer_chains");
+        for chain in chains {
+            m.hex(None, &chain.0);
+        }
+        m.close();
+    }
+    if let Some(metadata) = &t.offer_metadata {
+        m.field_hex("offer_metadata", metadata);
+    }
+    match (&t.offer_currency, t.offer_amount) {
+        (Some(currency), amount) => {
+            m.field_str("offer_currency", currency);
+            if let Some(amount) = amount {
+                m.field_u64("offer_amount", amount);
+            }
+            if let Some(unit) = currency_minor_unit(currency) {
+                m.field_u64("currency_minor_unit", unit.into());
+            }
+        }
+        (None, Some(msat)) => m.field_u64("offer_amount_msat", msat),
+        (None, None) => {}
+    }
+    if let Some(description) = &t.offer_description {
+        m.field_str("offer_description", description);
+    }
+    if let Some(features) = &t.offer_features {
+        m.field_hex("offer_features", features);
+    }
+    if let Some(expiry) = t.offer_absolute_expiry {
+        m.field_u64("offer_absolute_expiry", expiry);
+    }
+    if let Some(paths) = &t.offer_paths {
+        write_paths(m, "offer_paths", paths, None);
+    }
+    if let Some(issuer) = &t.offer_issuer {
+        m.field_str("offer_issuer", issuer);
+    }
+    if let Some(max) = t.offer_quantity_max {
+        m.field_u64("offer_quantity_max", max);
+    }
+    if let Some(id) = &t.offer_issuer_id {
+        m.field_hex("offer_issuer_id", id.as_bytes());
+    }
+    if let Some(chain) = &t.invreq_chain {
+        m.field_hex("invreq_chain", &chain.0);
+    }
+    if let Some(msat) = t.invreq_amount {
+        m.field_u64("invreq_amount_msat", msat);
+    }
+    if let Some(features) = &t.invreq_features {
+        m.field_hex("invreq_features", features);
+    }
+    if let Some(quantity) = t.invreq_quantity {
+        m.field_u64("invreq_quantity", quantity);
+    }
+    if let Some(payer_id) = &t.invreq_payer_id {
+        m.field_hex("invreq_payer_id", payer_id.as_bytes());
+    }
+    if let Some(note) = &t.invreq_payer_note {
+        m.field_str("invreq_payer_note", note);
+    }
+    if let Some(paths) = &t.invreq_paths {
+        write_paths(m, "invreq_paths", paths, None);
+    }
+    if let Some(name) = &t.invreq_bip_353_name {
+        write_bip_353_name(m, name);
+    }
+    // CLN's json_add_invoice_fields: its path and fallback warnings, but no verdict.
+    if let Some(paths) = &t.invoice_paths {
+        add_paths(m, "invoice_paths", paths, t.invoice_blindedpay.as_deref());
+    }
+    if let Some(created_at) = t.invoice_created_at {
+        m.field_u64("invoice_created_at", created_at);
+    }
+    if let Some(relative) = t.invoice_relative_expiry {
+        m.field_u64("invoice_relative_expiry", relative.into());
+    }
+    if let Some(hash) = &t.invoice_payment_hash {
+        m.field_hex("invoice_payment_hash", &hash.0);
+    }
+    if let Some(msat) = t.invoice_amount {
+        m.field_u64("invoice_amount_msat", msat);
+    }
+    if let Some(fallbacks) = &t.invoice_fallbacks {
+        let chain = t.invreq_chain.unwrap_or(ChainHash::BITCOIN);
+        add_fallbacks(m, fallbacks, &chain);
+    }
+    if let Some(features) = &t.invoice_features {
+        m.field_hex("invoice_features", features);
+    }
+    if let Some(node_id) = &t.invoice_node_id {
+        m.field_hex("invoice_node_id", node_id.as_bytes());
+    }
+    if let Some(sig) = &t.signature {
+        m.field_hex("signature", &sig.0);
+    }
+    fn hashes<S: Sink>(m: &mut S, key: &str, h: &Option<Vec<wire::Sha256>>) {
+        m.open_array(key);
+        for h in h.iter().flatten() {
+            m.hex(None, &h.0);
+        }
+        m.close();
+    }
+    fn numbers<S: Sink>(m: &mut S, key: &str, n: &Option<Vec<u64>>) {
+        m.open_array(key);
+        for n in n.iter().flatten() {
+            m.u64(None, *n);
+        }
+        m.close();
+    }
     match proof.layout() {
         payer_proof::Layout::CoreLightning => {
             if let Some(preimage) = &t.proof_preimage {
-                m.insert("proof_preimage".into(), hex(preimage).into());
+                m.field_hex("proof_preimage", preimage);
             }
-            m.insert("proof_omitted_tlvs".into(), numbers(&t.proof_omitted_tlvs));
-            m.insert(
-                "proof_missing_hashes".into(),
-                hashes(&t.proof_missing_hashes),
-            );
-            m.insert("proof_leaf_hashes".into(), hashes(&t.proof_leaf_hashes));
+            numbers(m, "proof_omitted_tlvs", &t.proof_omitted_tlvs);
+            hashes(m, "proof_missing_hashes", &t.proof_missing_hashes);
+            hashes(m, "proof_leaf_hashes", &t.proof_leaf_hashes);
             if let Some(note) = &t.proof_note {
-                m.insert("proof_note".into(), note.as_str().into());
+                m.field_str("proof_note", note);
             }
             if let Some(sig) = &t.proof_signature {
-                m.insert("proof_signature".into(), sig.to_string().into());
+                m.field_hex("proof_signature", &sig.0);
             }
         }
         payer_proof::Layout::Draft => {
             if let Some(preimage) = &t.preimage {
-                m.insert("preimage".into(), hex(preimage).into());
+                m.field_hex("preimage", preimage);
             }
-            m.insert("omitted_tlvs".into(), numbers(&t.omitted_tlvs));
-            m.insert("missing_hashes".into(), hashes(&t.missing_hashes));
-            m.insert("leaf_hashes".into(), hashes(&t.leaf_hashes));
+            numbers(m, "omitted_tlvs", &t.omitted_tlvs);
+            hashes(m, "missing_hashes", &t.missing_hashes);
+            hashes(m, "leaf_hashes", &t.leaf_hashes);
             if let Some(ps) = &t.payer_signature {
-                m.insert(
-                    "payer_signature".into(),
-                    json!({"sig": ps.sig.to_string(), "note": ps.note}),
-                );
+                m.open_object("payer_signature");
+                m.field_hex("sig", &ps.sig.0);
+                m.field_str("note", &ps.note);
+                m.close();
             }
         }
     }
-    add_unknown(&mut m, "unknown_payer_proof_tlvs", &t.unknown);
-    m.insert("valid".into(), true.into());
-    Value::Object(m)
+    add_unknown(m, "unknown_payer_proof_tlvs", &t.unknown);
+    m.field_bool("valid", true);
+    m.close();
 }
 
 /// CLN's `json_add_offer_fields`, plus our `warning_offer_expired` when `warn_expiry`.
 /// Returns CLN's verdict on the fields (`false` after a warning that invalidates).
-fn add_offer_fields(
-    m: &mut Map<String, Value>,
+fn add_offer_fields<S: Sink>(
+    m: &mut S,
     f: &OfferFields<'_>,
     now: Option<u64>,
     warn_expiry: bool,
 ) -> bool {
     let mut valid = true;
     if let Some(chains) = f.chains {
-        let chains = chains.iter().map(|c| Value::from(c.to_string())).collect();
-        m.insert("offer_chains".into(), Value::Array(chains));
+        m.open_array("offer_chains");
+        for chain in chains {
+            m.hex(None, &chain.0);
+        }
+        m.close();
     }
     if let Some(metadata) = f.metadata {
-        m.insert("offer_metadata".into(), hex(metadata).into());
+        m.field_hex("offer_metadata", metadata);
     }
     match (f.currency, f.amount) {
         (Some(currency), amount) => {
-            m.insert("offer_currency".into(), currency.as_str().into());
+            m.field_str("offer_currency", currency);
             if let Some(amount) = amount {
-                m.insert("offer_amount".into(), amount.into());
+                m.field_u64("offer_amount", amount);
             }
             match currency_minor_unit(currency) {
-                Some(unit) => {
-                    m.insert("currency_minor_unit".into(), unit.into());
-                }
-                None => {
-                    m.insert(
-                        "warning_unknown_offer_currency".into(),
-                        "unknown currency code".into(),
-                    );
-                }
+                Some(unit) => m.field_u64("currency_minor_unit", unit.into()),
+                None => m.field_str("warning_unknown_offer_currency", "unknown currency code"),
             }
         }
-        (None, Some(msat)) => {
-            m.insert("offer_amount_msat".into(), msat.into());
-        }
+        (None, Some(msat)) => m.field_u64("offer_amount_msat", msat),
         (None, None) => {}
     }
     if let Some(description) = f.description {
-        m.insert("offer_description".into(), description.as_str().into());
+        m.field_str("offer_description", description);
     } else if f.amount.is_some() {
-        m.insert(
-            "warning_missing_offer_description".into(),
-            "description is required if offer_amount is set (for the user to know what it was they paid for)".into(),
+        m.field_str(
+            "warning_missing_offer_description",
+            "description is required if offer_amount is set (for the user to know what it was they paid for)",
         );
         valid = false;
     }
     if let Some(issuer) = f.issuer {
-        m.insert("offer_issuer".into(), issuer.as_str().into());
+        m.field_str("offer_issuer", issuer);
     }
     if let Some(features) = f.features {
-        m.insert("offer_features".into(), hex(features).into());
+        m.field_hex("offer_features", features);
     }
     if let Some(expiry) = f.absolute_expiry {
-        m.insert("offer_absolute_expiry".into(), expiry.into());
+        m.field_u64("offer_absolute_expiry", expiry);
         if let Some(now) = now.filter(|now| warn_expiry && *now > expiry) {
-            m.insert(
-                "warning_offer_expired".into(),
-                format!("offer expired at {expiry} (offer_absolute_expiry), now is {now}").into(),
+            m.field_str(
+                "warning_offer_expired",
+                &format!("offer expired at {expiry} (offer_absolute_expiry), now is {now}"),
             );
         }
     }
@@ -882,29 +928,29 @@ fn add_offer_fields(
         valid &= add_paths(m, "offer_paths", paths, None);
     }
     if let Some(max) = f.quantity_max {
-        m.insert("offer_quantity_max".into(), max.into());
+        m.field_u64("offer_quantity_max", max);
     }
     // Both may be present; CLN then writes the key twice and a JSON reader keeps the
-    // second value in the first one's place, which is what inserting twice does here.
-    for (recurrence, compulsory) in [
-        (f.recurrence_compulsory, true),
-        (f.recurrence_optional, false),
-    ] {
-        if let Some(r) = recurrence {
-            m.insert("offer_recurrence".into(), recurrence_json(r, compulsory, f));
-        }
+    // second value in the first one's place: written once here, with the second value.
+    let recurrence = match (f.recurrence_compulsory, f.recurrence_optional) {
+        (_, Some(optional)) => Some((optional, false)),
+        (Some(compulsory), None) => Some((compulsory, true)),
+        (None, None) => None,
+    };
+    if let Some((r, compulsory)) = recurrence {
+        write_recurrence(m, r, compulsory, f);
     }
     if let Some(id) = f.issuer_id {
-        m.insert("offer_issuer_id".into(), id.to_string().into());
+        m.field_hex("offer_issuer_id", id.as_bytes());
     }
     valid
 }
 
 /// CLN's `json_add_recurrence`: the recurrence with its base, limit and pay window.
-fn recurrence_json(r: &Recurrence, compulsory: bool, f: &OfferFields<'_>) -> Value {
-    let mut o = Map::new();
-    o.insert("compulsory_field".into(), compulsory.into());
-    o.insert("time_unit".into(), r.time_unit.into());
+fn write_recurrence<S: Sink>(m: &mut S, r: &Recurrence, compulsory: bool, f: &OfferFields<'_>) {
+    m.open_object("offer_recurrence");
+    m.field_bool("compulsory_field", compulsory);
+    m.field_u64("time_unit", r.time_unit.into());
     let name = match r.time_unit {
         0 => Some("seconds"),
         1 => Some("days"),
@@ -912,114 +958,110 @@ fn recurrence_json(r: &Recurrence, compulsory: bool, f: &OfferFields<'_>) -> Val
         _ => None,
     };
     if let Some(name) = name {
-        o.insert("time_unit_name".into(), name.into());
+        m.field_str("time_unit_name", name);
     }
-    o.insert("period".into(), r.period.into());
+    m.field_u64("period", r.period.into());
     if let Some(base) = f.recurrence_base {
-        o.insert("basetime".into(), base.basetime.into());
+        m.field_u64("basetime", base.basetime);
         if base.proportional_amount != 0 {
-            o.insert("proportional_amount".into(), true.into());
+            m.field_bool("proportional_amount", true);
         }
     }
     if let Some(limit) = f.recurrence_limit {
-        o.insert("limit".into(), limit.into());
+        m.field_u64("limit", limit.into());
     }
     if let Some(window) = f.recurrence_paywindow {
-        o.insert(
-            "paywindow".into(),
-            json!({
-                "seconds_before": window.seconds_before,
-                "seconds_after": window.seconds_after,
-            }),
-        );
+        m.open_object("paywindow");
+        m.field_u64("seconds_before", window.seconds_before.into());
+        m.field_u64("seconds_after", window.seconds_after.into());
+        m.close();
     }
-    Value::Object(o)
+    m.close();
+}
+
+/// `invreq_bip_353_name` as `{name, domain}` (invalid UTF-8 replaced, as CLN prints it).
+fn write_bip_353_name<S: Sink>(m: &mut S, name: &InvreqBip353Name) {
+    m.open_object("invreq_bip_353_name");
+    m.field_str("name", &String::from_utf8_lossy(&name.name));
+    m.field_str("domain", &String::from_utf8_lossy(&name.domain));
+    m.close();
 }
 
 /// CLN's `json_add_invreq_fields`; returns its verdict on the fields.
-fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) -> bool {
+fn add_invreq_fields<S: Sink>(m: &mut S, f: &InvreqFields<'_>) -> bool {
     let mut valid = true;
     match f.metadata {
-        Some(metadata) => {
-            m.insert("invreq_metadata".into(), hex(metadata).into());
-        }
+        Some(metadata) => m.field_hex("invreq_metadata", metadata),
         None => {
-            m.insert(
-                "warning_missing_invreq_metadata".into(),
-                "invreq_metadata required".into(),
+            m.field_str(
+                "warning_missing_invreq_metadata",
+                "invreq_metadata required",
             );
             valid = false;
         }
     }
     if let Some(payer_id) = f.payer_id {
-        m.insert("invreq_payer_id".into(), payer_id.to_string().into());
+        m.field_hex("invreq_payer_id", payer_id.as_bytes());
     }
     if let Some(chain) = f.chain {
-        m.insert("invreq_chain".into(), chain.to_string().into());
+        m.field_hex("invreq_chain", &chain.0);
     }
     if let Some(msat) = f.amount {
-        m.insert("invreq_amount_msat".into(), msat.into());
+        m.field_u64("invreq_amount_msat", msat);
     }
     if let Some(features) = f.features {
-        m.insert("invreq_features".into(), hex(features).into());
+        m.field_hex("invreq_features", features);
     }
     if let Some(quantity) = f.quantity {
-        m.insert("invreq_quantity".into(), quantity.into());
+        m.field_u64("invreq_quantity", quantity);
     }
     if let Some(note) = f.payer_note {
-        m.insert("invreq_payer_note".into(), note.as_str().into());
+        m.field_str("invreq_payer_note", note);
     }
     if let Some(paths) = f.paths {
         valid &= add_paths(m, "invreq_paths", paths, None);
     }
     if let Some(name) = f.bip_353_name {
-        m.insert(
-            "invreq_bip_353_name".into(),
-            json!({
-                "name": String::from_utf8_lossy(&name.name),
-                "domain": String::from_utf8_lossy(&name.domain),
-            }),
-        );
+        write_bip_353_name(m, name);
         let ok = |b: &[u8]| {
             b.iter()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         };
         if !ok(&name.name) {
-            m.insert(
-                "warning_invreq_bip_353_name_name_invalid".into(),
-                "bip353 name field contains invalid characters".into(),
+            m.field_str(
+                "warning_invreq_bip_353_name_name_invalid",
+                "bip353 name field contains invalid characters",
             );
             valid = false;
         }
         if !ok(&name.domain) {
-            m.insert(
-                "warning_invreq_bip_353_name_domain_invalid".into(),
-                "bip353 domain field contains invalid characters".into(),
+            m.field_str(
+                "warning_invreq_bip_353_name_domain_invalid",
+                "bip353 domain field contains invalid characters",
             );
             valid = false;
         }
     }
     if let Some(counter) = f.recurrence_counter {
-        m.insert("invreq_recurrence_counter".into(), counter.into());
+        m.field_u64("invreq_recurrence_counter", counter.into());
         if let Some(start) = f.recurrence_start {
-            m.insert("invreq_recurrence_start".into(), start.into());
+            m.field_u64("invreq_recurrence_start", start.into());
         }
     }
     if f.recurrence_cancel {
-        m.insert("invreq_recurrence_cancel".into(), true.into());
+        m.field_bool("invreq_recurrence_cancel", true);
         match f.recurrence_counter {
             None => {
-                m.insert(
-                    "warning_invreq_recurrence_cancel_without_counter".into(),
-                    "invreq_recurrence_cancel is invalid without invreq_recurrence_counter".into(),
+                m.field_str(
+                    "warning_invreq_recurrence_cancel_without_counter",
+                    "invreq_recurrence_cancel is invalid without invreq_recurrence_counter",
                 );
                 valid = false;
             }
             Some(0) => {
-                m.insert(
-                    "warning_invreq_recurrence_cancel_with_zero_counter".into(),
-                    "invreq_recurrence_cancel is invalid with invreq_recurrence_counter zero"
-                        .into(),
+                m.field_str(
+                    "warning_invreq_recurrence_cancel_with_zero_counter",
+                    "invreq_recurrence_cancel is invalid with invreq_recurrence_counter zero",
                 );
                 valid = false;
             }
@@ -1032,29 +1074,28 @@ fn add_invreq_fields(m: &mut Map<String, Value>, f: &InvreqFields<'_>) -> bool {
 /// CLN's `json_add_blinded_paths`: one object per path, with its `payinfo` when given;
 /// then its two checks (one payinfo per path, no path without hops), as warnings.
 /// Returns whether neither fired.
-fn add_paths(
-    m: &mut Map<String, Value>,
+fn add_paths<S: Sink>(
+    m: &mut S,
     key: &str,
     paths: &[BlindedPath],
     payinfo: Option<&[BlindedPayinfo]>,
 ) -> bool {
-    m.insert(key.into(), paths_json(paths, payinfo));
+    write_paths(m, key, paths, payinfo);
     if let Some(infos) = payinfo.filter(|infos| infos.len() != paths.len()) {
-        m.insert(
-            "warning_invalid_invoice_blindedpay".into(),
-            format!(
+        m.field_str(
+            "warning_invalid_invoice_blindedpay",
+            &format!(
                 "invoice has {} blinded_payinfo but {} paths",
                 infos.len(),
                 paths.len()
-            )
-            .into(),
+            ),
         );
         return false;
     }
     if let Some(i) = paths.iter().position(|p| p.path.is_empty()) {
-        m.insert(
-            "warning_empty_blinded_path".into(),
-            format!("blinded path {i} has 0 hops").into(),
+        m.field_str(
+            "warning_empty_blinded_path",
+            &format!("blinded path {i} has 0 hops"),
         );
         return false;
     }
@@ -1062,100 +1103,96 @@ fn add_paths(
 }
 
 /// CLN's `json_add_blinded_paths`: one object per path, with its `payinfo` when given.
-fn paths_json(paths: &[BlindedPath], payinfo: Option<&[BlindedPayinfo]>) -> Value {
-    let paths = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut o = Map::new();
-            match &p.first_node_id {
-                SciddirOrPubkey::Pubkey(key) => {
-                    o.insert("first_node_id".into(), key.to_string().into());
-                }
-                SciddirOrPubkey::Scid { direction, scid } => {
-                    o.insert("first_scid".into(), scid.to_string().into());
-                    o.insert("first_scid_dir".into(), direction.as_u8().into());
-                }
+fn write_paths<S: Sink>(
+    m: &mut S,
+    key: &str,
+    paths: &[BlindedPath],
+    payinfo: Option<&[BlindedPayinfo]>,
+) {
+    m.open_array(key);
+    for (i, p) in paths.iter().enumerate() {
+        m.open(None, false);
+        match &p.first_node_id {
+            SciddirOrPubkey::Pubkey(key) => m.field_hex("first_node_id", key.as_bytes()),
+            SciddirOrPubkey::Scid { direction, scid } => {
+                m.field_str("first_scid", &scid.to_string());
+                m.field_u64("first_scid_dir", direction.as_u8().into());
             }
-            o.insert("first_path_key".into(), p.first_path_key.to_string().into());
-            if let Some(info) = payinfo.and_then(|infos| infos.get(i)) {
-                o.insert(
-                    "payinfo".into(),
-                    json!({
-                        "fee_base_msat": info.fee_base_msat,
-                        "fee_proportional_millionths": info.fee_proportional_millionths,
-                        "cltv_expiry_delta": info.cltv_expiry_delta,
-                        "htlc_minimum_msat": info.htlc_minimum_msat,
-                        "htlc_maximum_msat": info.htlc_maximum_msat,
-                        "features": hex(&info.features),
-                    }),
-                );
-            }
-            let hops = p
-                .path
-                .iter()
-                .map(|hop| {
-                    json!({
-                        "blinded_node_id": hop.blinded_node_id.to_string(),
-                        "encrypted_recipient_data": hex(&hop.encrypted_recipient_data),
-                    })
-                })
-                .collect();
-            o.insert("path".into(), Value::Array(hops));
-            Value::Object(o)
-        })
-        .collect();
-    Value::Array(paths)
+        }
+        m.field_hex("first_path_key", p.first_path_key.as_bytes());
+        if let Some(info) = payinfo.and_then(|infos| infos.get(i)) {
+            m.open_object("payinfo");
+            m.field_u64("fee_base_msat", info.fee_base_msat.into());
+            m.field_u64(
+                "fee_proportional_millionths",
+                info.fee_proportional_millionths.into(),
+            );
+            m.field_u64("cltv_expiry_delta", info.cltv_expiry_delta.into());
+            m.field_u64("htlc_minimum_msat", info.htlc_minimum_msat);
+            m.field_u64("htlc_maximum_msat", info.htlc_maximum_msat);
+            m.field_hex("features", &info.features);
+            m.close();
+        }
+        m.open_array("path");
+        for hop in &p.path {
+            m.open(None, false);
+            m.field_hex("blinded_node_id", hop.blinded_node_id.as_bytes());
+            m.field_hex("encrypted_recipient_data", &hop.encrypted_recipient_data);
+            m.close();
+        }
+        m.close();
+        m.close();
+    }
+    m.close();
 }
 
-/// CLN's `json_add_fallbacks`: `version`, `hex`, and `address` when the chain is one we
-/// know and the program meets the segwit rules for its version. BOLT 12 says to ignore
-/// the others; CLN's `decode` names them with a warning and reports the invoice invalid,
-/// which the returned flag says (`false` after any warning).
-fn fallbacks_json(fallbacks: &[FallbackAddress], chain: &ChainHash) -> (Value, bool) {
+/// CLN's `json_add_fallbacks` under `invoice_fallbacks`: `version`, `hex`, and `address`
+/// when the chain is one we know and the program meets the segwit rules for its version.
+/// BOLT 12 says to ignore the others; CLN's `decode` names them with a warning and reports
+/// the invoice invalid, which the returned flag says (`false` after any warning).
+fn add_fallbacks<S: Sink>(m: &mut S, fallbacks: &[FallbackAddress], chain: &ChainHash) -> bool {
     let address_hrp = KNOWN_CHAINS
         .iter()
         .find(|(_, hash, _)| hash == chain)
         .map(|(_, _, prefix)| *prefix);
     let mut valid = true;
-    let fallbacks = fallbacks
-        .iter()
-        .map(|f| {
-            let mut o = Map::new();
-            o.insert("version".into(), f.version.into());
-            o.insert("hex".into(), hex(&f.address).into());
-            let warning = if f.version > 16 {
-                Some((
-                    "warning_invalid_invoice_fallbacks_version",
-                    "invoice fallback version > 16",
-                ))
-            } else if !(2..=40).contains(&f.address.len()) {
-                Some((
-                    "warning_invalid_invoice_fallbacks_address",
-                    "invoice fallback address bad length",
-                ))
-            } else if let Some(prefix) = address_hrp {
-                match segwit_address(prefix, f.version, &f.address) {
-                    Some(address) => {
-                        o.insert("address".into(), address.into());
-                        None
-                    }
-                    None => Some((
-                        "warning_invalid_invoice_fallbacks_address",
-                        "invalid fallback address for this version",
-                    )),
+    m.open_array("invoice_fallbacks");
+    for f in fallbacks {
+        m.open(None, false);
+        m.field_u64("version", f.version.into());
+        m.field_hex("hex", &f.address);
+        let warning = if f.version > 16 {
+            Some((
+                "warning_invalid_invoice_fallbacks_version",
+                "invoice fallback version > 16",
+            ))
+        } else if !(2..=40).contains(&f.address.len()) {
+            Some((
+                "warning_invalid_invoice_fallbacks_address",
+                "invoice fallback address bad length",
+            ))
+        } else if let Some(prefix) = address_hrp {
+            match segwit_address(prefix, f.version, &f.address) {
+                Some(address) => {
+                    m.field_str("address", &address);
+                    None
                 }
-            } else {
-                None
-            };
-            if let Some((key, text)) = warning {
-                o.insert(key.into(), text.into());
-                valid = false;
+                None => Some((
+                    "warning_invalid_invoice_fallbacks_address",
+                    "invalid fallback address for this version",
+                )),
             }
-            Value::Object(o)
-        })
-        .collect();
-    (Value::Array(fallbacks), valid)
+        } else {
+            None
+        };
+        if let Some((key, text)) = warning {
+            m.field_str(key, text);
+            valid = false;
+        }
+        m.close();
+    }
+    m.close();
+    valid
 }
 
 /// The BIP 173 / BIP 350 address for a witness program, if valid for its version.
@@ -1171,31 +1208,17 @@ fn segwit_address(prefix: &str, version: u8, program: &[u8]) -> Option<String> {
 }
 
 /// CLN's `json_add_extra_fields`: the records we do not know, as `{type, length, value}`.
-fn add_unknown(m: &mut Map<String, Value>, key: &str, unknown: &[UnknownRecord]) {
+fn add_unknown<S: Sink>(m: &mut S, key: &str, unknown: &[UnknownRecord]) {
     if unknown.is_empty() {
         return;
     }
-    let records = unknown
-        .iter()
-        .map(|r| {
-            json!({
-                "type": r.tlv_type,
-                "length": r.value.len(),
-                "value": hex(&r.value),
-            })
-        })
-        .collect();
-    m.insert(key.into(), Value::Array(records));
-}
-
-/// Lowercase hex, two digits a byte (a table, not `fmt` per byte: `decode` writes every
-/// path key and payload this way, and `{:02x}` per byte was a large share of its time).
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    m.open_array(key);
+    for r in unknown {
+        m.open(None, false);
+        m.field_u64("type", r.tlv_type);
+        m.field_u64("length", r.value.len() as u64);
+        m.field_hex("value", &r.value);
+        m.close();
     }
-    s
+    m.close();
 }

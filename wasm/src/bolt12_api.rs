@@ -1,10 +1,10 @@
 //! BOLT 12 strings: decode, validate, build invoice requests, check invoices.
 
-use bolt12::json::{decode_json_at, DecodeJsonError};
+use bolt12::json::{decode_json_at, decode_json_text_at, DecodeJsonError};
 use bolt12::wire::{ChainHash, TlvStreamReader};
 use bolt12::{Amount, Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer, ParseError};
 use secp256k1::{Keypair, SecretKey, SECP256K1};
-use serde_json::{json, Value};
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use crate::{js_error, now_secs, opt_string, opt_u64, to_js, with_field};
@@ -157,20 +157,30 @@ fn parse_invoice(s: &str) -> Result<Invoice, JsValue> {
 /// answers that way rather than with an error).
 #[wasm_bindgen(unchecked_return_type = "Bolt12Decoded")]
 pub fn decode(input: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
-    decode_json_at(input, Some(now_secs(now)))
-        .map(|v| to_js(&v))
+    decode_json_text_at(input, Some(now_secs(now)))
+        .map(|text| parse_js(&text))
         .map_err(decode_error)
+}
+
+/// `JSON.parse` of the `decode` text (bolt12's writer: the same object, key order
+/// included, as the `serde_json` value [`to_js`] would hand over, without building one).
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// Like `decode`, but never throws: `{ valid: false, code, message }` for bad input.
 #[wasm_bindgen(unchecked_return_type = "Bolt12Validation")]
 pub fn validate(input: &str, now: Option<f64>) -> JsValue {
-    let v = match decode_json_at(input, Some(now_secs(now))) {
-        Ok(d) => json!({
-            "valid": true,
-            "type": d.get("type").cloned().unwrap_or(Value::Null),
-            "decoded": d,
-        }),
+    let v = match decode_json_text_at(input, Some(now_secs(now))) {
+        // `{valid, type, decoded}`, in that order, as the `json!` object below would be.
+        Ok(text) => {
+            let decoded = parse_js(&text);
+            let kind =
+                js_sys::Reflect::get(&decoded, &JsValue::from_str("type")).unwrap_or(JsValue::NULL);
+            let out = with_field(js_sys::Object::new().into(), "valid", JsValue::TRUE);
+            let out = with_field(out, "type", kind);
+            return with_field(out, "decoded", decoded);
+        }
         Err(e) => {
             let code = match &e {
                 DecodeJsonError::NotBolt12(_) => "NOT_BOLT12",
