@@ -611,6 +611,60 @@ impl Connection {
         Ok(())
     }
 
+    /// Run this connection as the single owner for several users (a pump):
+    /// send what `outgoing` hands over, each `(type, payload, ack)` answered
+    /// through `ack` once written (or with why not, as text), and hand every
+    /// message received, and the failure that ends the pump, to `incoming`.
+    /// Even message types are refused (BOLT #1: only odd types may be sent
+    /// unnegotiated). Ends when the peer closes, on a failure, or when
+    /// `outgoing` ends (then the connection is closed); returns why.
+    ///
+    /// Received messages go to `incoming` first when both are ready; pings
+    /// are answered meanwhile, during sends too.
+    pub async fn pump<S, A>(
+        mut self,
+        mut outgoing: S,
+        mut incoming: impl FnMut(Result<Message, Error>),
+    ) -> String
+    where
+        S: futures_util::Stream<Item = (u16, Vec<u8>, A)> + Unpin,
+        A: FnOnce(Result<(), String>),
+    {
+        use futures_util::future::{select, Either};
+        use futures_util::StreamExt;
+        loop {
+            let event = {
+                let recv = std::pin::pin!(self.recv());
+                match select(recv, outgoing.next()).await {
+                    Either::Left((m, _)) => Either::Left(m),
+                    Either::Right((o, _)) => Either::Right(o),
+                }
+            };
+            match event {
+                Either::Left(Ok(m)) => incoming(Ok(m)),
+                Either::Left(Err(e)) => {
+                    let text = e.to_string();
+                    incoming(Err(e));
+                    return text;
+                }
+                Either::Right(Some((t, payload, ack))) => {
+                    let r = if t % 2 == 0 {
+                        Err(format!("refusing to send even message type {t}"))
+                    } else {
+                        self.send_message(t, &payload)
+                            .await
+                            .map_err(|e| e.to_string())
+                    };
+                    ack(r);
+                }
+                Either::Right(None) => {
+                    self.close().await;
+                    return "connection is closed".to_string();
+                }
+            }
+        }
+    }
+
     /// Close the connection.
     pub async fn close(&mut self) {
         self.stream.close().await;

@@ -9,7 +9,6 @@
 //! browser (where the wasm crate runs its own pump on a local task, over the same
 //! [`Outgoing`] type).
 use futures_channel::{mpsc, oneshot};
-use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use lnsocket::{Connection, Message};
 use onion::tlv::OnionMessage;
@@ -52,54 +51,22 @@ pub fn onion_frame(payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
-enum Event {
-    In(Result<Message, lnsocket::Error>),
-    Out(Option<Outgoing>),
-}
-
 /// Runs `conn` until the peer closes it, it fails, or every [`OutgoingSender`] of `out` is
 /// dropped (then it is closed): every message received, and a failure (after which the
 /// pump ends), goes to `incoming`. Even message types are refused (BOLT 1: only odd types
-/// may be sent unnegotiated). Returns why it ended.
+/// may be sent unnegotiated). Returns why it ended. The loop is lnsocket's
+/// [`Connection::pump`], which the wasm crate's pump shares.
 pub async fn run(
     conn: Connection,
-    mut out: OutgoingReceiver,
-    mut incoming: impl FnMut(Result<Message, lnsocket::Error>),
+    out: OutgoingReceiver,
+    incoming: impl FnMut(Result<Message, lnsocket::Error>),
 ) -> String {
-    let mut conn = conn;
-    loop {
-        let ev = {
-            let recv = conn.recv();
-            let next = out.next();
-            futures_util::pin_mut!(recv);
-            match select(recv, next).await {
-                Either::Left((m, _)) => Event::In(m),
-                Either::Right((o, _)) => Event::Out(o),
-            }
-        };
-        match ev {
-            Event::In(Ok(m)) => incoming(Ok(m)),
-            Event::In(Err(e)) => {
-                let text = e.to_string();
-                incoming(Err(e));
-                return text;
-            }
-            Event::Out(Some((t, payload, ack))) => {
-                let r = if t % 2 == 0 {
-                    Err(format!("refusing to send even message type {t}"))
-                } else {
-                    conn.send_message(t, &payload)
-                        .await
-                        .map_err(|e| e.to_string())
-                };
-                let _ = ack.send(r);
-            }
-            Event::Out(None) => {
-                conn.close().await;
-                return "connection is closed".to_string();
-            }
-        }
-    }
+    let out = out.map(|(t, payload, ack)| {
+        (t, payload, move |r| {
+            let _ = ack.send(r);
+        })
+    });
+    conn.pump(out, incoming).await
 }
 
 /// [`run`], each `onion_message` going to `hub` ([`OnionHub::deliver`]) and every other

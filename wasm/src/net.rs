@@ -22,7 +22,6 @@ use commando::{
     Request, Timer, TransportError,
 };
 use futures_channel::{mpsc, oneshot};
-use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use lnsocket::{Config, Connection, Message, PeerAddr};
 use wasm_bindgen::prelude::*;
@@ -190,65 +189,35 @@ impl Inbox {
     }
 }
 
-enum Event {
-    In(Result<Message, lnsocket::Error>),
-    Out(Option<Outgoing>),
-}
-
 /// Runs `conn` on a local task: messages to send go in through the first channel,
 /// messages received (and the final error) come out of the second. The pump, and the
 /// connection, end when the peer closes, on an error, or when every sender is dropped.
+/// The loop is lnsocket's `Connection::pump`.
 fn spawn_pump(
     conn: Connection,
 ) -> (
     mpsc::UnboundedSender<Outgoing>,
     mpsc::UnboundedReceiver<Incoming>,
 ) {
-    let (out_tx, mut out_rx) = mpsc::unbounded::<Outgoing>();
+    let (out_tx, out_rx) = mpsc::unbounded::<Outgoing>();
     let (in_tx, in_rx) = mpsc::unbounded::<Incoming>();
+    let out = out_rx.map(|(t, payload, ack)| {
+        (t, payload, move |r| {
+            let _ = ack.send(r);
+        })
+    });
     spawn_local(async move {
-        let mut conn = conn;
-        loop {
-            let ev = {
-                let recv = conn.recv();
-                let next = out_rx.next();
-                futures_util::pin_mut!(recv);
-                match select(recv, next).await {
-                    Either::Left((m, _)) => Event::In(m),
-                    Either::Right((o, _)) => Event::Out(o),
-                }
+        conn.pump(out, |m| {
+            let item = match m {
+                Ok(Message::Odd { msg_type, payload }) => Ok((msg_type, payload)),
+                Ok(Message::Error(e)) => Ok((17, e.data)),
+                Ok(Message::Warning(w)) => Ok((1, w.data)),
+                Ok(Message::Pong { .. }) => return,
+                Err(e) => Err((e.to_string(), lnsocket_code(&e))),
             };
-            match ev {
-                Event::In(Ok(Message::Odd { msg_type, payload })) => {
-                    let _ = in_tx.unbounded_send(Ok((msg_type, payload)));
-                }
-                Event::In(Ok(Message::Error(e))) => {
-                    let _ = in_tx.unbounded_send(Ok((17, e.data)));
-                }
-                Event::In(Ok(Message::Warning(w))) => {
-                    let _ = in_tx.unbounded_send(Ok((1, w.data)));
-                }
-                Event::In(Ok(Message::Pong { .. })) => {}
-                Event::In(Err(e)) => {
-                    let _ = in_tx.unbounded_send(Err((e.to_string(), lnsocket_code(&e))));
-                    break;
-                }
-                Event::Out(Some((t, payload, ack))) => {
-                    let r = if t & 1 == 0 {
-                        Err(format!("refusing to send even message type {t}"))
-                    } else {
-                        conn.send_message(t, &payload)
-                            .await
-                            .map_err(|e| e.to_string())
-                    };
-                    let _ = ack.send(r);
-                }
-                Event::Out(None) => {
-                    conn.close().await;
-                    break;
-                }
-            }
-        }
+            let _ = in_tx.unbounded_send(item);
+        })
+        .await;
     });
     (out_tx, in_rx)
 }
