@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,7 @@ use commando::{
     Request, Timer, TransportError,
 };
 use futures_channel::{mpsc, oneshot};
+use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use lnsocket::{Config, Connection, Message, PeerAddr};
 use wasm_bindgen::prelude::*;
@@ -623,15 +624,26 @@ impl Connector for BrowserConnector {
     }
 }
 
-/// Commando's timer on the browser's `setTimeout`.
+/// Commando's timer on the browser's `setTimeout`. The timer future must be `Send` and
+/// gloo's is not, so a local task owns the `setTimeout` and signals through a oneshot;
+/// when the returned future is dropped (the call was answered first), the task sees the
+/// cancellation and drops its timer, which clears the `setTimeout`. Without that, every
+/// answered call left its timeout pending: up to 30 s of timers that kept a Node process
+/// from exiting after `close()`.
 struct JsTimer;
 
 impl Timer for JsTimer {
     fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        let (tx, rx) = oneshot::channel::<()>();
+        let (mut tx, rx) = oneshot::channel::<()>();
         spawn_local(async move {
-            gloo_timers::future::sleep(d).await;
-            let _ = tx.send(());
+            let timer = gloo_timers::future::sleep(d);
+            let elapsed = match select(pin!(timer), tx.cancellation()).await {
+                Either::Left(_) => true,
+                Either::Right(_) => false,
+            };
+            if elapsed {
+                let _ = tx.send(());
+            }
         });
         Box::pin(async move {
             let _ = rx.await;

@@ -85,6 +85,23 @@ test("lnap: malformed proofs are typed errors", () => {
   }
 });
 
+// Timers are what keep a Node process alive: an answered call must not leave its timeout
+// pending (it did, 30 s per call, with the Rust client's timer), nor a closed connection
+// its keep-alive.
+test("commando: answered calls and close() leave no timer behind (full and lite)", async () => {
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  await settle();
+  const before = timers();
+  for (const entry of [tk, lite]) {
+    const c = await entry.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: node.rune, reconnect: false });
+    await Promise.all([c.call("getinfo"), c.call("decode", { string: OFFER }), c.call("getinfo", {}, { timeoutMs: 90000 })]);
+    c.close();
+    await settle();
+    assert.equal(timers(), before, `timers pending after close() (${entry === tk ? "full" : "lite"})`);
+  }
+});
+
 test("commando: getinfo, concurrent calls, offer -> invoice request -> invoice checked", async () => {
   const states = [];
   const c = await tk.Commando.connect({ nodeId: node.node_id, url: node.ws_url, rune: node.rune, onState: (e) => states.push(e.state) });
