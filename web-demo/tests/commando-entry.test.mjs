@@ -1,10 +1,11 @@
 // The Commando entry of the npm package (`bolt12-toolkit/commando`: LnSocket, Commando,
-// rune decode and attenuate, no BOLT 12; its BOLT 8 curve is pure Rust, lnsocket's
-// `pure-rust-curve`), in Node and in chromium, against the demo node on loopback (whose
+// rune decode and attenuate, no BOLT 12; a thin wasm core, its BOLT 8 curve lnsocket's
+// `tableless-curve`), in Node and in chromium, against the demo node on loopback (whose
 // BOLT 8 responder is lnsocket with libsecp256k1): handshake and init, a Commando call,
 // an attenuated rune accepted for its method and refused for another; and against a Core
 // Lightning v26.06.6 regtest node (cln-nodes), over TCP and ws:// from Node and ws:// from
-// chromium.
+// chromium: bad input, a peer turned against the client through a TCP relay (garbage, a
+// cut reply, silence: keep-alive pings and their 30 s pong timeout), the reply cap.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ import { startStaticServer } from "./static-server.mjs";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 
 let node, web, browser, cln, n0;
+const children = new Set(); // child processes a test started, stopped by pid in after() if still running
 before(async () => {
   node = await startNode({ http: false });
   web = await startStaticServer();
@@ -29,6 +31,7 @@ before(async () => {
   });
 }, { timeout: 300000 });
 after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGKILL");
   await browser?.close();
   await cln?.stop();
   await web?.close();
@@ -356,6 +359,7 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
       env: { ...process.env, NODE_ID: n0.id, URL: relayChild.url, RUNE: n0.rune },
       stdio: ["pipe", "pipe", "pipe"],
     });
+    children.add(child);
     let out = "", err = "";
     child.stdout.on("data", (d) => { out += d; });
     child.stderr.on("data", (d) => { err += d; });
@@ -411,7 +415,7 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
     assert.equal(r.after, "CONNECTION_CLOSED");
     assert.equal(relayChild.accepted, 2, "no reconnection without reconnect");
   } finally {
-    if (child) child.kill("SIGKILL");
+    if (child) process.kill(child.pid, "SIGKILL");
     await Promise.all([relay.close(), relayChild.close()]);
   }
 });

@@ -12,7 +12,11 @@ const c = await Commando.connect({ nodeId, url, rune, reconnect: false, pingInte
 await c.call("getinfo");
 const s = await LnSocket.connect(nodeId, url, { pingIntervalMs: 100 });
 process.stdout.write("up\n");
+// The test gone (stdin closed without "go"): stop, or the pings would keep this process up.
+const gone = () => process.exit(2);
+process.stdin.once("end", gone);
 await new Promise((r) => process.stdin.once("data", r));
+process.stdin.off("end", gone);
 process.stdin.destroy();
 const why = (e) => ({ code: e.code, message: e.message });
 const [call, recv] = await Promise.all([
