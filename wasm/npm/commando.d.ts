@@ -39,7 +39,7 @@ export type ErrorCode =
   | "CHECK_FAILED"        // fetchInvoice: the invoice failed a payer check against the request
   | "NO_ROUTE"            // fetchInvoice: the offer gives no way to its issuer from the connected node
   | "DISCONNECTED"        // connection lost before the reply arrived
-  | "REPLY_TOO_LARGE"
+  | "REPLY_TOO_LARGE"     // Commando: the reply passed the client's limit (`maxReplyBytes` in the commando entry)
   | "REQUEST_TOO_LARGE"
   | "BAD_REPLY";          // the node's reply is not valid JSON-RPC
 
@@ -79,7 +79,10 @@ export interface WsProxyOptions {
 export interface LnSocketOptions extends WsProxyOptions {
   /** Limit for opening the connection, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
   timeoutMs?: number;
-  /** Send a keep-alive ping after this long without traffic (ms, default 60000; 0 disables). */
+  /** Send a keep-alive ping (BOLT 1 `ping`) after this long without traffic from the peer (ms,
+   * default 60000; 0 disables). A peer that does not answer with a `pong` within 30 s ends the
+   * connection with `CONNECTION_ERROR` (a pending `recv` rejects with it). A non-negative
+   * integer, else `BAD_ARGUMENT`. */
   pingIntervalMs?: number;
 }
 
@@ -123,6 +126,20 @@ export interface CommandoOptions extends WsProxyOptions {
   reconnectAttempts?: number;
   /** Pause between attempts (ms, default 1000). */
   reconnectDelayMs?: number;
+  /** Send a keep-alive ping after this long without traffic from the node (ms, default 60000;
+   * 0 disables), as `LnSocketOptions.pingIntervalMs`. No `pong` within 30 s ends the connection
+   * with `CONNECTION_ERROR` (the `retrying`/`failed` event's `code`): with `reconnect` the client
+   * reconnects and calls not yet answered keep waiting (until their `timeoutMs`, since a reply the
+   * node sent over the lost connection does not come again); without it they reject with
+   * `DISCONNECTED`. A non-negative integer, else `BAD_ARGUMENT`. (This entry only: the full and
+   * lite entries' `Commando` always pings after 60 s.) */
+  pingIntervalMs?: number;
+  /** Largest reply accepted (bytes, default 524288000 = 500 MiB, Core Lightning's own client
+   * limit). A longer reply rejects its call with `REPLY_TOO_LARGE` (`rpcCode` 19535) as soon as
+   * it passes the limit; what had arrived is dropped, the rest of that reply is ignored and the
+   * connection stays up for other calls. A positive integer, else `BAD_ARGUMENT`. (This entry
+   * only: the full and lite entries' `Commando` have the fixed 500 MiB limit.) */
+  maxReplyBytes?: number;
   /** Called on every state change. */
   onState?: (event: ConnectionStateEvent) => void;
 }
@@ -156,7 +173,8 @@ export class Commando {
      * Runs `method` with `params` (an object or an array; default `{}`) and resolves to
      * the node's `result`. Rejects with the node's error (`RUNE_UNAUTHORIZED` with the
      * node's message for a refused rune, `RPC_ERROR` with `rpcCode`, ...) or a local one
-     * (`TIMEOUT`, `DISCONNECTED`, `CONNECTION_CLOSED`, `BAD_ARGUMENT`).
+     * (`TIMEOUT`, `DISCONNECTED`, `CONNECTION_CLOSED`, `BAD_ARGUMENT`, `REQUEST_TOO_LARGE`,
+     * `REPLY_TOO_LARGE`).
      */
     call(method: string, params: object | unknown[] | undefined, options: CallOptions | undefined): Promise<any>;
     /**

@@ -225,7 +225,7 @@ function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
         const idle = Date.now() - lastRx;
         if (idle < pingMs) { pingTimer = null; schedulePing(); return; }
         try { send(bolt.encrypt(Uint8Array.of(0, 18, 0, 0, 0, 0))); } catch (e) { return finish(e); }
-        pongTimer = setTimeout(() => finish(fail("CONNECTION_ERROR", `no pong within ${PONG_TIMEOUT_MS} ms`)), PONG_TIMEOUT_MS);
+        pongTimer = setTimeout(() => finish(fail("CONNECTION_ERROR", `no pong within ${PONG_TIMEOUT_MS} ms of a keep-alive ping`)), PONG_TIMEOUT_MS);
       });
     };
     const conn = {
@@ -274,7 +274,12 @@ function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
           send(bolt.encrypt(pong));
         }
       } else if (t === 19) {
-        clearTimeout(pongTimer);
+        // The keep-alive ping is answered: the next one after another idle interval.
+        if (pongTimer !== null) {
+          clearTimeout(pongTimer);
+          pongTimer = null;
+          schedulePing();
+        }
       } else if (t === 16) {
         throw fail("INIT_FAILED", "peer sent a second init");
       } else if (t & 1 || t === 17) {
@@ -424,7 +429,7 @@ const COMMANDO_LOCAL = 19535;
 const NODE_CODES = { 19536: "COMMANDO_REMOTE", 19537: "RUNE_UNAUTHORIZED", 19535: "COMMANDO_LOCAL",
   1501: "RUNE_NOT_AUTHORIZED", 1502: "RUNE_NOT_PERMITTED", 1503: "RUNE_BLACKLISTED" };
 const MAX_REQUEST = 1024 * 1024;       // commando's ClientConfig::max_request
-const MAX_REPLY = 500 * 1024 * 1024;   // and max_reply
+const MAX_REPLY = 500 * 1024 * 1024;   // and max_reply (the default of `maxReplyBytes`)
 const REPLY_CONTINUES = 0x594b, REPLY_TERM = 0x594d;
 
 // A failure detected here (not by the node): rpcCode is COMMANDO_LOCAL, as in commando's errors.
@@ -497,6 +502,9 @@ export class Commando {
     c._timeoutMs = optU64(options, "timeoutMs", 30000);
     c._attempts = Math.max(1, Math.min(optU64(options, "reconnectAttempts", 10), 4294967295));
     c._delayMs = optU64(options, "reconnectDelayMs", 1000);
+    c._pingMs = optU64(options, "pingIntervalMs", 60000);
+    c._maxReply = optU64(options, "maxReplyBytes", MAX_REPLY);
+    if (c._maxReply === 0) throw fail("BAD_ARGUMENT", "maxReplyBytes must be a positive integer");
     const f = prop(options, "onState");
     if (f !== undefined && typeof f !== "function") throw fail("BAD_ARGUMENT", "onState must be a function");
     c._onState = f;
@@ -527,7 +535,7 @@ export class Commando {
   async _open(shown) {
     const attempt = ++this._attempt;
     if (shown) this._setState(shown, attempt);
-    const conn = await openPeer(this._nodeKey, this._ep, this._connectMs, 60000,
+    const conn = await openPeer(this._nodeKey, this._ep, this._connectMs, this._pingMs,
       (t, m) => this._dispatch(t, m), (err) => this._lost(conn, attempt, err));
     if (this._closed) { conn.close(); throw fail("CONNECTION_CLOSED", "client is closed"); }
     this._conn = conn;
@@ -566,7 +574,9 @@ export class Commando {
     const p = this._pending.get(key);
     if (!p) return;
     const data = m.subarray(10);
-    if (p.size + data.length > MAX_REPLY) return this._settle(key, null, local("REPLY_TOO_LARGE", `reply exceeds the ${MAX_REPLY}-byte cap`));
+    // Over the cap: the call fails, its parts are dropped and the rest of that reply is
+    // ignored (no pending entry any more); the connection goes on.
+    if (p.size + data.length > this._maxReply) return this._settle(key, null, local("REPLY_TOO_LARGE", `reply exceeds the ${this._maxReply}-byte cap`));
     p.size += data.length;
     if (t === REPLY_CONTINUES) { p.parts.push(data); return; }
     let all = data;

@@ -1,10 +1,11 @@
 // The Commando entry of the npm package (`bolt12-toolkit/commando`: LnSocket, Commando,
-// rune decode and attenuate, no BOLT 12; its BOLT 8 curve is pure Rust, lnsocket's
-// `pure-rust-curve`), in Node and in chromium, against the demo node on loopback (whose
+// rune decode and attenuate, no BOLT 12; a thin wasm core, its BOLT 8 curve lnsocket's
+// `tableless-curve`), in Node and in chromium, against the demo node on loopback (whose
 // BOLT 8 responder is lnsocket with libsecp256k1): handshake and init, a Commando call,
 // an attenuated rune accepted for its method and refused for another; and against a Core
 // Lightning v26.06.6 regtest node (cln-nodes), over TCP and ws:// from Node and ws:// from
-// chromium.
+// chromium: bad input, a peer turned against the client through a TCP relay (garbage, a
+// cut reply, silence: keep-alive pings and their 30 s pong timeout), the reply cap.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ import { startStaticServer } from "./static-server.mjs";
 import { startClnNodes, lightningCli } from "./cln-nodes.mjs";
 
 let node, web, browser, cln, n0;
+const children = new Set(); // child processes a test started, stopped by pid in after() if still running
 before(async () => {
   node = await startNode({ http: false });
   web = await startStaticServer();
@@ -29,6 +31,7 @@ before(async () => {
   });
 }, { timeout: 300000 });
 after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(c.pid, "SIGKILL");
   await browser?.close();
   await cln?.stop();
   await web?.close();
@@ -162,19 +165,27 @@ test("commando entry against Core Lightning: Node over TCP and ws://, chromium o
 
 /** A TCP relay to `port` on loopback that the test can turn against the client: `garbage`
  *  replaces what the node sends with random bytes, `cut` lets `budget` more bytes through
- *  and then drops both sides. Every socket it opens is closed by `close()`. */
+ *  and then drops both sides; `silence()` stops forwarding what the node sends on the
+ *  connections open now (the client's bytes still reach the node; later connections pass).
+ *  `conns[i]` counts the bytes of connection i each way (`up` client→node, `down`).
+ *  Every socket it opens is closed by `close()`. */
 async function startRelay(port) {
   const { createServer, connect } = await import("node:net");
   const { randomBytes } = await import("node:crypto");
   const socks = new Set();
-  const relay = { mode: "pass", budget: 0, accepted: 0 };
+  const relay = { mode: "pass", budget: 0, accepted: 0, conns: [] };
+  relay.silence = () => { for (const c of relay.conns) c.silent = true; };
   const server = createServer((client) => {
     relay.accepted++;
+    const stats = { up: 0, down: 0, silent: false };
+    relay.conns.push(stats);
     const up = connect(port, "127.0.0.1");
     socks.add(client); socks.add(up);
     const end = () => { client.destroy(); up.destroy(); socks.delete(client); socks.delete(up); };
-    client.on("data", (d) => up.write(d));
+    client.on("data", (d) => { stats.up += d.length; up.write(d); });
     up.on("data", (d) => {
+      if (stats.silent) return;
+      stats.down += d.length;
       if (relay.mode === "garbage") client.write(randomBytes(d.length));
       else if (relay.mode === "cut") {
         const n = Math.min(d.length, relay.budget);
@@ -307,4 +318,164 @@ test("commando entry against Core Lightning: garbage mid-session, a connection d
   } finally {
     await relay.close();
   }
+});
+
+// --- Keep-alive pings and the reply cap ----------------------------------------------------
+
+/** Resolves once `cond()` holds (checked every 20 ms); the test's own timeout bounds it. */
+async function until(cond) {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
+// A BOLT 1 ping with no padding asking for no pong bytes, BOLT 8-encrypted: 2+16 length, 6+16
+// body; the node's pong (4 bytes): 2+16 + 4+16.
+const PING_WIRE = 40, PONG_WIRE = 38;
+
+test("commando entry: pingIntervalMs and maxReplyBytes refused unless non-negative / positive integers", async () => {
+  const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
+  for (const bad of [-1, 1.5, NaN, Infinity, "soon", "-5", true, {}]) {
+    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pingIntervalMs: bad }), (e) =>
+      e.code === "BAD_ARGUMENT" && /pingIntervalMs/.test(e.message), String(bad));
+    await assert.rejects(cmd.LnSocket.connect(n0.id, url, { pingIntervalMs: bad }), (e) =>
+      e.code === "BAD_ARGUMENT" && /pingIntervalMs/.test(e.message), String(bad));
+    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: bad }), (e) =>
+      e.code === "BAD_ARGUMENT" && /maxReplyBytes/.test(e.message), String(bad));
+  }
+  await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: 0 }), (e) =>
+    e.code === "BAD_ARGUMENT" && /maxReplyBytes must be a positive integer/.test(e.message));
+});
+
+test("commando entry against Core Lightning: keep-alive pings answered over a healthy connection; a node gone silent ends it (CONNECTION_ERROR), the client reconnects; without reconnect the Node process exits by itself", { timeout: 180000 }, async () => {
+  const { spawn } = await import("node:child_process");
+  const port = Number(n0.tcp.split(":").pop());
+  const relay = await startRelay(port);      // the reconnecting client, in this process
+  const relayChild = await startRelay(port); // the child process's Commando and LnSocket
+  let child = null;
+  try {
+    // The child: Commando (reconnect: false) and LnSocket, 100 ms pings, through relayChild;
+    // prints "up", waits for "go" (the relay silenced), then prints how each ended. It never
+    // closes them: it must exit once they have failed, with no timer left.
+    child = spawn(process.execPath, [fileURLToPath(new URL("./commando-keepalive-child.mjs", import.meta.url))], {
+      env: { ...process.env, NODE_ID: n0.id, URL: relayChild.url, RUNE: n0.rune },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    children.add(child);
+    let out = "", err = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => { err += d; });
+    const exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
+
+    const states = [];
+    const c = await cmd.Commando.connect({ nodeId: n0.id, url: relay.url, rune: n0.rune, pingIntervalMs: 100, reconnectDelayMs: 50, onState: (e) => states.push(e) });
+    try {
+      // Healthy: idle, the client pings every 100 ms and the node answers each; calls go on.
+      assert.equal((await c.call("getinfo")).id, n0.id);
+      const first = relay.conns[0];
+      const base = { up: first.up, down: first.down };
+      await until(() => first.up - base.up >= 3 * PING_WIRE && first.down - base.down >= 3 * PONG_WIRE);
+      assert.equal((first.up - base.up) % PING_WIRE, 0, "only pings went up while idle");
+      assert.equal((first.down - base.down) % PONG_WIRE, 0, "only pongs came down while idle");
+      assert.equal((await c.call("getinfo")).id, n0.id);
+      assert.equal(c.state, "connected");
+
+      // The node goes silent (the relay drops its side): no pong, the connection ends with
+      // CONNECTION_ERROR and the client reconnects (the relay passes new connections).
+      await until(() => out.includes("up\n"));
+      relay.silence();
+      relayChild.silence();
+      child.stdin.write("go\n");
+      states.length = 0;
+      await until(() => states.some((e) => e.state === "connected"));
+      assert.deepEqual(states.map((e) => e.state), ["retrying", "connected"]);
+      assert.equal(states[0].code, "CONNECTION_ERROR");
+      assert.match(states[0].error, /no pong within 30000 ms/);
+      assert.equal(relay.accepted, 2);
+      assert.equal((await c.call("getinfo")).id, n0.id);
+      // The new connection keeps pinging too.
+      const second = relay.conns[1];
+      const base2 = { up: second.up, down: second.down };
+      await until(() => second.up - base2.up >= 2 * PING_WIRE && second.down - base2.down >= 2 * PONG_WIRE);
+      assert.equal((await c.call("getinfo")).id, n0.id);
+    } finally {
+      c.close();
+    }
+
+    // The child's calls ended with the pong timeout, and it exited by itself (a 1-hour call
+    // timeout or a leftover ping timer would keep it alive until the test's timeout).
+    const { code, signal } = await exited;
+    child = null;
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, err);
+    const r = JSON.parse(out.trim().split("\n").pop());
+    assert.deepEqual(r.call, { code: "DISCONNECTED" });
+    assert.equal(r.recv.code, "CONNECTION_ERROR");
+    assert.match(r.recv.message, /no pong within 30000 ms/);
+    assert.deepEqual(r.states.map((e) => [e.state, e.code ?? null]), [["connecting", null], ["connected", null], ["failed", "CONNECTION_ERROR"]]);
+    assert.equal(r.state, "failed");
+    assert.equal(r.inFlight, 0);
+    assert.equal(r.after, "CONNECTION_CLOSED");
+    assert.equal(relayChild.accepted, 2, "no reconnection without reconnect");
+  } finally {
+    if (child) process.kill(child.pid, "SIGKILL");
+    await Promise.all([relay.close(), relayChild.close()]);
+  }
+});
+
+test("commando entry against Core Lightning: a reply over maxReplyBytes is refused with REPLY_TOO_LARGE, the rest of it ignored, the connection goes on (Node TCP, chromium ws://)", { timeout: 120000 }, async () => {
+  const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
+  const put = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false });
+  try {
+    for (const k of ["a", "b", "c"]) await put.call("datastore", { key: ["entry", "cap", k], string: k.repeat(20000), mode: "create-or-replace" });
+  } finally {
+    put.close();
+  }
+  const states = [];
+  const c = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false, maxReplyBytes: 100000, onState: (e) => states.push(e) });
+  try {
+    // Each entry comes back as string and hex (~60 kB); all three (~180 kB, several Commando
+    // reply messages) are refused once past 100000 bytes.
+    await assert.rejects(c.call("listdatastore", { key: ["entry", "cap"] }), (e) =>
+      e.code === "REPLY_TOO_LARGE" && e.rpcCode === 19535 && /100000-byte cap/.test(e.message));
+    assert.equal(c.inFlight, 0, "the refused call's parts are not kept");
+    // The refused reply's remaining messages arrive and are dropped; the next calls get their own replies.
+    const one = await c.call("listdatastore", { key: ["entry", "cap", "b"] });
+    assert.deepEqual(one.datastore.map((x) => [x.key, x.string.length]), [[["entry", "cap", "b"], 20000]]);
+    const many = await Promise.all(["a", "b", "c"].map((k) => c.call("listdatastore", { key: ["entry", "cap", k] })));
+    assert.deepEqual(many.map((r) => r.datastore[0].string), ["a", "b", "c"].map((k) => k.repeat(20000)));
+    await assert.rejects(c.call("listdatastore", { key: ["entry", "cap"] }), (e) => e.code === "REPLY_TOO_LARGE");
+    assert.equal((await c.call("getinfo")).id, n0.id);
+    assert.equal(c.state, "connected");
+    assert.deepEqual(states.map((e) => e.state), ["connecting", "connected"]);
+  } finally {
+    c.close();
+  }
+  // The default cap (500 MiB) takes the same reply.
+  const d = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false });
+  try {
+    assert.equal((await d.call("listdatastore", { key: ["entry", "cap"] })).datastore.length, 3);
+  } finally {
+    d.close();
+  }
+
+  // chromium over ws://: the same refusal, and 50 ms pings answered while idle.
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(web.url + "blank.html");
+  const r = await page.evaluate(async ({ nodeId, url, rune }) => {
+    const cmd = await import("/pkg/commando.js");
+    const states = [];
+    const c = await cmd.Commando.connect({ nodeId, url, rune, reconnect: false, maxReplyBytes: 100000, pingIntervalMs: 50, onState: (e) => states.push(e.state) });
+    try {
+      let refused = null;
+      try { await c.call("listdatastore", { key: ["entry", "cap"] }); } catch (e) { refused = [e.code, e.rpcCode]; }
+      const inFlight = c.inFlight;
+      await new Promise((res) => setTimeout(res, 600)); // a dozen ping intervals, idle
+      const one = await c.call("listdatastore", { key: ["entry", "cap", "c"] });
+      let bad = null;
+      try { await cmd.Commando.connect({ nodeId, url, maxReplyBytes: -1 }); } catch (e) { bad = e.code; }
+      return { refused, inFlight, len: one.datastore[0].string.length, states, state: c.state, bad };
+    } finally {
+      c.close();
+    }
+  }, { nodeId: n0.id, url: n0.ws, rune: n0.rune });
+  assert.deepEqual(r, { refused: ["REPLY_TOO_LARGE", 19535], inFlight: 0, len: 20000, states: ["connecting", "connected"], state: "connected", bad: "BAD_ARGUMENT" });
+  await page.context().close();
 });
