@@ -13,6 +13,9 @@
 //! bound. Everything is bounded by tokio timeouts. Needs `--features lnsocket`.
 #![cfg(feature = "lnsocket")]
 
+#[path = "../../lnsocket/tests/common/load.rs"]
+mod load;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,14 +29,16 @@ use commando::{
 };
 use futures_util::future::join_all;
 use lnsocket::listener::{Kind, Listener};
-use lnsocket::noise::{Initiator, NoiseError, PrivateKey, ACT_TWO_LEN, LENGTH_HEADER_LEN, MAC_LEN};
+use lnsocket::noise::{Initiator, NoiseError, PrivateKey};
 use lnsocket::transport::tcp::IoStream;
 use lnsocket::{Config, Connection};
 use runes::{MasterRune, MasterSecret, MemoryRuneStore, SystemClock, UniqueId};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
+
+use load::{assert_all_slots_released, assert_rss_growth_within, peak_rss_bytes, raw_session};
 
 const CLIENTS: usize = 200;
 const CALLS: usize = 50;
@@ -49,9 +54,8 @@ const PING: Duration = Duration::from_secs(1);
 const PONG: Duration = Duration::from_secs(6);
 const SEND: Duration = Duration::from_secs(2);
 const CMD_TERM: u16 = 0x4c4f;
-/// lnsocket README "Buffering": per direction at most one message (send buffer
-/// 18 + 65535 + 16 bytes, receive decoder 65535 + 16).
-const LNSOCKET_PER_END: usize = (LENGTH_HEADER_LEN + 65535 + MAC_LEN) + (65535 + MAC_LEN);
+/// lnsocket README "Buffering": per direction at most one message.
+const LNSOCKET_PER_END: usize = load::PER_END;
 
 struct Node;
 
@@ -71,16 +75,6 @@ impl Handler for Node {
 enum Outcome {
     Handshake(SocketAddr, lnsocket::Error),
     Served(SocketAddr, Result<(), TransportError>),
-}
-
-fn peak_rss_bytes() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: usize = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb * 1024
 }
 
 /// What the documented limits allow the process (clients and server together) to hold
@@ -103,26 +97,6 @@ fn memory_bound(connections: usize, limits: ConnectionLimits) -> usize {
     let slow = limits.max_in_flight * 2 * (BIG + 1024) + LNSOCKET_PER_END;
     let partials = Limits::default().max_partials * Limits::default().max_request;
     connections * per_connection + slow + partials
-}
-
-/// Connect over raw TCP and run the initiator's acts (BOLT #8), then send our `init`.
-async fn raw_session(
-    addr: SocketAddr,
-    node: secp256k1::PublicKey,
-) -> (TcpStream, lnsocket::noise::Transport) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let (state, act1) = Initiator::new(PrivateKey::generate().unwrap(), node)
-        .unwrap()
-        .act_one();
-    s.write_all(&act1).await.unwrap();
-    let mut act2 = [0u8; ACT_TWO_LEN];
-    s.read_exact(&mut act2).await.unwrap();
-    let (act3, mut t) = state.read_act_two(&act2).unwrap();
-    s.write_all(&act3).await.unwrap();
-    // init: type 16, no global features, no features.
-    let init = t.send.encrypt(&[0, 16, 0, 0, 0, 0]).unwrap();
-    s.write_all(&init).await.unwrap();
-    (s, t)
 }
 
 fn command(id: u64, json: &str) -> Vec<u8> {
@@ -352,27 +326,15 @@ async fn run() {
         );
     }
 
-    let grown = peak_rss_bytes().saturating_sub(before);
-    let bound = memory_bound(CLIENTS + 5, limits);
-    eprintln!(
-        "load: {answered} calls on {CLIENTS} connections; peak RSS grew {} kB (bound {} kB)",
-        grown / 1024,
-        bound / 1024
-    );
-    assert!(
-        grown <= bound,
-        "peak RSS grew {grown} bytes, over the bound {bound}"
+    assert_rss_growth_within(
+        before,
+        memory_bound(CLIENTS + 5, limits),
+        &format!("{answered} calls on {CLIENTS} connections"),
     );
 
     slow_writer.abort();
     drop((stalled, garbage, silent, act_one_only));
     // Each connection's stream held a slot; all are free once the tasks are done.
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while listener.connections() > 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .expect("every connection slot was released");
+    assert_all_slots_released(&listener).await;
     accept.abort();
 }

@@ -16,6 +16,9 @@
 //!
 //! Every wait is bounded by a tokio timeout.
 
+#[path = "common/load.rs"]
+mod load;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,12 +26,16 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use lnsocket::listener::{Kind, Listener};
-use lnsocket::noise::{Initiator, NoiseError, PrivateKey, ACT_TWO_LEN, LENGTH_HEADER_LEN, MAC_LEN};
+use lnsocket::noise::{Initiator, NoiseError, PrivateKey};
 use lnsocket::transport::tcp::IoStream;
 use lnsocket::{Config, Connection, Error, Message};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
+
+use load::{
+    assert_all_slots_released, assert_rss_growth_within, peak_rss_bytes, raw_session, PER_END,
+};
 
 const CLIENTS: usize = 200;
 const CALLS: usize = 50;
@@ -40,9 +47,6 @@ const PING: Duration = Duration::from_secs(1);
 const PONG: Duration = Duration::from_secs(6);
 const SEND: Duration = Duration::from_secs(2);
 const ECHO_TYPE: u16 = 32769;
-/// lnsocket README "Buffering": per direction at most one message (send buffer
-/// 18 + 65535 + 16 bytes, receive decoder 65535 + 16).
-const PER_END: usize = (LENGTH_HEADER_LEN + 65535 + MAC_LEN) + (65535 + MAC_LEN);
 
 fn server_config() -> Config {
     Config {
@@ -53,16 +57,6 @@ fn server_config() -> Config {
         send_timeout: SEND,
         ..Config::default()
     }
-}
-
-fn peak_rss_bytes() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: usize = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb * 1024
 }
 
 /// Echo every odd message back until the connection fails; report how it ended.
@@ -120,25 +114,6 @@ async fn bind(kind: Kind) -> Listener {
     )
     .await
     .unwrap()
-}
-
-/// Raw TCP through the initiator's acts and our `init`.
-async fn raw_session(
-    addr: SocketAddr,
-    node: secp256k1::PublicKey,
-) -> (TcpStream, lnsocket::noise::Transport) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let (state, act1) = Initiator::new(PrivateKey::generate().unwrap(), node)
-        .unwrap()
-        .act_one();
-    s.write_all(&act1).await.unwrap();
-    let mut act2 = [0u8; ACT_TWO_LEN];
-    s.read_exact(&mut act2).await.unwrap();
-    let (act3, mut t) = state.read_act_two(&act2).unwrap();
-    s.write_all(&act3).await.unwrap();
-    let init = t.send.encrypt(&[0, 16, 0, 0, 0, 0]).unwrap();
-    s.write_all(&init).await.unwrap();
-    (s, t)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,27 +274,16 @@ async fn load_and_faults() {
 
     // Documented buffering: both ends of every connection in this process, plus 64 KiB per
     // connection for its tasks and futures (an allowance, not a documented limit).
-    let grown = peak_rss_bytes().saturating_sub(before);
     let bound = (CLIENTS + faulty.len()) * (2 * PER_END + 64 * 1024);
-    eprintln!(
-        "load: {echoed} echoes on {CLIENTS} connections; peak RSS grew {} kB (bound {} kB)",
-        grown / 1024,
-        bound / 1024
-    );
-    assert!(
-        grown <= bound,
-        "peak RSS grew {grown} bytes, over the bound {bound}"
+    assert_rss_growth_within(
+        before,
+        bound,
+        &format!("{echoed} echoes on {CLIENTS} connections"),
     );
 
     slow_writer.abort();
     drop((stalled, garbage, silent, act_one_only));
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while listener.connections() > 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .expect("every connection slot was released");
+    assert_all_slots_released(&listener).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
