@@ -16,8 +16,9 @@
 //! rotation cannot be implemented on top of it. Its `DHChoice` enum also has
 //! no secp256k1 variant, so the protocol name that seeds `h` would have to be
 //! forged around the parser. We therefore build directly on
-//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (or, with the feature
-//! `pure-rust-curve`, `k256` for the curve arithmetic: see `curve`).
+//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (libsecp256k1 with its context and
+//! generator tables, or with the feature `tableless-curve` its `ecmult_const` alone: see
+//! `curve`).
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};

@@ -2,36 +2,32 @@
 //! a private key's public key, and BOLT #8 §"Handshake State" `ECDH(k, rk)`: the SHA-256
 //! of the compressed shared point `k * rk`.
 //!
-//! By default these are libsecp256k1's ([`libsecp`]). With the feature `pure-rust-curve`
-//! they are pure Rust ([`rust`]: RustCrypto's `k256`, constant-time scalar multiplication
-//! without precomputed tables), for the npm package's Commando build, where
-//! libsecp256k1's context code and generator tables (~33 kB of incompressible data) would
-//! be there for lnsocket alone. Both are compiled under `cargo test` and compared on the
-//! BOLT 8 vectors and random keys (`tests`).
-
+//! Two backends, both libsecp256k1 (through the `secp256k1` crate):
 //!
-//! With the feature `tableless-curve` (which wins over `pure-rust-curve`) they are
-//! libsecp256k1's constant-time `ecmult_const` alone ([`tableless`], in
-//! `curve_tableless.rs`): no context, no generator tables, and none of `k256`'s code.
+//! - [`libsecp`], the default: a signing context with its precomputed generator tables
+//!   (`sk * G` by table lookups) and `secp256k1_ecdh`.
+//! - [`tableless`] (`curve_tableless.rs`), with the feature `tableless-curve`: both
+//!   operations on libsecp256k1's constant-time `ecmult_const` alone (`sk * G` is the same
+//!   multiplication with G as the point). No context and no generator tables, so their
+//!   code and ~33 kB of incompressible table data stay out of the binary; the cost is a
+//!   slower `sk * G`, three per handshake. For the npm package's Commando entry, where
+//!   nothing but lnsocket needs libsecp256k1 (no BOLT 12 there).
+//!
+//! Both are compiled under `cargo test` and checked on BOLT 8's vectors, the scalar range
+//! edges and random keys (`tests`).
 
 #[cfg(feature = "tableless-curve")]
 pub(crate) use tableless::{ecdh, public_key};
 
-#[cfg(all(feature = "pure-rust-curve", not(feature = "tableless-curve")))]
-pub(crate) use rust::{ecdh, public_key};
-
-#[cfg(not(any(feature = "pure-rust-curve", feature = "tableless-curve")))]
+#[cfg(not(feature = "tableless-curve"))]
 pub(crate) use libsecp::{ecdh, public_key};
 
 #[cfg(any(feature = "tableless-curve", test))]
 #[path = "curve_tableless.rs"]
 pub(crate) mod tableless;
 
-/// libsecp256k1 (through the `secp256k1` crate).
-#[cfg(any(
-    not(any(feature = "pure-rust-curve", feature = "tableless-curve")),
-    test
-))]
+/// libsecp256k1 with a signing context (its generator tables) and its own ECDH.
+#[cfg(any(not(feature = "tableless-curve"), test))]
 pub(crate) mod libsecp {
     use std::sync::OnceLock;
 
@@ -75,56 +71,22 @@ pub(crate) mod libsecp {
     }
 }
 
-/// Pure Rust (`k256`).
-#[cfg(any(
-    all(feature = "pure-rust-curve", not(feature = "tableless-curve")),
-    test
-))]
-pub(crate) mod rust {
-    use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
-    use k256::elliptic_curve::subtle::Choice;
-    use k256::{AffinePoint, NonZeroScalar, ProjectivePoint};
-    use secp256k1::PublicKey;
-    use sha2::{Digest, Sha256};
-    use zeroize::Zeroizing;
-
-    fn scalar(sk: &[u8; 32]) -> Option<NonZeroScalar> {
-        Option::from(NonZeroScalar::from_repr((*sk).into()))
-    }
-
-    /// SEC 1 compressed encoding of `p`: `02`/`03` for the parity of `y`, then `x`. (Never
-    /// the identity here: the group has prime order and the scalar is non-zero.)
-    fn compressed(p: ProjectivePoint) -> Zeroizing<[u8; 33]> {
-        let a = p.to_affine();
-        let mut out = Zeroizing::new([0u8; 33]);
-        out[0] = 2 | a.y_is_odd().unwrap_u8();
-        out[1..].copy_from_slice(&a.x());
-        out
-    }
-
-    /// `sk * G`; `None` when `sk` is zero or not below the curve order.
-    pub(crate) fn public_key(sk: &[u8; 32]) -> Option<PublicKey> {
-        let k = scalar(sk)?;
-        PublicKey::from_slice(compressed(ProjectivePoint::GENERATOR * *k).as_ref()).ok()
-    }
-
-    /// SHA-256 of the compressed `sk * point`; `None` when `sk` is out of range.
-    pub(crate) fn ecdh(sk: &[u8; 32], point: &PublicKey) -> Option<Zeroizing<[u8; 32]>> {
-        let k = scalar(sk)?;
-        // `point` is a valid key (libsecp256k1 parsed it), so this only decompresses it.
-        let bytes = point.serialize();
-        let x = k256::FieldBytes::clone_from_slice(&bytes[1..]);
-        let p: Option<AffinePoint> = AffinePoint::decompress(&x, Choice::from(bytes[0] & 1)).into();
-        let shared = compressed(ProjectivePoint::from(p?) * *k);
-        Some(Zeroizing::new(Sha256::digest(shared.as_ref()).into()))
-    }
-}
-
-/// Both backends must agree (the Commando build runs `rust`, everything else `libsecp`).
+/// Every backend on BOLT 8's vectors and the scalar range edges; every non-default backend
+/// against the default (`libsecp`) on random keys. The one test module for both.
 #[cfg(test)]
 mod tests {
-    use super::{libsecp, rust};
+    use super::{libsecp, tableless};
     use secp256k1::PublicKey;
+    use zeroize::Zeroizing;
+
+    type PublicKeyFn = fn(&[u8; 32]) -> Option<PublicKey>;
+    type EcdhFn = fn(&[u8; 32], &PublicKey) -> Option<Zeroizing<[u8; 32]>>;
+
+    /// Every backend by name, the default first.
+    const BACKENDS: [(&str, PublicKeyFn, EcdhFn); 2] = [
+        ("libsecp", libsecp::public_key, libsecp::ecdh),
+        ("tableless", tableless::public_key, tableless::ecdh),
+    ];
 
     fn key(hex_str: &str) -> [u8; 32] {
         hex::decode(hex_str).unwrap().try_into().unwrap()
@@ -139,7 +101,7 @@ mod tests {
     #[test]
     fn bolt8_vector_keys_and_shared_secrets() {
         // Initiator ls, e; responder ls, e (BOLT #8 "Initiator Tests", "Responder Tests").
-        let cases = [
+        let keys = [
             (
                 "1111111111111111111111111111111111111111111111111111111111111111",
                 "034f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa",
@@ -157,59 +119,69 @@ mod tests {
                 "02466d7fcae563e5cb09a0d1870bb580344804617879a14949cf22285f1bae3f27",
             ),
         ];
-        for (sk, pk) in cases {
-            assert_eq!(rust::public_key(&key(sk)), Some(point(pk)), "{sk}");
-            assert_eq!(libsecp::public_key(&key(sk)), Some(point(pk)), "{sk}");
-        }
-        // Act one: ss = ECDH(e.priv, rs) = 1e2fb3c8fe8fb9f262f649f64d26ecf0f2c0a805a767cf02dc2d77a6ef1fdcc3.
         let e = key("1212121212121212121212121212121212121212121212121212121212121212");
-        let rs = point("028d7500dd4c12685d1f568b4c2b5048e8534b873319f3a8daa612b469132ec7f7");
-        let want = key("1e2fb3c8fe8fb9f262f649f64d26ecf0f2c0a805a767cf02dc2d77a6ef1fdcc3");
-        assert_eq!(*rust::ecdh(&e, &rs).unwrap(), want);
-        assert_eq!(*libsecp::ecdh(&e, &rs).unwrap(), want);
-        // Act two: ss = ECDH(e.priv, re) = c06363d6cc549bcb7913dbb9ac1c33fc1158680c89e972000ecd06b36c472e47.
-        let re = point("02466d7fcae563e5cb09a0d1870bb580344804617879a14949cf22285f1bae3f27");
-        let want = key("c06363d6cc549bcb7913dbb9ac1c33fc1158680c89e972000ecd06b36c472e47");
-        assert_eq!(*rust::ecdh(&e, &re).unwrap(), want);
-        assert_eq!(*libsecp::ecdh(&e, &re).unwrap(), want);
-        // Act three: ss = ECDH(s.priv, re) = b36b6d195982c5be874d6d542dc268234379e1ae4ff1709402135b7de5cf0766.
         let s = key("1111111111111111111111111111111111111111111111111111111111111111");
-        let want = key("b36b6d195982c5be874d6d542dc268234379e1ae4ff1709402135b7de5cf0766");
-        assert_eq!(*rust::ecdh(&s, &re).unwrap(), want);
-        assert_eq!(*libsecp::ecdh(&s, &re).unwrap(), want);
+        let rs = point("028d7500dd4c12685d1f568b4c2b5048e8534b873319f3a8daa612b469132ec7f7");
+        let re = point("02466d7fcae563e5cb09a0d1870bb580344804617879a14949cf22285f1bae3f27");
+        let acts = [
+            // Act one: ss = ECDH(e.priv, rs).
+            (
+                e,
+                rs,
+                "1e2fb3c8fe8fb9f262f649f64d26ecf0f2c0a805a767cf02dc2d77a6ef1fdcc3",
+            ),
+            // Act two: ss = ECDH(e.priv, re).
+            (
+                e,
+                re,
+                "c06363d6cc549bcb7913dbb9ac1c33fc1158680c89e972000ecd06b36c472e47",
+            ),
+            // Act three: ss = ECDH(s.priv, re).
+            (
+                s,
+                re,
+                "b36b6d195982c5be874d6d542dc268234379e1ae4ff1709402135b7de5cf0766",
+            ),
+        ];
+        for (name, public_key, ecdh) in BACKENDS {
+            for (sk, pk) in keys {
+                assert_eq!(public_key(&key(sk)), Some(point(pk)), "{name} {sk}");
+            }
+            for (k, p, want) in acts {
+                assert_eq!(*ecdh(&k, &p).unwrap(), key(want), "{name} {want}");
+            }
+        }
     }
 
-    /// Out-of-range private keys are refused by both: 0, the order n, n + 1, all ones.
+    /// Out-of-range private keys are refused by every backend: 0, the order n, n + 1, all
+    /// ones. n - 1, the largest valid key, gives -G.
     #[test]
     fn out_of_range_keys_are_refused() {
         let g = point("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
-        for sk in [
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
-            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364142",
-            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-        ] {
-            assert_eq!(rust::public_key(&key(sk)), None, "{sk}");
-            assert_eq!(libsecp::public_key(&key(sk)), None, "{sk}");
-            assert!(rust::ecdh(&key(sk), &g).is_none(), "{sk}");
-            assert!(libsecp::ecdh(&key(sk), &g).is_none(), "{sk}");
-        }
-        // n - 1 is the largest valid key: its public key is -G.
         let n_minus_1 = key("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140");
         let minus_g = point("0379be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
-        assert_eq!(rust::public_key(&n_minus_1), Some(minus_g));
-        assert_eq!(libsecp::public_key(&n_minus_1), Some(minus_g));
+        for (name, public_key, ecdh) in BACKENDS {
+            for sk in [
+                "0000000000000000000000000000000000000000000000000000000000000000",
+                "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+                "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364142",
+                "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            ] {
+                assert_eq!(public_key(&key(sk)), None, "{name} {sk}");
+                assert!(ecdh(&key(sk), &g).is_none(), "{name} {sk}");
+            }
+            assert_eq!(public_key(&n_minus_1), Some(minus_g), "{name}");
+        }
     }
 
-    /// Random keys and points (a fixed-seed generator, so a failure replays): the same
-    /// public keys and the same shared secrets from both backends.
+    /// Random keys (a fixed-seed xorshift64*, so a failure replays): every non-default
+    /// backend gives the default's public keys and shared secrets, both ways round.
     #[test]
     fn random_keys_agree_with_libsecp256k1() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = || {
             let mut out = [0u8; 32];
             for chunk in out.chunks_mut(8) {
-                // xorshift64*
                 state ^= state >> 12;
                 state ^= state << 25;
                 state ^= state >> 27;
@@ -223,11 +195,13 @@ mod tests {
             let (Some(pa), Some(pb)) = (libsecp::public_key(&a), libsecp::public_key(&b)) else {
                 continue; // out of range: probability ~2^-128
             };
-            assert_eq!(rust::public_key(&a), Some(pa));
             let shared = libsecp::ecdh(&a, &pb).unwrap();
-            assert_eq!(*rust::ecdh(&a, &pb).unwrap(), *shared);
-            // ECDH is symmetric.
-            assert_eq!(*rust::ecdh(&b, &pa).unwrap(), *shared);
+            assert_eq!(*libsecp::ecdh(&b, &pa).unwrap(), *shared);
+            for (name, public_key, ecdh) in &BACKENDS[1..] {
+                assert_eq!(public_key(&a), Some(pa), "{name}");
+                assert_eq!(*ecdh(&a, &pb).unwrap(), *shared, "{name}");
+                assert_eq!(*ecdh(&b, &pa).unwrap(), *shared, "{name}");
+            }
             checked += 1;
         }
     }
