@@ -373,12 +373,13 @@ impl Connection {
             name: "ping",
             cause,
         })?;
-        self.send_bytes(&bytes).await?;
+        // Outstanding before it is written: the send reads meanwhile, and a fast
+        // peer's pong can arrive before the write completes.
         self.ping = Some(OutstandingPing {
             sent: Instant::now(),
             by_caller,
         });
-        Ok(())
+        self.send_bytes(&bytes).await
     }
 
     /// Send one whole message, reading meanwhile; closes the connection if

@@ -262,6 +262,39 @@ async fn raw_peer() -> (String, tokio::task::JoinHandle<NoiseStream>) {
     (addr, task)
 }
 
+/// `send_ping`'s pong reaches `recv` even when it is read while the ping is
+/// still being written (a send reads meanwhile). Core Lightning's pong came
+/// in that window often enough to fail its interop test every time; here the
+/// peer's pong is already in the socket when the ping is sent, so the send
+/// reads it before it returns, every time.
+#[tokio::test]
+async fn send_ping_gets_its_pong_when_read_during_the_send() {
+    let (addr, peer) = raw_peer().await;
+    let server = tokio::spawn(async move {
+        let mut s = peer.await.unwrap();
+        let pong = msgs::Pong {
+            ignored: vec![0; 4],
+        };
+        s.send(&pong.encode().unwrap()).await.unwrap();
+        let m = s.recv().await.unwrap();
+        assert_eq!(&m[..2], &msgs::Ping::TYPE.to_be_bytes());
+        s
+    });
+    let cfg = Config {
+        pong_timeout: Duration::from_secs(2),
+        ..Config::default()
+    };
+    let mut conn = Connection::connect(&addr, cfg).await.unwrap();
+    // Let the pong arrive before the ping goes out.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    conn.send_ping(4).await.unwrap();
+    match timeout(LIMIT, conn.recv()).await.unwrap() {
+        Ok(Message::Pong { len, .. }) => assert_eq!(len, 4),
+        other => panic!("expected the pong, got {other:?}"),
+    }
+    let _s = timeout(LIMIT, server).await.unwrap().unwrap();
+}
+
 fn keepalive_config() -> Config {
     Config {
         ping_interval: Some(Duration::from_millis(50)),
