@@ -19,10 +19,11 @@ use commando::frame::{split, Direction};
 use lnsocket::framing::Decoder;
 use lnsocket::noise::{Initiator, InitiatorAwaitingActTwo, PrivateKey, RecvCipher, SendCipher};
 use lnsocket::{features, msgs};
-use runes::{Restriction, Rune};
+use runes::Rune;
 use wasm_bindgen::prelude::*;
 
 use crate::js_error;
+use crate::runes_api::rune_error;
 
 enum State {
     /// Act one was produced; waiting for act two.
@@ -217,10 +218,6 @@ pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
     Ok(hex::encode(all))
 }
 
-fn rune_error(e: impl std::fmt::Display) -> JsValue {
-    js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
-}
-
 /// Appends `s` as a JSON string literal (RFC 8259 §7).
 fn json_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -299,16 +296,6 @@ pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue>
     }
     out.push_str("],\"valid\":true}");
     Ok(out)
-}
-
-/// Attenuates a rune: appends `restriction` (Core Lightning syntax, alternatives separated
-/// by `|`) and returns the new rune (base64url). Throws `RUNE_INVALID`.
-#[wasm_bindgen(js_name = attenuateRune)]
-pub fn attenuate_rune(rune: &str, restriction: &str) -> Result<String, JsValue> {
-    let r = Rune::from_base64(rune.trim()).map_err(rune_error)?;
-    let restr = Restriction::parse(restriction.trim())
-        .map_err(|e| js_error("RUNE_INVALID", &format!("invalid restriction: {e}")))?;
-    Ok(r.with_restriction(restr).to_base64())
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub mod lnap_api;
 pub mod net;
 #[cfg(all(feature = "net", target_arch = "wasm32"))]
 mod node_transport;
-#[cfg(feature = "runes")]
+#[cfg(any(feature = "runes", feature = "commando-core"))]
 pub mod runes_api;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,10 +1,15 @@
-//! Core Lightning runes: decode and attenuate (no secret needed).
+//! Core Lightning runes: decode and attenuate (no secret needed). The `commando` entry's
+//! build (`commando-core`, no serde_json) takes `attenuateRune` and the error from here and
+//! writes `decodeRune`'s JSON itself (commando_core.rs).
 
 use runes::{Restriction, Rune};
 use wasm_bindgen::prelude::*;
 
-use crate::{js_error, now_secs, to_js};
+use crate::js_error;
+#[cfg(feature = "runes")]
+use crate::{now_secs, to_js};
 
+#[cfg(feature = "runes")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_RUNES: &'static str = r#"
 /** Core Lightning's `decode` JSON for a rune. */
@@ -20,7 +25,7 @@ export interface RuneDecoded {
 }
 "#;
 
-fn rune_error(e: impl std::fmt::Display) -> JsValue {
+pub(crate) fn rune_error(e: impl std::fmt::Display) -> JsValue {
     js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
 }
 
@@ -29,6 +34,7 @@ fn rune_error(e: impl std::fmt::Display) -> JsValue {
 /// described relative to `now`, seconds since the epoch, default: now).
 ///
 /// Throws `RUNE_INVALID`.
+#[cfg(feature = "runes")]
 #[wasm_bindgen(js_name = decodeRune, unchecked_return_type = "RuneDecoded")]
 pub fn decode_rune(rune: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
     runes::decode_rune(rune.trim(), now_secs(now))
