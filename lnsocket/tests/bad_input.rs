@@ -8,13 +8,15 @@ use futures_util::{SinkExt, StreamExt};
 use lnsocket::listener::{Kind, Listener};
 use lnsocket::noise::{Act, Initiator, NoiseError, PrivateKey, Transport};
 use lnsocket::ping::{ping, PingOptions};
-use lnsocket::session::NoiseStream;
 use lnsocket::transport::TransportError;
 use lnsocket::{msgs, Config, Connection, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::{Bytes, Message as WsMessage};
+
+#[path = "common/raw_peer.rs"]
+mod raw_peer;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -278,16 +280,8 @@ async fn unknown_even_message_closes() {
     let addr = format!("{}@{}", l.node_id(), l.local_addr().unwrap());
     let server = tokio::spawn(async move {
         let (io, _) = l.accept_stream().await.unwrap();
-        let mut s = NoiseStream::respond(io, l.key().clone(), LIMIT)
-            .await
-            .unwrap();
-        let init = msgs::Init {
-            globalfeatures: vec![],
-            features: vec![],
-            tlvs: Default::default(),
-        };
-        s.send(&init.encode().unwrap()).await.unwrap();
-        s.recv().await.unwrap();
+        let mut s = raw_peer::respond_with_init(io, l.key().clone(), LIMIT).await;
+        raw_peer::expect_init(&mut s).await;
         s.send(&[0x01, 0x00, 1, 2, 3]).await.unwrap();
         s.recv().await.err()
     });

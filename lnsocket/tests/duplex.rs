@@ -15,9 +15,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use lnsocket::msgs;
 use lnsocket::noise::PrivateKey;
-use lnsocket::session::NoiseStream;
 use lnsocket::transport::tcp::IoStream;
 use lnsocket::transport::ws::{accept, WsStream};
 use lnsocket::transport::BoxStream;
@@ -29,6 +27,9 @@ const ROUNDS: usize = 40;
 const SIZE: usize = 60_000;
 /// Requested socket buffer sizes (the kernel doubles them): far below one message.
 const SOCKET_BUFFER: u32 = 8 * 1024;
+#[path = "common/raw_peer.rs"]
+mod raw_peer;
+
 const LIMIT: Duration = Duration::from_secs(10);
 const BOUND: Duration = Duration::from_secs(120);
 const OURS: u16 = 32769;
@@ -50,15 +51,8 @@ fn small_socket() -> TcpSocket {
 /// The websocketd-like peer: after `init`, each round writes one whole message (not
 /// reading until it is out), then reads one. Returns our messages' indexes as received.
 async fn blocking_relay_peer(io: BoxStream, key: PrivateKey) -> Vec<u64> {
-    let mut s = NoiseStream::respond(io, key, LIMIT).await.unwrap();
-    let init = msgs::Init {
-        globalfeatures: vec![],
-        features: vec![],
-        tlvs: Default::default(),
-    };
-    s.send(&init.encode().unwrap()).await.unwrap();
-    let theirs = s.recv().await.unwrap();
-    assert_eq!(&theirs[..2], &msgs::Init::TYPE.to_be_bytes());
+    let mut s = raw_peer::respond_with_init(io, key, LIMIT).await;
+    raw_peer::expect_init(&mut s).await;
     let mut got = Vec::new();
     for i in 0..ROUNDS {
         let mut m = THEIRS.to_be_bytes().to_vec();
@@ -176,15 +170,7 @@ async fn reading_during_a_send_is_bounded_and_the_send_times_out() {
         let node = key.public_key();
         let peer = tokio::spawn(async move {
             let (tcp, _) = listener.accept().await.unwrap();
-            let mut s = NoiseStream::respond(Box::new(IoStream(tcp)), key, LIMIT)
-                .await
-                .unwrap();
-            let init = msgs::Init {
-                globalfeatures: vec![],
-                features: vec![],
-                tlvs: Default::default(),
-            };
-            s.send(&init.encode().unwrap()).await.unwrap();
+            let mut s = raw_peer::respond_with_init(Box::new(IoStream(tcp)), key, LIMIT).await;
             // Writes until the connection fails; never reads past `init`.
             let mut i = 0;
             loop {

@@ -14,6 +14,9 @@ use lnsocket::{msgs, Config, Connection, Message};
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::{Bytes, Message as WsMessage};
 
+#[path = "common/raw_peer.rs"]
+mod raw_peer;
+
 const LIMIT: Duration = Duration::from_secs(60);
 
 async fn listener(kind: Kind, addr: &str) -> Listener {
@@ -246,17 +249,8 @@ async fn raw_peer() -> (String, tokio::task::JoinHandle<NoiseStream>) {
     let addr = url(&l, Kind::Tcp);
     let task = tokio::spawn(async move {
         let (io, _) = l.accept_stream().await.unwrap();
-        let mut s = NoiseStream::respond(io, l.key().clone(), LIMIT)
-            .await
-            .unwrap();
-        let init = msgs::Init {
-            globalfeatures: vec![],
-            features: vec![],
-            tlvs: Default::default(),
-        };
-        s.send(&init.encode().unwrap()).await.unwrap();
-        let theirs = s.recv().await.unwrap();
-        assert_eq!(&theirs[..2], &msgs::Init::TYPE.to_be_bytes());
+        let mut s = raw_peer::respond_with_init(io, l.key().clone(), LIMIT).await;
+        raw_peer::expect_init(&mut s).await;
         s
     });
     (addr, task)
