@@ -9,6 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -56,6 +57,24 @@ test("commando entry: its TypeScript declarations compile under --strict (comman
   const r = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--target", "es2022", "--lib", "es2022,dom,esnext.disposable", "--module", "nodenext",
     "--moduleResolution", "nodenext", "--skipLibCheck", "false", file], { encoding: "utf8", timeout: 120000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+// The Commando entry writes decodeRune's JSON itself (no serde_json in its wasm): it must
+// be the full entry's object, field for field, for every rune of the runes crate's vectors
+// (Core Lightning's test_vectors.csv), valid and malformed, and fail with the same codes.
+test("commando entry: decodeRune equals the full entry's on every vector rune", () => {
+  const csv = readFileSync(fileURLToPath(new URL("../../runes/tests/data/test_vectors.csv", import.meta.url)), "utf8");
+  const runes = csv.split("\n").filter((l) => /^(VALID|MALFORMED),/.test(l)).map((l) => l.slice(l.lastIndexOf(",") + 1).trim());
+  assert.ok(runes.length >= 40, `${runes.length} runes`);
+  const NOW = 1_700_000_000;
+  const outcome = (entry, r) => { try { return { ok: entry.decodeRune(r, NOW) }; } catch (e) { return { code: e.code }; } };
+  let valid = 0;
+  for (const r of runes) {
+    const ours = outcome(cmd, r);
+    assert.deepEqual(ours, outcome(full, r), r);
+    if (ours.ok?.valid) valid++;
+  }
+  assert.ok(valid > 0 && valid < runes.length, `${valid} of ${runes.length} decoded valid`);
 });
 
 test("commando entry in Node: handshake, getinfo, attenuated rune allowed and refused", async () => {
