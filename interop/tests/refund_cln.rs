@@ -269,9 +269,12 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
         assert!(Instant::now() < deadline, "the node never lists our peer");
         std::thread::sleep(Duration::from_millis(100));
     }
-    // `sendinvoice` waits for payment until its timeout; it runs beside the receiver.
+    // `sendinvoice` waits for payment until its timeout; it runs beside the receiver. The
+    // invoice's `invoice_relative_expiry` is that timeout (`plugins/fetchinvoice.c`), so the
+    // scope below, which joins `sendinvoice`, ends about when the invoice expires: the payer
+    // checks run at the time the invoice arrived, as a payer's would.
     let s = refund.to_string();
-    let invoice = std::thread::scope(|scope| {
+    let (invoice, arrived) = std::thread::scope(|scope| {
         scope.spawn(|| {
             let _ = node.rpc_timeout(
                 "sendinvoice",
@@ -287,7 +290,7 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
                     match onion::message::peel_onion_message_bytes(&secret, &bytes) {
                         Ok(onion::message::Peeled::Receive(r)) => {
                             if let Some(onion::message::Payload::Invoice(tlvs)) = r.payload {
-                                break tlvs;
+                                break (tlvs, now());
                             }
                         }
                         other => panic!("not an invoice for us: {:?}", other.err()),
@@ -299,12 +302,13 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
         })
     });
     let invoice = Invoice::from_bytes(invoice.encode().expect("encode")).expect("invoice");
+    assert_eq!(invoice.tlvs().invoice_relative_expiry, Some(10), "sendinvoice's timeout");
     refund
-        .check_invoice(&invoice, now(), &[REGTEST], None)
+        .check_invoice(&invoice, arrived, &[REGTEST], None)
         .expect("payer checks");
     let node_id = Point::from_slice(&hex::decode(&node.id).expect("hex")).expect("point");
     refund
-        .check_invoice(&invoice, now(), &[REGTEST], Some(&node_id))
+        .check_invoice(&invoice, arrived, &[REGTEST], Some(&node_id))
         .expect("invoice_node_id is the node's id");
     let listed = node
         .rpc("listinvoices", json!({"label": "ours"}))
