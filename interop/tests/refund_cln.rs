@@ -302,7 +302,11 @@ fn the_nodes_sendinvoice_answers_our_refund_over_onion_messages() {
         })
     });
     let invoice = Invoice::from_bytes(invoice.encode().expect("encode")).expect("invoice");
-    assert_eq!(invoice.tlvs().invoice_relative_expiry, Some(10), "sendinvoice's timeout");
+    assert_eq!(
+        invoice.tlvs().invoice_relative_expiry,
+        Some(10),
+        "sendinvoice's timeout"
+    );
     refund
         .check_invoice(&invoice, arrived, &[REGTEST], None)
         .expect("payer checks");
