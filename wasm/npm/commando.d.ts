@@ -80,10 +80,13 @@ export interface LnSocketOptions extends WsProxyOptions {
   /** Limit for opening the connection, the BOLT 8 handshake and the init exchange, each (ms, default 10000). */
   timeoutMs?: number;
   /** Send a keep-alive ping (BOLT 1 `ping`) after this long without traffic from the peer (ms,
-   * default 60000; 0 disables). A peer that does not answer with a `pong` within 30 s ends the
-   * connection with `CONNECTION_ERROR` (a pending `recv` rejects with it). A non-negative
-   * integer, else `BAD_ARGUMENT`. */
+   * default 60000; 0 disables). A peer that does not answer with a `pong` within
+   * `pongTimeoutMs` ends the connection with `CONNECTION_ERROR` (a pending `recv` rejects with
+   * it). A non-negative integer, else `BAD_ARGUMENT`. */
   pingIntervalMs?: number;
+  /** How long a keep-alive ping waits for its `pong` (ms, default 30000). A positive integer,
+   * else `BAD_ARGUMENT`. */
+  pongTimeoutMs?: number;
 }
 
 /** A message received by `LnSocket.recv`: any odd type (custom messages included), `error` (17) or `warning` (1). */
@@ -127,13 +130,17 @@ export interface CommandoOptions extends WsProxyOptions {
   /** Pause between attempts (ms, default 1000). */
   reconnectDelayMs?: number;
   /** Send a keep-alive ping after this long without traffic from the node (ms, default 60000;
-   * 0 disables), as `LnSocketOptions.pingIntervalMs`. No `pong` within 30 s ends the connection
+   * 0 disables), as `LnSocketOptions.pingIntervalMs`. No `pong` within `pongTimeoutMs` ends the connection
    * with `CONNECTION_ERROR` (the `retrying`/`failed` event's `code`): with `reconnect` the client
    * reconnects and calls not yet answered keep waiting (until their `timeoutMs`, since a reply the
    * node sent over the lost connection does not come again); without it they reject with
    * `DISCONNECTED`. A non-negative integer, else `BAD_ARGUMENT`. (This entry only: the full and
    * lite entries' `Commando` always pings after 60 s.) */
   pingIntervalMs?: number;
+  /** How long a keep-alive ping waits for its `pong` (ms, default 30000), as
+   * `LnSocketOptions.pongTimeoutMs`. A positive integer, else `BAD_ARGUMENT`. (This entry only,
+   * like `pingIntervalMs`.) */
+  pongTimeoutMs?: number;
   /** Largest reply accepted (bytes, default 524288000 = 500 MiB, Core Lightning's own client
    * limit). A longer reply rejects its call with `REPLY_TOO_LARGE` (`rpcCode` 19535) as soon as
    * it passes the limit; what had arrived is dropped, the rest of that reply is ignored and the

@@ -41,6 +41,12 @@ function optU64(o, k, dflt) {
   if (s === null || !/^\+?\d+$/.test(s) || BigInt(s) > 18446744073709551615n) throw bad();
   return Number(s);
 }
+// `pongTimeoutMs`: how long a keep-alive ping waits for its pong (a positive integer).
+function pongTimeout(o) {
+  const ms = optU64(o, "pongTimeoutMs", PONG_TIMEOUT_MS);
+  if (ms === 0) throw fail("BAD_ARGUMENT", "pongTimeoutMs must be a positive integer");
+  return ms;
+}
 
 function optString(o, k) {
   const v = prop(o, k);
@@ -186,7 +192,7 @@ const randomKeys = () => randomBytes(64);
 const after = (ms, f) => setTimeout(f, Math.min(ms, 2147483647));
 
 const PONG_LIMIT = 65532; // BOLT 1: a ping asking for this many bytes or more gets no pong
-const PONG_TIMEOUT_MS = 30000;
+const PONG_TIMEOUT_MS = 30000; // default of `pongTimeoutMs`, lnsocket's `Config::pong_timeout`
 const be16 = (b, i) => (b[i] << 8) | b[i + 1];
 
 /**
@@ -194,7 +200,7 @@ const be16 = (b, i) => (b[i] << 8) | b[i + 1];
  * peer's init is accepted. `onMessage(type, msg)` gets odd types, `error` and `warning`
  * (whole messages, type included); `onEnd(error|null)` once, when it ends (not after close()).
  */
-function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
+function openPeer(nodeId, ep, timeoutMs, pingMs, pongMs, onMessage, onEnd) {
   return new Promise((resolve, reject) => {
     const bolt = new glue.Bolt8(nodeId, randomKeys());
     let phase = 0; // 0 opening, 1 act two, 2 init, 3 open, 4 ended
@@ -225,7 +231,7 @@ function openPeer(nodeId, ep, timeoutMs, pingMs, onMessage, onEnd) {
         const idle = Date.now() - lastRx;
         if (idle < pingMs) { pingTimer = null; schedulePing(); return; }
         try { send(bolt.encrypt(Uint8Array.of(0, 18, 0, 0, 0, 0))); } catch (e) { return finish(e); }
-        pongTimer = setTimeout(() => finish(fail("CONNECTION_ERROR", `no pong within ${PONG_TIMEOUT_MS} ms of a keep-alive ping`)), PONG_TIMEOUT_MS);
+        pongTimer = after(pongMs, () => finish(fail("CONNECTION_ERROR", `no pong within ${pongMs} ms of a keep-alive ping`)));
       });
     };
     const conn = {
@@ -367,12 +373,13 @@ export class LnSocket {
     const id = checkNodeId(nodeId);
     const timeoutMs = optU64(options, "timeoutMs", 10000);
     const pingMs = optU64(options, "pingIntervalMs", 60000);
+    const pongMs = pongTimeout(options);
     const s = new LnSocket(token);
     const deliver = (item) => {
       if (s._wait) { const w = s._wait; s._wait = null; item.e ? w[1](item.e) : w[0](item.m); }
       else s._q.push(item);
     };
-    s._conn = await openPeer(id, ep, timeoutMs, pingMs, (t, m) => {
+    s._conn = await openPeer(id, ep, timeoutMs, pingMs, pongMs, (t, m) => {
       // error and warning carry their data only (after channel_id and length).
       const payload = t === 1 || t === 17 ? m.slice(36, 36 + be16(m, 34)) : m.slice(2);
       deliver({ m: { type: t, payload } });
@@ -503,6 +510,7 @@ export class Commando {
     c._attempts = Math.max(1, Math.min(optU64(options, "reconnectAttempts", 10), 4294967295));
     c._delayMs = optU64(options, "reconnectDelayMs", 1000);
     c._pingMs = optU64(options, "pingIntervalMs", 60000);
+    c._pongMs = pongTimeout(options);
     c._maxReply = optU64(options, "maxReplyBytes", MAX_REPLY);
     if (c._maxReply === 0) throw fail("BAD_ARGUMENT", "maxReplyBytes must be a positive integer");
     const f = prop(options, "onState");
@@ -535,7 +543,7 @@ export class Commando {
   async _open(shown) {
     const attempt = ++this._attempt;
     if (shown) this._setState(shown, attempt);
-    const conn = await openPeer(this._nodeKey, this._ep, this._connectMs, this._pingMs,
+    const conn = await openPeer(this._nodeKey, this._ep, this._connectMs, this._pingMs, this._pongMs,
       (t, m) => this._dispatch(t, m), (err) => this._lost(conn, attempt, err));
     if (this._closed) { conn.close(); throw fail("CONNECTION_CLOSED", "client is closed"); }
     this._conn = conn;

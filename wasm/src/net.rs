@@ -52,6 +52,9 @@ export interface LnSocketOptions extends WsProxyOptions {
   timeoutMs?: number;
   /** Send a keep-alive ping after this long without traffic (ms, default 60000; 0 disables). */
   pingIntervalMs?: number;
+  /** How long a keep-alive ping waits for its `pong` before the connection ends with
+   * `CONNECTION_ERROR` (ms, default 30000). A positive integer, else `BAD_ARGUMENT`. */
+  pongTimeoutMs?: number;
 }
 
 /** A message received by `LnSocket.recv`: any odd type (custom messages included), `error` (17) or `warning` (1). */
@@ -226,12 +229,24 @@ fn spawn_pump(
 pub(crate) fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
     let timeout = ms_option(options, "timeoutMs", 10_000)?;
     let ping = ms_option(options, "pingIntervalMs", 60_000)?;
+    let defaults = Config::default();
+    let pong = match opt_u64(options, "pongTimeoutMs")? {
+        None => defaults.pong_timeout,
+        Some(0) => {
+            return Err(js_error(
+                "BAD_ARGUMENT",
+                "pongTimeoutMs must be a positive integer",
+            ))
+        }
+        Some(ms) => Duration::from_millis(ms),
+    };
     Ok(Config {
         connect_timeout: timeout,
         handshake_timeout: timeout,
         init_timeout: timeout,
         ping_interval: (!ping.is_zero()).then_some(ping),
-        ..Config::default()
+        pong_timeout: pong,
+        ..defaults
     })
 }
 

@@ -5,7 +5,7 @@
 // an attenuated rune accepted for its method and refused for another; and against a Core
 // Lightning v26.06.6 regtest node (cln-nodes), over TCP and ws:// from Node and ws:// from
 // chromium: bad input, a peer turned against the client through a TCP relay (garbage, a
-// cut reply, silence: keep-alive pings and their 30 s pong timeout), the reply cap.
+// cut reply, silence: keep-alive pings and their pong timeout, `pongTimeoutMs`), the reply cap.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -350,7 +350,7 @@ async function until(cond) {
 // body; the node's pong (4 bytes): 2+16 + 4+16.
 const PING_WIRE = 40, PONG_WIRE = 38;
 
-test("commando entry: pingIntervalMs and maxReplyBytes refused unless non-negative / positive integers", async () => {
+test("commando entry: pingIntervalMs, pongTimeoutMs and maxReplyBytes refused unless non-negative / positive integers", async () => {
   const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
   for (const bad of [-1, 1.5, NaN, Infinity, "soon", "-5", true, {}]) {
     await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pingIntervalMs: bad }), (e) =>
@@ -359,9 +359,21 @@ test("commando entry: pingIntervalMs and maxReplyBytes refused unless non-negati
       e.code === "BAD_ARGUMENT" && /pingIntervalMs/.test(e.message), String(bad));
     await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: bad }), (e) =>
       e.code === "BAD_ARGUMENT" && /maxReplyBytes/.test(e.message), String(bad));
+    for (const lib of [cmd, full]) {
+      await assert.rejects(lib.LnSocket.connect(n0.id, url, { pongTimeoutMs: bad }), (e) =>
+        e.code === "BAD_ARGUMENT" && /pongTimeoutMs/.test(e.message), String(bad));
+    }
+    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pongTimeoutMs: bad }), (e) =>
+      e.code === "BAD_ARGUMENT" && /pongTimeoutMs/.test(e.message), String(bad));
   }
   await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: 0 }), (e) =>
     e.code === "BAD_ARGUMENT" && /maxReplyBytes must be a positive integer/.test(e.message));
+  for (const lib of [cmd, full]) {
+    await assert.rejects(lib.LnSocket.connect(n0.id, url, { pongTimeoutMs: 0 }), (e) =>
+      e.code === "BAD_ARGUMENT" && /pongTimeoutMs must be a positive integer/.test(e.message));
+  }
+  await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pongTimeoutMs: 0 }), (e) =>
+    e.code === "BAD_ARGUMENT" && /pongTimeoutMs must be a positive integer/.test(e.message));
 });
 
 test("commando entry against Core Lightning: keep-alive pings answered over a healthy connection; a node gone silent ends it (CONNECTION_ERROR), the client reconnects; without reconnect the Node process exits by itself", { timeout: 180000 }, async () => {
@@ -369,7 +381,8 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
   const port = Number(n0.tcp.split(":").pop());
   const relay = await startRelay(port);      // the reconnecting client, in this process
   const relayChild = await startRelay(port); // the child process's Commando and LnSocket
-  let child = null;
+  const relayFull = await startRelay(port);  // the full entry's LnSocket, for its pongTimeoutMs
+  let child = null, fullSocket = null;
   try {
     // The child: Commando (reconnect: false) and LnSocket, 100 ms pings, through relayChild;
     // prints "up", waits for "go" (the relay silenced), then prints how each ended. It never
@@ -385,7 +398,7 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
     const exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
 
     const states = [];
-    const c = await cmd.Commando.connect({ nodeId: n0.id, url: relay.url, rune: n0.rune, pingIntervalMs: 100, reconnectDelayMs: 50, onState: (e) => states.push(e) });
+    const c = await cmd.Commando.connect({ nodeId: n0.id, url: relay.url, rune: n0.rune, pingIntervalMs: 100, pongTimeoutMs: 1500, reconnectDelayMs: 50, onState: (e) => states.push(e) });
     try {
       // Healthy: idle, the client pings every 100 ms and the node answers each; calls go on.
       assert.equal((await c.call("getinfo")).id, n0.id);
@@ -399,17 +412,25 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
 
       // The node goes silent (the relay drops its side): no pong, the connection ends with
       // CONNECTION_ERROR and the client reconnects (the relay passes new connections).
+      // The full entry's LnSocket, with the same options: its pings are answered too.
+      fullSocket = await full.LnSocket.connect(n0.id, relayFull.url, { pingIntervalMs: 100, pongTimeoutMs: 1500 });
+      const fullRecv = fullSocket.recv().then(() => null, (e) => ({ code: e.code, message: e.message }));
+      await until(() => relayFull.conns[0].down >= 3 * PONG_WIRE);
       await until(() => out.includes("up\n"));
       relay.silence();
       relayChild.silence();
+      relayFull.silence();
       child.stdin.write("go\n");
       states.length = 0;
       await until(() => states.some((e) => e.state === "connected"));
       assert.deepEqual(states.map((e) => e.state), ["retrying", "connected"]);
       assert.equal(states[0].code, "CONNECTION_ERROR");
-      assert.match(states[0].error, /no pong within 30000 ms/);
+      assert.match(states[0].error, /no pong within 1500 ms/);
       assert.equal(relay.accepted, 2);
       assert.equal((await c.call("getinfo")).id, n0.id);
+      const fr = await fullRecv;
+      assert.equal(fr.code, "CONNECTION_ERROR");
+      assert.match(fr.message, /no pong within 1\.5s/);
       // The new connection keeps pinging too.
       const second = relay.conns[1];
       const base2 = { up: second.up, down: second.down };
@@ -427,7 +448,7 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
     const r = JSON.parse(out.trim().split("\n").pop());
     assert.deepEqual(r.call, { code: "DISCONNECTED" });
     assert.equal(r.recv.code, "CONNECTION_ERROR");
-    assert.match(r.recv.message, /no pong within 30000 ms/);
+    assert.match(r.recv.message, /no pong within 1500 ms/);
     assert.deepEqual(r.states.map((e) => [e.state, e.code ?? null]), [["connecting", null], ["connected", null], ["failed", "CONNECTION_ERROR"]]);
     assert.equal(r.state, "failed");
     assert.equal(r.inFlight, 0);
@@ -435,7 +456,8 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
     assert.equal(relayChild.accepted, 2, "no reconnection without reconnect");
   } finally {
     if (child) process.kill(child.pid, "SIGKILL");
-    await Promise.all([relay.close(), relayChild.close()]);
+    if (fullSocket) fullSocket.close();
+    await Promise.all([relay.close(), relayChild.close(), relayFull.close()]);
   }
 });
 

@@ -1,6 +1,6 @@
 // Run by commando-entry.test.mjs (keep-alive test) as its own Node process: a Commando
 // client (reconnect: false) and an LnSocket to NODE_ID at URL (the test's TCP relay), both
-// pinging every 100 ms. Prints "up" once both are connected, waits for "go" on stdin (the
+// pinging every 100 ms and waiting 1500 ms for each pong (`pongTimeoutMs`). Prints "up" once both are connected, waits for "go" on stdin (the
 // relay has stopped forwarding the node's side), then prints one JSON line with how the
 // pending call and recv ended. It never closes them: the process must exit by itself once
 // the pong timeout has ended both connections (no timer left running).
@@ -8,9 +8,9 @@ import { Commando, LnSocket } from "bolt12-toolkit/commando";
 
 const { NODE_ID: nodeId, URL: url, RUNE: rune } = process.env;
 const states = [];
-const c = await Commando.connect({ nodeId, url, rune, reconnect: false, pingIntervalMs: 100, timeoutMs: 3600000, onState: (e) => states.push(e) });
+const c = await Commando.connect({ nodeId, url, rune, reconnect: false, pingIntervalMs: 100, pongTimeoutMs: 1500, timeoutMs: 3600000, onState: (e) => states.push(e) });
 await c.call("getinfo");
-const s = await LnSocket.connect(nodeId, url, { pingIntervalMs: 100 });
+const s = await LnSocket.connect(nodeId, url, { pingIntervalMs: 100, pongTimeoutMs: 1500 });
 process.stdout.write("up\n");
 // The test gone (stdin closed without "go"): stop, or the pings would keep this process up.
 const gone = () => process.exit(2);

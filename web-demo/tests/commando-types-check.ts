@@ -13,11 +13,11 @@ const v: string = version();
 async function use(): Promise<void> {
   await init();
   const c: Commando = await Commando.connect({
-    nodeId: "02..", url: "ws://127.0.0.1:1", rune: weaker, timeoutMs: 1000, pingIntervalMs: 5000, maxReplyBytes: 1 << 20,
+    nodeId: "02..", url: "ws://127.0.0.1:1", rune: weaker, timeoutMs: 1000, pingIntervalMs: 5000, pongTimeoutMs: 2000, maxReplyBytes: 1 << 20,
     onState: (e: ConnectionStateEvent) => { const code: ErrorCode | undefined = e.code; void code; },
   });
   const info: unknown = await c.call("getinfo", {}, { rune: weaker, timeoutMs: 5 });
-  const s: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", { timeoutMs: 1000, pingIntervalMs: 0 });
+  const s: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", { timeoutMs: 1000, pingIntervalMs: 0, pongTimeoutMs: 2000 });
   const m: LnMessage = await s.recv();
   const t: number = m.type;
   try { decodeRune("x"); } catch (e) { const err = e as ToolkitError; const code: ErrorCode = err.code; void code; }
