@@ -7,7 +7,7 @@ use crate::condition::Condition;
 use crate::error::ParseError;
 use crate::restriction::Alternative;
 use crate::rune::Rune;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// C `atol`, then reinterpreted as unsigned (as the summary code does).
 fn atol_u64(s: &str) -> u64 {
@@ -117,45 +117,86 @@ impl Alternative {
 /// A rune that parses but whose restrictions are not UTF-8 yields
 /// `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
 /// Lightning does; anything else that does not parse is an error.
+///
+/// This is [`decode_rune_json_text`] parsed: the fields are written there only.
 pub fn decode_rune(s: &str, now: u64) -> Result<Value, ParseError> {
+    let text = decode_rune_json_text(s, now)?;
+    // An invariant, not input: the writer below emits only strings, arrays,
+    // objects and `true`/`false`, escaped (the `runes` fuzz target runs both).
+    Ok(serde_json::from_str(&text).expect("decode_rune_json_text writes JSON"))
+}
+
+/// [`decode_rune`]'s object as JSON text, written directly (without
+/// `serde_json`, so that the npm package's Commando entry, which hands it to
+/// `JSON.parse`, carries no JSON library): `type`, `unique_id` and `version`
+/// when the rune has them, `string`, each restriction's `alternatives` and
+/// `summary` (the alternatives' summaries joined by ` OR `), `valid`.
+pub fn decode_rune_json_text(s: &str, now: u64) -> Result<String, ParseError> {
     let rune = match Rune::from_base64(s) {
         Ok(r) => r,
         Err(ParseError::InvalidUtf8) => {
             let raw = Rune::raw_from_base64(s)?;
-            return Ok(json!({
-                "type": "rune",
-                "hex": hex::encode(raw.string_form_bytes()),
-                "warning_rune_invalid_utf8": "Rune contains invalid UTF-8 strings",
-                "valid": false,
-            }));
+            let mut out = String::from("{\"type\":\"rune\",\"hex\":");
+            json_str(&mut out, &hex::encode(raw.string_form_bytes()));
+            out.push_str(
+                ",\"warning_rune_invalid_utf8\":\"Rune contains invalid UTF-8 strings\",\"valid\":false}",
+            );
+            return Ok(out);
         }
         Err(e) => return Err(e),
     };
-    let mut obj = Map::new();
-    obj.insert("type".into(), json!("rune"));
+    let mut out = String::from("{\"type\":\"rune\"");
     if let Some(id) = rune.unique_id() {
-        obj.insert("unique_id".into(), json!(id.id()));
+        out.push_str(",\"unique_id\":");
+        json_str(&mut out, id.id());
         if let Some(v) = id.version() {
-            obj.insert("version".into(), json!(v));
+            out.push_str(",\"version\":");
+            json_str(&mut out, v);
         }
     }
-    obj.insert("string".into(), json!(rune.to_string_form()));
-    let restrictions: Vec<Value> = rune
-        .restrictions()
-        .iter()
-        .map(|r| {
-            let alts: Vec<String> = r
-                .alternatives()
-                .iter()
-                .map(Alternative::encode_unescaped)
-                .collect();
-            let summary: Vec<String> = r.alternatives().iter().map(|a| a.summary(now)).collect();
-            json!({ "alternatives": alts, "summary": summary.join(" OR ") })
-        })
-        .collect();
-    obj.insert("restrictions".into(), Value::Array(restrictions));
-    obj.insert("valid".into(), json!(true));
-    Ok(Value::Object(obj))
+    out.push_str(",\"string\":");
+    json_str(&mut out, &rune.to_string_form());
+    out.push_str(",\"restrictions\":[");
+    for (i, r) in rune.restrictions().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"alternatives\":[");
+        let mut summary = String::new();
+        for (j, a) in r.alternatives().iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+                summary.push_str(" OR ");
+            }
+            json_str(&mut out, &a.encode_unescaped());
+            summary.push_str(&a.summary(now));
+        }
+        out.push_str("],\"summary\":");
+        json_str(&mut out, &summary);
+        out.push('}');
+    }
+    out.push_str("],\"valid\":true}");
+    Ok(out)
+}
+
+/// `s` as a JSON string literal (RFC 8259 §7: `"`, `\\` and control
+/// characters escaped).
+fn json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 impl Alternative {

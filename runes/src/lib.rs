@@ -38,7 +38,7 @@ pub use check::{
     JSONRPC2_INVALID_PARAMS, RUNE_BLACKLISTED, RUNE_NOT_AUTHORIZED, RUNE_NOT_PERMITTED,
 };
 pub use condition::Condition;
-pub use decode::decode_rune;
+pub use decode::{decode_rune, decode_rune_json_text};
 pub use english::showrune_json;
 pub use error::{DerivationError, ParseError, SecretError};
 pub use eval::FieldValue;

@@ -156,3 +156,26 @@ fn showrunes_example() {
         assert_eq!(showrune_json(&rune), want);
     }
 }
+
+/// `decode`'s JSON is written as text (`decode_rune_json_text`) and `decode_rune` is that
+/// text parsed: values with quotes, backslashes, control characters and non-ASCII come
+/// back exactly as the rune holds them.
+#[test]
+fn decode_text_escapes_every_value() {
+    let nasty = "a\"b\\c\nd\u{1}e\u{7f}é€😀";
+    let r = Rune::from_base64(RUNE0).unwrap().with_restriction(
+        Restriction::from_unescaped(&[&format!("method={nasty}"), "pnum<3"]).unwrap(),
+    );
+    let text = runes::decode_rune_json_text(&r.to_base64(), 0).unwrap();
+    assert!(text.contains("\\u0001") && text.contains("\\\"") && text.contains("\\\\"));
+    let got = decode_rune(&r.to_base64(), 0).unwrap();
+    assert_eq!(got, serde_json::from_str::<Value>(&text).unwrap());
+    assert_eq!(got["string"], r.to_string_form());
+    let alts = &got["restrictions"][0]["alternatives"];
+    assert_eq!(alts[0], format!("method={nasty}"));
+    assert_eq!(alts[1], "pnum<3");
+    assert_eq!(
+        got["restrictions"][0]["summary"],
+        format!("method (of command) equal to '{nasty}' OR pnum (number of command parameters) less than 3")
+    );
+}

@@ -19,7 +19,6 @@ use commando::frame::{split, Direction};
 use lnsocket::framing::Decoder;
 use lnsocket::noise::{Initiator, InitiatorAwaitingActTwo, PrivateKey, RecvCipher, SendCipher};
 use lnsocket::{features, msgs};
-use runes::Rune;
 use wasm_bindgen::prelude::*;
 
 use crate::js_error;
@@ -218,84 +217,15 @@ pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
     Ok(hex::encode(all))
 }
 
-/// Appends `s` as a JSON string literal (RFC 8259 §7).
-fn json_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(c as usize) >> 4]));
-                out.push(char::from(HEX[(c as usize) & 15]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// Core Lightning's `decode` JSON for a rune (lightning-decode(7), "If type is rune"), as
 /// text: unique id, version, string form, each restriction's alternatives and English
 /// summary (`time` relative to `now`, seconds since the epoch). A rune whose restrictions
 /// are not UTF-8 gives `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
-/// Lightning does. Throws `RUNE_INVALID`.
+/// Lightning does. Throws `RUNE_INVALID`. The text is `runes::decode_rune_json_text`, which
+/// the full entry's `decodeRune` (`runes::decode_rune`) parses: one writer of the fields.
 #[wasm_bindgen(js_name = decodeRuneJson)]
 pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue> {
-    let s = rune.trim();
-    let now = crate::now_secs(now);
-    let r = match Rune::from_base64(s) {
-        Ok(r) => r,
-        Err(runes::ParseError::InvalidUtf8) => {
-            // The raw form: the 32-byte authcode, then the restrictions' text as sent.
-            let raw = runes::base64url::decode(s).map_err(rune_error)?;
-            let (code, text) = raw
-                .split_at_checked(32)
-                .ok_or_else(|| rune_error("short"))?;
-            let mut form = hex::encode(code).into_bytes();
-            form.push(b':');
-            form.extend_from_slice(text);
-            return Ok(format!(
-                "{{\"type\":\"rune\",\"hex\":\"{}\",\"warning_rune_invalid_utf8\":\"Rune contains invalid UTF-8 strings\",\"valid\":false}}",
-                hex::encode(form)
-            ));
-        }
-        Err(e) => return Err(rune_error(e)),
-    };
-    let mut out = String::from("{\"type\":\"rune\"");
-    if let Some(id) = r.unique_id() {
-        out.push_str(",\"unique_id\":");
-        json_str(&mut out, id.id());
-        if let Some(v) = id.version() {
-            out.push_str(",\"version\":");
-            json_str(&mut out, v);
-        }
-    }
-    out.push_str(",\"string\":");
-    json_str(&mut out, &r.to_string_form());
-    out.push_str(",\"restrictions\":[");
-    for (i, restr) in r.restrictions().iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"alternatives\":[");
-        let mut summary = String::new();
-        for (j, a) in restr.alternatives().iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-                summary.push_str(" OR ");
-            }
-            json_str(&mut out, &a.encode_unescaped());
-            summary.push_str(&a.summary(now));
-        }
-        out.push_str("],\"summary\":");
-        json_str(&mut out, &summary);
-        out.push('}');
-    }
-    out.push_str("],\"valid\":true}");
-    Ok(out)
+    runes::decode_rune_json_text(rune.trim(), crate::now_secs(now)).map_err(rune_error)
 }
 
 #[cfg(test)]
