@@ -11,19 +11,7 @@ use crate::{now_secs, to_js};
 
 #[cfg(feature = "runes")]
 #[wasm_bindgen(typescript_custom_section)]
-const TS_RUNES: &'static str = r#"
-/** Core Lightning's `decode` JSON for a rune. */
-export interface RuneDecoded {
-  type: "rune";
-  unique_id?: string;
-  version?: string;
-  /** `HEX-AUTHCODE:RESTRICTIONS` */
-  string?: string;
-  restrictions?: { alternatives: string[]; summary: string }[];
-  valid: boolean;
-  [field: string]: unknown;
-}
-"#;
+const TS_RUNES: &'static str = include_str!("ts/runes.d.ts");
 
 pub(crate) fn rune_error(e: impl std::fmt::Display) -> JsValue {
     js_error("RUNE_INVALID", &format!("invalid rune: {e}"))

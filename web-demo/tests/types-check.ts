@@ -6,6 +6,7 @@ import {
   type Bolt12Decoded, type Bolt12Validation, type InvoiceCheck, type CreatedInvoiceRequest,
   type RuneDecoded, type LnapReport, type ToolkitError, type ErrorCode, type ConnectionStateEvent,
   type LnMessage, fetchInvoice, type FetchedInvoice, type FetchRouteKind,
+  type CommandoOptions, type LnSocketOptions,
   verifyBip353, type Bip353Resolved,
 } from "bolt12-toolkit";
 import init, { initSync, type InitInput } from "bolt12-toolkit";
@@ -50,7 +51,11 @@ async function use(): Promise<void> {
   });
   const info: unknown = await c.call("getinfo", {}, { timeoutMs: 1000 });
   c.close();
-  const sock: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", { timeoutMs: 1000 });
+  const sockOpts: LnSocketOptions = { timeoutMs: 1000, pingIntervalMs: 0, pongTimeoutMs: 2000 };
+  const sock: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", sockOpts);
+  // @ts-expect-error: the commando entry's reply limit is not an option of this entry's Commando
+  const noCap: CommandoOptions = { nodeId: "02..", url: "ws://127.0.0.1:1", maxReplyBytes: 1 };
+  void noCap;
   await sock.send(32769, new Uint8Array([1]));
   const m: LnMessage = await sock.recv();
   const t: number = m.type;
