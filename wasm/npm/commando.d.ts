@@ -2,29 +2,8 @@
 export { init, initSync, type InitInput } from "./init.js";
 export { init as default } from "./init.js";
 // ErrorCode, ToolkitError, WsProxyOptions, LnSocketOptions, LnMessage, ConnectionState,
-// ConnectionStateEvent, CommandoBaseOptions, CallOptions and RuneDecoded: the other entries'
+// ConnectionStateEvent, CommandoOptions, CallOptions and RuneDecoded: the other entries'
 // declarations, appended to this file by wasm/build.sh from wasm/src/ts/.
-
-/** Options of `Commando.connect`: every entry's, and the keep-alive and reply limits of this
- * entry only (the full and lite entries' `Commando` always pings after 60 s, waits 30 s for the
- * pong and takes replies up to 500 MiB). */
-export interface CommandoOptions extends CommandoBaseOptions {
-  /** Send a keep-alive ping after this long without traffic from the node (ms, default 60000;
-   * 0 disables), as `LnSocketOptions.pingIntervalMs`. No `pong` within `pongTimeoutMs` ends the
-   * connection with `CONNECTION_ERROR` (the `retrying`/`failed` event's `code`): with
-   * `reconnect` the client reconnects and calls not yet answered keep waiting (until their
-   * `timeoutMs`, since a reply the node sent over the lost connection does not come again);
-   * without it they reject with `DISCONNECTED`. A non-negative integer, else `BAD_ARGUMENT`. */
-  pingIntervalMs?: number;
-  /** How long a keep-alive ping waits for its `pong` (ms, default 30000), as
-   * `LnSocketOptions.pongTimeoutMs`. A positive integer, else `BAD_ARGUMENT`. */
-  pongTimeoutMs?: number;
-  /** Largest reply accepted (bytes, default 524288000 = 500 MiB, Core Lightning's own client
-   * limit). A longer reply rejects its call with `REPLY_TOO_LARGE` (`rpcCode` 19535) as soon as
-   * it passes the limit; what had arrived is dropped, the rest of that reply is ignored and the
-   * connection stays up for other calls. A positive integer, else `BAD_ARGUMENT`. */
-  maxReplyBytes?: number;
-}
 
 export class Commando {
     private constructor();

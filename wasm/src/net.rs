@@ -33,12 +33,6 @@ use crate::{from_js, js_error, opt_prop, opt_string, opt_u64, to_js, with_field}
 #[wasm_bindgen(typescript_custom_section)]
 const TS_NET: &'static str = include_str!("ts/lnsocket.d.ts");
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_COMMANDO_OPTIONS: &'static str = r#"
-/** Options of `Commando.connect`. */
-export type CommandoOptions = CommandoBaseOptions;
-"#;
-
 /// The code for an lnsocket failure.
 fn lnsocket_code(e: &lnsocket::Error) -> &'static str {
     use lnsocket::Error as E;
@@ -155,10 +149,23 @@ fn spawn_pump(
 
 pub(crate) fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
     let timeout = ms_option(options, "timeoutMs", 10_000)?;
+    keepalive_config(
+        options,
+        Config {
+            connect_timeout: timeout,
+            handshake_timeout: timeout,
+            init_timeout: timeout,
+            ..Config::default()
+        },
+    )
+}
+
+/// `pingIntervalMs` (0: no keep-alive pings) and `pongTimeoutMs` (positive), options of
+/// `LnSocket.connect` and `Commando.connect`, into `config`.
+fn keepalive_config(options: &JsValue, config: Config) -> Result<Config, JsValue> {
     let ping = ms_option(options, "pingIntervalMs", 60_000)?;
-    let defaults = Config::default();
-    let pong = match opt_u64(options, "pongTimeoutMs")? {
-        None => defaults.pong_timeout,
+    let pong_timeout = match opt_u64(options, "pongTimeoutMs")? {
+        None => config.pong_timeout,
         Some(0) => {
             return Err(js_error(
                 "BAD_ARGUMENT",
@@ -168,12 +175,9 @@ pub(crate) fn lnsocket_config(options: &JsValue) -> Result<Config, JsValue> {
         Some(ms) => Duration::from_millis(ms),
     };
     Ok(Config {
-        connect_timeout: timeout,
-        handshake_timeout: timeout,
-        init_timeout: timeout,
         ping_interval: (!ping.is_zero()).then_some(ping),
-        pong_timeout: pong,
-        ..defaults
+        pong_timeout,
+        ..config
     })
 }
 
@@ -638,11 +642,25 @@ impl Commando {
             let addr = resolve_addr(&node_id, opt_string(&options, "url")?, &options)?;
             let rune = opt_string(&options, "rune")?.filter(|r| !r.trim().is_empty());
             let connect_timeout = ms_option(&options, "connectTimeoutMs", 10_000)?;
-            let config = Config {
-                connect_timeout,
-                handshake_timeout: connect_timeout,
-                init_timeout: connect_timeout,
-                ..Config::default()
+            let config = keepalive_config(
+                &options,
+                Config {
+                    connect_timeout,
+                    handshake_timeout: connect_timeout,
+                    init_timeout: connect_timeout,
+                    ..Config::default()
+                },
+            )?;
+            let max_reply = match opt_u64(&options, "maxReplyBytes")? {
+                None => ClientConfig::default().max_reply,
+                Some(0) => {
+                    return Err(js_error(
+                        "BAD_ARGUMENT",
+                        "maxReplyBytes must be a positive integer",
+                    ))
+                }
+                // Over what wasm32 can address: no limit but memory's.
+                Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
             };
             let reconnect = opt_prop(&options, "reconnect")
                 .and_then(|v| v.as_bool())
@@ -656,6 +674,7 @@ impl Commando {
                 .unwrap_or(u32::MAX)
                 .max(1),
                 reconnect_delay: ms_option(&options, "reconnectDelayMs", 1_000)?,
+                max_reply,
                 ..ClientConfig::default()
             };
             let on_state: Option<js_sys::Function> = opt_prop(&options, "onState")

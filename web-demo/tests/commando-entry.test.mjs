@@ -350,30 +350,29 @@ async function until(cond) {
 // body; the node's pong (4 bytes): 2+16 + 4+16.
 const PING_WIRE = 40, PONG_WIRE = 38;
 
-test("commando entry: pingIntervalMs, pongTimeoutMs and maxReplyBytes refused unless non-negative / positive integers", async () => {
+test("commando and full entries: pingIntervalMs, pongTimeoutMs and maxReplyBytes refused unless non-negative / positive integers", async () => {
   const url = `127.0.0.1:${n0.tcp.split(":").pop()}`;
   for (const bad of [-1, 1.5, NaN, Infinity, "soon", "-5", true, {}]) {
-    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pingIntervalMs: bad }), (e) =>
-      e.code === "BAD_ARGUMENT" && /pingIntervalMs/.test(e.message), String(bad));
-    await assert.rejects(cmd.LnSocket.connect(n0.id, url, { pingIntervalMs: bad }), (e) =>
-      e.code === "BAD_ARGUMENT" && /pingIntervalMs/.test(e.message), String(bad));
-    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: bad }), (e) =>
-      e.code === "BAD_ARGUMENT" && /maxReplyBytes/.test(e.message), String(bad));
+    // Both entries, Commando and LnSocket, refuse them alike.
     for (const lib of [cmd, full]) {
-      await assert.rejects(lib.LnSocket.connect(n0.id, url, { pongTimeoutMs: bad }), (e) =>
-        e.code === "BAD_ARGUMENT" && /pongTimeoutMs/.test(e.message), String(bad));
+      for (const k of ["pingIntervalMs", "pongTimeoutMs", "maxReplyBytes"]) {
+        await assert.rejects(lib.Commando.connect({ nodeId: n0.id, url, [k]: bad }), (e) =>
+          e.code === "BAD_ARGUMENT" && e.message.includes(k), `${k}: ${String(bad)}`);
+      }
+      for (const k of ["pingIntervalMs", "pongTimeoutMs"]) {
+        await assert.rejects(lib.LnSocket.connect(n0.id, url, { [k]: bad }), (e) =>
+          e.code === "BAD_ARGUMENT" && e.message.includes(k), `${k}: ${String(bad)}`);
+      }
     }
-    await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pongTimeoutMs: bad }), (e) =>
-      e.code === "BAD_ARGUMENT" && /pongTimeoutMs/.test(e.message), String(bad));
   }
-  await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, maxReplyBytes: 0 }), (e) =>
-    e.code === "BAD_ARGUMENT" && /maxReplyBytes must be a positive integer/.test(e.message));
   for (const lib of [cmd, full]) {
+    for (const k of ["pongTimeoutMs", "maxReplyBytes"]) {
+      await assert.rejects(lib.Commando.connect({ nodeId: n0.id, url, [k]: 0 }), (e) =>
+        e.code === "BAD_ARGUMENT" && e.message.includes(`${k} must be a positive integer`), k);
+    }
     await assert.rejects(lib.LnSocket.connect(n0.id, url, { pongTimeoutMs: 0 }), (e) =>
       e.code === "BAD_ARGUMENT" && /pongTimeoutMs must be a positive integer/.test(e.message));
   }
-  await assert.rejects(cmd.Commando.connect({ nodeId: n0.id, url, pongTimeoutMs: 0 }), (e) =>
-    e.code === "BAD_ARGUMENT" && /pongTimeoutMs must be a positive integer/.test(e.message));
 });
 
 test("commando entry against Core Lightning: keep-alive pings answered over a healthy connection; a node gone silent ends it (CONNECTION_ERROR), the client reconnects; without reconnect the Node process exits by itself", { timeout: 180000 }, async () => {
@@ -381,8 +380,8 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
   const port = Number(n0.tcp.split(":").pop());
   const relay = await startRelay(port);      // the reconnecting client, in this process
   const relayChild = await startRelay(port); // the child process's Commando and LnSocket
-  const relayFull = await startRelay(port);  // the full entry's LnSocket, for its pongTimeoutMs
-  let child = null, fullSocket = null;
+  const relayFull = await startRelay(port);  // the full entry's LnSocket and Commando (the Rust client)
+  let child = null, fullSocket = null, fullClient = null;
   try {
     // The child: Commando (reconnect: false) and LnSocket, 100 ms pings, through relayChild;
     // prints "up", waits for "go" (the relay silenced), then prints how each ended. It never
@@ -412,14 +411,19 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
 
       // The node goes silent (the relay drops its side): no pong, the connection ends with
       // CONNECTION_ERROR and the client reconnects (the relay passes new connections).
-      // The full entry's LnSocket, with the same options: its pings are answered too.
+      // The full entry's LnSocket and Commando, with the same options: their pings are answered too.
       fullSocket = await full.LnSocket.connect(n0.id, relayFull.url, { pingIntervalMs: 100, pongTimeoutMs: 1500 });
       const fullRecv = fullSocket.recv().then(() => null, (e) => ({ code: e.code, message: e.message }));
-      await until(() => relayFull.conns[0].down >= 3 * PONG_WIRE);
+      const fullStates = [];
+      fullClient = await full.Commando.connect({ nodeId: n0.id, url: relayFull.url, rune: n0.rune, pingIntervalMs: 100, pongTimeoutMs: 1500, reconnectDelayMs: 50, onState: (e) => fullStates.push(e) });
+      assert.equal((await fullClient.call("getinfo")).id, n0.id);
+      const fullBase = relayFull.conns[1].down;
+      await until(() => relayFull.conns[0].down >= 3 * PONG_WIRE && relayFull.conns[1].down - fullBase >= 3 * PONG_WIRE);
       await until(() => out.includes("up\n"));
       relay.silence();
       relayChild.silence();
       relayFull.silence();
+      fullStates.length = 0;
       child.stdin.write("go\n");
       states.length = 0;
       await until(() => states.some((e) => e.state === "connected"));
@@ -431,6 +435,12 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
       const fr = await fullRecv;
       assert.equal(fr.code, "CONNECTION_ERROR");
       assert.match(fr.message, /no pong within 1\.5s/);
+      // The full entry's Commando: the same end of its connection, and a reconnection.
+      await until(() => fullStates.some((e) => e.state === "connected"));
+      assert.deepEqual(fullStates.map((e) => [e.state, e.code ?? null]), [["retrying", "CONNECTION_ERROR"], ["connected", null]]);
+      assert.match(fullStates[0].error, /no pong within 1\.5s/);
+      assert.equal(relayFull.accepted, 3);
+      assert.equal((await fullClient.call("getinfo")).id, n0.id);
       // The new connection keeps pinging too.
       const second = relay.conns[1];
       const base2 = { up: second.up, down: second.down };
@@ -457,6 +467,7 @@ test("commando entry against Core Lightning: keep-alive pings answered over a he
   } finally {
     if (child) process.kill(child.pid, "SIGKILL");
     if (fullSocket) fullSocket.close();
+    if (fullClient) fullClient.close();
     await Promise.all([relay.close(), relayChild.close(), relayFull.close()]);
   }
 });
@@ -469,8 +480,10 @@ test("commando entry against Core Lightning: a reply over maxReplyBytes is refus
   } finally {
     put.close();
   }
+  // The commando entry's Commando and the full entry's (the Rust client), each with its own cap.
+  for (const lib of [cmd, full]) {
   const states = [];
-  const c = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false, maxReplyBytes: 100000, onState: (e) => states.push(e) });
+  const c = await lib.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false, maxReplyBytes: 100000, onState: (e) => states.push(e) });
   try {
     // Each entry comes back as string and hex (~60 kB); all three (~180 kB, several Commando
     // reply messages) are refused once past 100000 bytes.
@@ -490,11 +503,12 @@ test("commando entry against Core Lightning: a reply over maxReplyBytes is refus
     c.close();
   }
   // The default cap (500 MiB) takes the same reply.
-  const d = await cmd.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false });
+  const d = await lib.Commando.connect({ nodeId: n0.id, url, rune: n0.rune, reconnect: false });
   try {
     assert.equal((await d.call("listdatastore", { key: ["entry", "cap"] })).datastore.length, 3);
   } finally {
     d.close();
+  }
   }
 
   // chromium over ws://: the same refusal, and 50 ms pings answered while idle.

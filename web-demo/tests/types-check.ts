@@ -53,9 +53,10 @@ async function use(): Promise<void> {
   c.close();
   const sockOpts: LnSocketOptions = { timeoutMs: 1000, pingIntervalMs: 0, pongTimeoutMs: 2000 };
   const sock: LnSocket = await LnSocket.connect("02..", "ws://127.0.0.1:1", sockOpts);
-  // @ts-expect-error: the commando entry's reply limit is not an option of this entry's Commando
-  const noCap: CommandoOptions = { nodeId: "02..", url: "ws://127.0.0.1:1", maxReplyBytes: 1 };
-  void noCap;
+  const cOpts: CommandoOptions = { nodeId: "02..", url: "ws://127.0.0.1:1", pingIntervalMs: 100, pongTimeoutMs: 1500, maxReplyBytes: 1 << 20 };
+  // @ts-expect-error: maxReplyBytes is a number of bytes
+  const badCap: CommandoOptions = { nodeId: "02..", maxReplyBytes: "1 MiB" };
+  void [cOpts, badCap];
   await sock.send(32769, new Uint8Array([1]));
   const m: LnMessage = await sock.recv();
   const t: number = m.type;

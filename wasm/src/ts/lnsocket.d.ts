@@ -46,9 +46,8 @@ export interface ConnectionStateEvent {
   code?: ErrorCode;
 }
 
-/** The options of `Commando.connect` in every entry (`CommandoOptions`; the commando entry
- * adds its own). */
-export interface CommandoBaseOptions extends WsProxyOptions {
+/** Options of `Commando.connect`. */
+export interface CommandoOptions extends WsProxyOptions {
   /** The node's id (33-byte compressed public key, hex). */
   nodeId: string;
   /** `ws://host:port` or `wss://host/path` where the node accepts BOLT 8 over WebSocket; in Node
@@ -67,6 +66,21 @@ export interface CommandoBaseOptions extends WsProxyOptions {
   reconnectAttempts?: number;
   /** Pause between attempts (ms, default 1000). */
   reconnectDelayMs?: number;
+  /** Send a keep-alive ping after this long without traffic from the node (ms, default 60000;
+   * 0 disables), as `LnSocketOptions.pingIntervalMs`. No `pong` within `pongTimeoutMs` ends the
+   * connection with `CONNECTION_ERROR` (the `retrying`/`failed` event's `code`): with
+   * `reconnect` the client reconnects and calls not yet answered keep waiting (until their
+   * `timeoutMs`, since a reply the node sent over the lost connection does not come again);
+   * without it they reject with `DISCONNECTED`. A non-negative integer, else `BAD_ARGUMENT`. */
+  pingIntervalMs?: number;
+  /** How long a keep-alive ping waits for its `pong` (ms, default 30000), as
+   * `LnSocketOptions.pongTimeoutMs`. A positive integer, else `BAD_ARGUMENT`. */
+  pongTimeoutMs?: number;
+  /** Largest reply accepted (bytes, default 524288000 = 500 MiB, Core Lightning's own client
+   * limit). A longer reply rejects its call with `REPLY_TOO_LARGE` (`rpcCode` 19535) as soon as
+   * it passes the limit; what had arrived is dropped, the rest of that reply is ignored and the
+   * connection stays up for other calls. A positive integer, else `BAD_ARGUMENT`. */
+  maxReplyBytes?: number;
   /** Called on every state change. */
   onState?: (event: ConnectionStateEvent) => void;
 }
