@@ -40,10 +40,11 @@ mkdir -p "$out"
 build() { # name, cargo feature args...
     local name="$1"; shift
     if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return; fi
-    # bolt12 and wire (decode's parse and JSON) at opt-level 3, the rest for size: decode()
-    # about 1.6x faster for 6% more gzipped wasm (h-npmapi's notes, BENCHMARKS.md).
+    # wire (TLV reading and the on-curve check, decode's hot loop) at opt-level 3, the rest
+    # for size. bolt12 at 3 as well cost 27 kB gzipped in full and lite for no decode speed
+    # that a same-run measurement could tell apart (BENCHMARKS.md, "opt-level").
     (cd "$root" && cargo build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release \
-        --config profile.release.package.bolt12.opt-level=3 --config profile.release.package.wire.opt-level=3 "$@")
+        --config profile.release.package.wire.opt-level=3 "$@")
     mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
     cp "$wasm_dir/bolt12_wasm.wasm" "$CARGO_TARGET_DIR/names/$name.wasm"
     # wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen
