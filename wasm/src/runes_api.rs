@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::js_error;
 #[cfg(feature = "runes")]
-use crate::{now_secs, to_js};
+use crate::now_secs;
 
 #[cfg(feature = "runes")]
 #[wasm_bindgen(typescript_custom_section)]
@@ -25,8 +25,9 @@ pub(crate) fn rune_error(e: impl std::fmt::Display) -> JsValue {
 #[cfg(feature = "runes")]
 #[wasm_bindgen(js_name = decodeRune, unchecked_return_type = "RuneDecoded")]
 pub fn decode_rune(rune: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
-    runes::decode_rune(rune.trim(), now_secs(now))
-        .map(|v| to_js(&v))
+    // The text `runes::decode_rune` parses, handed to `JSON.parse` (as `decode()` does).
+    runes::decode_rune_json_text(rune.trim(), now_secs(now))
+        .map(|text| js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
         .map_err(rune_error)
 }
 
