@@ -41,8 +41,9 @@ build() { # name, cargo feature args...
     local name="$1"; shift
     if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return; fi
     # wire (TLV reading and the on-curve check, decode's hot loop) at opt-level 3, the rest
-    # for size. bolt12 at 3 as well cost 27 kB gzipped in full and lite for no decode speed
-    # that a same-run measurement could tell apart (BENCHMARKS.md, "opt-level").
+    # for size. bolt12 at 3 as well made decode() 1.1-1.2x faster for 27 kB more gzipped
+    # wasm in full and lite (19 kB in decode); at z decode stays 5.9-7.1x boltz-bolt12's
+    # speed (BENCHMARKS.md, "opt-level").
     (cd "$root" && cargo build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release \
         --config profile.release.package.wire.opt-level=3 "$@")
     mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
