@@ -41,6 +41,9 @@ const bigString = (tag) => Array.from({ length: BIG }, (_, i) => String.fromChar
 const CLIENTS = {
   async "bolt12-toolkit (ws)"(node) { return toolkitClient(node, node.ws); },
   async "bolt12-toolkit (tcp)"(node) { return toolkitClient(node, node.tcp); },
+  // The commando entry (`bolt12-toolkit/commando`: thin wasm core, sockets and JSON in JS).
+  async "bolt12-toolkit/commando (ws)"(node) { return toolkitClient(node, node.ws, "commando-node.js"); },
+  async "bolt12-toolkit/commando (tcp)"(node) { return toolkitClient(node, node.tcp, "commando-node.js"); },
   async "lnmessage (ws)"(node) {
     const { default: LnMessage } = await import("lnmessage");
     const port = Number(new URL(node.ws).port);
@@ -72,8 +75,8 @@ const CLIENTS = {
   },
 };
 
-async function toolkitClient(node, url) {
-  const tk = await importToolkit();
+async function toolkitClient(node, url, entry) {
+  const tk = await importToolkit(entry);
   return {
     async connect() { this.c = await tk.Commando.connect({ nodeId: node.id, url, rune: node.rune, reconnect: false, timeoutMs: 60000 }); },
     call(method, params) { return this.c.call(method, params); },
