@@ -1155,22 +1155,7 @@ fn fetchinvoice_requests_decode_alike() {
     let secret = SecretKey::from_slice(&secret_bytes).expect("secret");
     let key = messenger::NodeKey::from_bytes(&secret_bytes).expect("key");
     let material = *messenger::keys::random_bytes::<32>().expect("random");
-    let responder = std::sync::Arc::new(
-        messenger::Responder::new(
-            key.clone(),
-            &material,
-            messenger::ResponderConfig::default(),
-        )
-        .expect("responder"),
-    );
-    let listener = rt
-        .block_on(lnsocket::listener::Listener::bind(
-            "127.0.0.1:0".parse().expect("addr"),
-            lnsocket::listener::Kind::Tcp,
-            key.to_lnsocket().expect("key"),
-        ))
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
+    let (responder, listener, port) = common::responder_listener(&rt, key.clone(), &material);
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let (served, tap_seen) = (responder.clone(), seen.clone());
     rt.spawn(async move {

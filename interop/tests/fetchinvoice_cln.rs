@@ -336,22 +336,7 @@ fn start_responder(
     tokio::sync::mpsc::UnboundedReceiver<messenger::responder::ServeReport>,
 ) {
     let key = messenger::NodeKey::generate().expect("key");
-    let responder = std::sync::Arc::new(
-        messenger::Responder::new(
-            key.clone(),
-            &material,
-            messenger::ResponderConfig::default(),
-        )
-        .expect("responder"),
-    );
-    let listener = rt
-        .block_on(lnsocket::listener::Listener::bind(
-            "127.0.0.1:0".parse().expect("addr"),
-            lnsocket::listener::Kind::Tcp,
-            key.to_lnsocket().expect("key"),
-        ))
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
+    let (responder, listener, port) = common::responder_listener(rt, key.clone(), &material);
     let served = responder.clone();
     let (reports, reported) = tokio::sync::mpsc::unbounded_channel();
     rt.spawn(async move {

@@ -109,3 +109,31 @@ pub fn hyphen_rune(rune: &str, prefix: &str) -> String {
         .find(|b| b.starts_with(prefix))
         .expect("some attenuation starts with the prefix")
 }
+
+/// Our invoice-request responder (`messenger::Responder`, default config) with `key` and the
+/// stateless `material`, and a BOLT 8 TCP listener for it on 127.0.0.1 (port chosen by the
+/// system): the responder, the listener and its port. The caller runs the accept loop.
+pub fn responder_listener(
+    rt: &tokio::runtime::Runtime,
+    key: messenger::NodeKey,
+    material: &[u8; 32],
+) -> (
+    std::sync::Arc<messenger::Responder>,
+    lnsocket::listener::Listener,
+    u16,
+) {
+    let lnsocket_key = key.to_lnsocket().expect("key");
+    let responder = std::sync::Arc::new(
+        messenger::Responder::new(key, material, messenger::ResponderConfig::default())
+            .expect("responder"),
+    );
+    let listener = rt
+        .block_on(lnsocket::listener::Listener::bind(
+            "127.0.0.1:0".parse().expect("addr"),
+            lnsocket::listener::Kind::Tcp,
+            lnsocket_key,
+        ))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (responder, listener, port)
+}
