@@ -56,11 +56,7 @@ fn start() -> (String, String, tokio::runtime::Runtime) {
                 PrivateKey::generate().unwrap(),
             ))
             .unwrap();
-        let a = l.local_addr().unwrap();
-        targets.push(match kind {
-            Kind::Tcp => format!("{}@{a}", l.node_id()),
-            Kind::WebSocket => format!("{}@ws://{a}", l.node_id()),
-        });
+        targets.push(l.dial_address().unwrap());
         let server = server.clone();
         rt.spawn(async move {
             loop {

@@ -31,11 +31,7 @@ async fn scripted_node(kind: Kind) -> String {
     )
     .await
     .unwrap();
-    let a = l.local_addr().unwrap();
-    let target = match kind {
-        Kind::Tcp => format!("{}@{a}", l.node_id()),
-        Kind::WebSocket => format!("{}@ws://{a}", l.node_id()),
-    };
+    let target = l.dial_address().unwrap();
     tokio::spawn(async move {
         loop {
             let Ok(mut conn) = l.accept(Config::default()).await else {

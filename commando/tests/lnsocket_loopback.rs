@@ -49,11 +49,7 @@ async fn start(kind: Kind) -> (String, tokio::task::JoinHandle<()>) {
     )
     .await
     .unwrap();
-    let a = l.local_addr().unwrap();
-    let addr = match kind {
-        Kind::Tcp => format!("{}@{a}", l.node_id()),
-        Kind::WebSocket => format!("{}@ws://{a}", l.node_id()),
-    };
+    let addr = l.dial_address().unwrap();
     let server = Arc::new(Server::new(
         master(),
         Arc::new(MemoryRuneStore::new()),

@@ -34,11 +34,7 @@ mod native {
             PrivateKey::generate().map_err(|e| e.to_string())?,
         )
         .await?;
-        let addr = listener.local_addr()?;
-        match kind {
-            Kind::Tcp => println!("READY {}@{addr}", listener.node_id()),
-            Kind::WebSocket => println!("READY {}@ws://{addr}", listener.node_id()),
-        }
+        println!("READY {}", listener.dial_address()?);
         let serve = async {
             let mut conn = listener.accept(Config::default()).await?;
             let mut echoed = 0u64;

@@ -160,6 +160,16 @@ impl Listener {
         self.key.public_key()
     }
 
+    /// What a client dials to reach this listener, in [`crate::PeerAddr`]'s syntax:
+    /// `<node_id>@<ip>:<port>` for TCP, `<node_id>@ws://<ip>:<port>` for WebSocket.
+    pub fn dial_address(&self) -> std::io::Result<String> {
+        let addr = self.local_addr()?;
+        Ok(match self.kind {
+            Kind::Tcp => format!("{}@{addr}", self.node_id()),
+            Kind::WebSocket => format!("{}@ws://{addr}", self.node_id()),
+        })
+    }
+
     /// The static key, to run handshakes on streams accepted with
     /// [`Listener::accept_stream`] in their own tasks.
     pub fn key(&self) -> &PrivateKey {

@@ -330,7 +330,7 @@ async fn stalled_websocket_upgrade_holds_up_nobody() {
     tokio::time::timeout(BOUND, async {
         let listener = Arc::new(bind(Kind::WebSocket).await);
         let addr = listener.local_addr().unwrap();
-        let target = format!("{}@ws://{addr}", listener.node_id());
+        let target = listener.dial_address().unwrap();
         let mut ends = echo_responder(listener.clone(), Config::default()).await;
         // Connected, never sends its upgrade request (the listener gives it 10 s).
         let stalled = TcpStream::connect(addr).await.unwrap();

@@ -25,18 +25,14 @@ async fn listener(kind: Kind, addr: &str) -> Listener {
         .unwrap()
 }
 
-fn url(l: &Listener, kind: Kind) -> String {
-    let a = l.local_addr().unwrap();
-    match kind {
-        Kind::Tcp => format!("{}@{a}", l.node_id()),
-        Kind::WebSocket => format!("{}@ws://{a}", l.node_id()),
-    }
+fn url(l: &Listener) -> String {
+    l.dial_address().unwrap()
 }
 
 /// Client sends 1100 custom messages, server echoes each with type + 2.
 async fn echo_exchange(kind: Kind, bind: &str) {
     let l = listener(kind, bind).await;
-    let addr = url(&l, kind);
+    let addr = url(&l);
     let server_cfg = Config {
         features: lnsocket::features::from_bits(&[9, 39, 99]),
         ..Config::default()
@@ -219,7 +215,7 @@ async fn websocket_frame_boundaries_are_not_message_boundaries() {
 #[tokio::test]
 async fn ping_reports_node_and_features() {
     let l = listener(Kind::Tcp, "127.0.0.1:0").await;
-    let addr = url(&l, Kind::Tcp);
+    let addr = url(&l);
     let node_id = l.node_id();
     let server = tokio::spawn(async move {
         let mut conn = l.accept(Config::default()).await.unwrap();
@@ -246,7 +242,7 @@ async fn ping_reports_node_and_features() {
 /// session to `script`.
 async fn raw_peer() -> (String, tokio::task::JoinHandle<NoiseStream>) {
     let l = listener(Kind::Tcp, "127.0.0.1:0").await;
-    let addr = url(&l, Kind::Tcp);
+    let addr = url(&l);
     let task = tokio::spawn(async move {
         let (io, _) = l.accept_stream().await.unwrap();
         let mut s = raw_peer::respond_with_init(io, l.key().clone(), LIMIT).await;
@@ -487,4 +483,36 @@ async fn warning_and_error_reach_the_caller() {
         other => panic!("unexpected {other:?}"),
     }
     let _s = timeout(LIMIT, server).await.unwrap().unwrap();
+}
+
+/// `Listener::dial_address` is a `PeerAddr` naming the listener's node id and its bound
+/// address, over the listener's transport, for IPv4 and IPv6.
+#[tokio::test]
+async fn dial_address_names_the_listener() {
+    for (kind, bind) in [
+        (Kind::Tcp, "127.0.0.1:0"),
+        (Kind::Tcp, "[::1]:0"),
+        (Kind::WebSocket, "127.0.0.1:0"),
+        (Kind::WebSocket, "[::1]:0"),
+    ] {
+        let l = listener(kind, bind).await;
+        let a = l.local_addr().unwrap();
+        let dial: lnsocket::PeerAddr = l.dial_address().unwrap().parse().unwrap();
+        assert_eq!(dial.node_id, l.node_id());
+        let (host, port, ws) = match &dial.endpoint {
+            lnsocket::Endpoint::Tcp { host, port } => (host.to_string(), *port, false),
+            lnsocket::Endpoint::WebSocket {
+                tls, host, port, ..
+            } => {
+                assert!(!tls);
+                (host.to_string(), *port, true)
+            }
+        };
+        assert_eq!(port, a.port(), "{kind:?} {bind}");
+        assert_eq!(
+            host.trim_matches(|c| c == '[' || c == ']'),
+            a.ip().to_string()
+        );
+        assert_eq!(ws, matches!(kind, Kind::WebSocket));
+    }
 }
