@@ -20,7 +20,7 @@ use std::rc::Rc;
 use futures_channel::{mpsc, oneshot};
 use futures_util::StreamExt;
 use lnsocket::addr::Host;
-use lnsocket::transport::{BoxStream, ByteStream, TransportError};
+use lnsocket::transport::{BoxStream, ByteStream, Chunk, TransportError};
 use lnsocket::{Config, Connection, Endpoint, PeerAddr};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
@@ -57,8 +57,7 @@ struct NodeStream {
     socket: JsSocket,
     closed: Rc<Cell<bool>>,
     rx: mpsc::UnboundedReceiver<Incoming>,
-    pending: Vec<u8>,
-    pos: usize,
+    pending: Chunk,
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -152,8 +151,7 @@ async fn open(
         socket,
         closed,
         rx,
-        pending: Vec::new(),
-        pos: 0,
+        pending: Chunk::default(),
         _handlers: vec![on_open, on_data, on_close, on_error],
     };
     match open_rx.await {
@@ -166,21 +164,14 @@ async fn open(
 #[async_trait::async_trait(?Send)]
 impl ByteStream for NodeStream {
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
-        while self.pos >= self.pending.len() {
+        while self.pending.is_empty() {
             match self.rx.next().await {
-                Some(Incoming::Data(v)) => {
-                    self.pending = v;
-                    self.pos = 0;
-                }
+                Some(Incoming::Data(v)) => self.pending.set(v),
                 Some(Incoming::Closed) | None => return Ok(0),
                 Some(Incoming::Error(e)) => return Err(io_error(e)),
             }
         }
-        let avail = self.pending.get(self.pos..).unwrap_or_default();
-        let n = buf.len().min(avail.len());
-        buf[..n].copy_from_slice(&avail[..n]);
-        self.pos += n;
-        Ok(n)
+        Ok(self.pending.take_into(buf))
     }
 
     async fn write(&mut self, data: &[u8]) -> Result<usize, TransportError> {

@@ -15,7 +15,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::{ByteStream, TransportError};
+use super::{ByteStream, Chunk, TransportError};
 
 enum Incoming {
     Data(Vec<u8>),
@@ -28,8 +28,7 @@ enum Incoming {
 pub struct BrowserStream {
     ws: WebSocket,
     rx: mpsc::UnboundedReceiver<Incoming>,
-    pending: Vec<u8>,
-    pos: usize,
+    pending: Chunk,
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
@@ -85,8 +84,7 @@ pub async fn connect(url: &str) -> Result<BrowserStream, TransportError> {
     let stream = BrowserStream {
         ws,
         rx,
-        pending: Vec::new(),
-        pos: 0,
+        pending: Chunk::default(),
         _on_open: on_open,
         _on_message: on_message,
         _on_close: on_close,
@@ -101,12 +99,9 @@ pub async fn connect(url: &str) -> Result<BrowserStream, TransportError> {
 #[async_trait::async_trait(?Send)]
 impl ByteStream for BrowserStream {
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
-        while self.pos >= self.pending.len() {
+        while self.pending.is_empty() {
             match self.rx.next().await {
-                Some(Incoming::Data(v)) => {
-                    self.pending = v;
-                    self.pos = 0;
-                }
+                Some(Incoming::Data(v)) => self.pending.set(v),
                 Some(Incoming::Text) => return Err(TransportError::TextFrame),
                 Some(Incoming::Closed) | None => return Ok(0),
                 Some(Incoming::Error) => {
@@ -114,11 +109,7 @@ impl ByteStream for BrowserStream {
                 }
             }
         }
-        let avail = self.pending.get(self.pos..).unwrap_or_default();
-        let n = buf.len().min(avail.len());
-        buf[..n].copy_from_slice(&avail[..n]);
-        self.pos += n;
-        Ok(n)
+        Ok(self.pending.take_into(buf))
     }
 
     async fn write(&mut self, data: &[u8]) -> Result<usize, TransportError> {

@@ -14,6 +14,37 @@ pub mod tcp;
 #[cfg(all(not(target_arch = "wasm32"), feature = "native-ws"))]
 pub mod ws;
 
+/// The rest of one received chunk (a WebSocket message, a socket read) that a
+/// [`ByteStream::read`] has not handed out yet: transports that receive whole chunks keep
+/// the rest here for the next read, so no byte is lost when `buf` is shorter.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl Chunk {
+    /// Nothing left: time to wait for the next chunk.
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    /// Starts on a newly received chunk (the old one is used up).
+    pub fn set(&mut self, bytes: Vec<u8>) {
+        self.bytes = bytes;
+        self.pos = 0;
+    }
+
+    /// Copies as much as fits into `buf` and returns how much that was.
+    pub fn take_into(&mut self, buf: &mut [u8]) -> usize {
+        let avail = self.bytes.get(self.pos..).unwrap_or_default();
+        let n = buf.len().min(avail.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.pos += n;
+        n
+    }
+}
+
 /// Why a transport failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -75,3 +106,32 @@ impl<T> MaybeSend for T {}
 
 /// A boxed byte stream, so one connection type serves every transport.
 pub type BoxStream = Box<dyn ByteStream>;
+
+#[cfg(test)]
+mod tests {
+    use super::Chunk;
+
+    /// A chunk handed out across reads shorter than it, then the next chunk.
+    #[test]
+    fn chunk_hands_out_every_byte_once() {
+        let mut c = Chunk::default();
+        assert!(c.is_empty());
+        let mut buf = [0u8; 0];
+        assert_eq!(c.take_into(&mut buf), 0);
+        c.set(b"abcdefg".to_vec());
+        let mut got = Vec::new();
+        let mut buf = [0u8; 3];
+        while !c.is_empty() {
+            let n = c.take_into(&mut buf);
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"abcdefg");
+        assert_eq!(c.take_into(&mut buf), 0);
+        c.set(b"xy".to_vec());
+        let mut big = [0u8; 8];
+        assert_eq!(c.take_into(&mut big), 2);
+        assert_eq!(&big[..2], b"xy");
+        assert!(c.is_empty());
+    }
+}
