@@ -74,40 +74,31 @@ fn material(
 
 /// Runs `bolt12 stateless ...`.
 pub fn run(args: Args) -> Result<(), StatelessCliError> {
-    let (ours, reason) = match args.command {
+    let (key_material, key_material_file, nonce, text, invoice) = match args.command {
         Command::VerifyRequest {
             key_material,
             key_material_file,
             nonce,
             lnr,
-        } => {
-            let key_material = material(key_material, key_material_file)?;
-            let nonce = nonce.as_deref().map(parse_nonce).transpose()?;
-            let report = verify_request_str(
-                &parse_key_material(&key_material)?,
-                nonce.as_ref(),
-                lnr.trim(),
-            );
-            println!("{:#}", serde_json::to_value(&report).unwrap_or_default());
-            (report.ours, report.reason)
-        }
+        } => (key_material, key_material_file, nonce, lnr, false),
         Command::VerifyInvoice {
             key_material,
             key_material_file,
             nonce,
             lni,
-        } => {
-            let key_material = material(key_material, key_material_file)?;
-            let nonce = nonce.as_deref().map(parse_nonce).transpose()?;
-            let report = verify_invoice_str(
-                &parse_key_material(&key_material)?,
-                nonce.as_ref(),
-                lni.trim(),
-            );
-            println!("{:#}", serde_json::to_value(&report).unwrap_or_default());
-            (report.ours, report.reason)
-        }
+        } => (key_material, key_material_file, nonce, lni, true),
     };
+    let key_material = material(key_material, key_material_file)?;
+    let nonce = nonce.as_deref().map(parse_nonce).transpose()?;
+    let key = parse_key_material(&key_material)?;
+    let (report, ours, reason) = if invoice {
+        let r = verify_invoice_str(&key, nonce.as_ref(), text.trim());
+        (serde_json::to_value(&r), r.ours, r.reason)
+    } else {
+        let r = verify_request_str(&key, nonce.as_ref(), text.trim());
+        (serde_json::to_value(&r), r.ours, r.reason)
+    };
+    println!("{:#}", report.unwrap_or_default());
     if ours {
         Ok(())
     } else {
