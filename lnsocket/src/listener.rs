@@ -166,6 +166,7 @@ impl Listener {
         let addr = self.local_addr()?;
         Ok(match self.kind {
             Kind::Tcp => format!("{}@{addr}", self.node_id()),
+            #[cfg(feature = "native-ws")]
             Kind::WebSocket => format!("{}@ws://{addr}", self.node_id()),
         })
     }
