@@ -7,7 +7,7 @@ use secp256k1::{Keypair, SecretKey, SECP256K1};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-use crate::{js_error, now_secs, opt_string, opt_u64, to_js, with_field};
+use crate::{js_error, now_secs, opt_string, opt_u64, parse_js, to_js, with_field};
 
 #[cfg(feature = "bip353")]
 pub mod bip353;
@@ -160,12 +160,6 @@ pub fn decode(input: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
     decode_json_text_at(input, Some(now_secs(now)))
         .map(|text| parse_js(&text))
         .map_err(decode_error)
-}
-
-/// `JSON.parse` of the `decode` text (bolt12's writer: the same object, key order
-/// included, as the `serde_json` value [`to_js`] would hand over, without building one).
-fn parse_js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// Like `decode`, but never throws: `{ valid: false, code, message }` for bad input.

@@ -58,7 +58,13 @@ pub(crate) fn with_field(err: JsValue, key: &str, value: JsValue) -> JsValue {
 /// A `serde_json` value as a JavaScript value (through `JSON.parse`, which keeps the key
 /// order).
 pub(crate) fn to_js(v: &serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    parse_js(&v.to_string())
+}
+
+/// `JSON.parse` of JSON text our own writers made (bolt12's and runes' `decode` text): the
+/// object, key order included, without building a `serde_json` value first.
+pub(crate) fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// A JavaScript value as `serde_json` (through `JSON.stringify`); `undefined` is `null`.

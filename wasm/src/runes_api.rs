@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::js_error;
 #[cfg(feature = "runes")]
-use crate::now_secs;
+use crate::{now_secs, parse_js};
 
 #[cfg(feature = "runes")]
 #[wasm_bindgen(typescript_custom_section)]
@@ -27,7 +27,7 @@ pub(crate) fn rune_error(e: impl std::fmt::Display) -> JsValue {
 pub fn decode_rune(rune: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
     // The text `runes::decode_rune` parses, handed to `JSON.parse` (as `decode()` does).
     runes::decode_rune_json_text(rune.trim(), now_secs(now))
-        .map(|text| js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
+        .map(|text| parse_js(&text))
         .map_err(rune_error)
 }
 
