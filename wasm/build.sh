@@ -57,6 +57,13 @@ build() { # name, cargo feature args...
         "$wasm_dir/bolt12_wasm.wasm" -o "$tmp"
     wasm-bindgen --target web --out-dir "$out/$name" --out-name bolt12_toolkit "$tmp"
     rm -f "$tmp"
+    # No entry may link libsecp256k1's generator table (32 kB that gzip cannot shrink): it
+    # comes with anything that makes a context, which on wasm32 nothing should (the `curve`
+    # crate's tableless backend). Its first entry's first limb, as stored in the table:
+    if grep -qaF "$(printf '\x4a\x97\xc7\x45\x0c\x01\x42\xd2')" "$out/$name/bolt12_toolkit_bg.wasm"; then
+        echo "error: the $name entry links libsecp256k1's generator table: something makes a context (see curve/src/lib.rs)" >&2
+        exit 1
+    fi
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 

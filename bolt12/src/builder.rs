@@ -3,7 +3,7 @@
 //!
 //! Every builder finishes by encoding and then parsing its own output with the reader
 //! (`from_bytes`), so nothing a builder returns could be refused by our own reader.
-use secp256k1::{Keypair, PublicKey};
+use curve::Signer;
 use thiserror::Error;
 use wire::{ChainHash, Point, Sha256, TlvStreamReader};
 
@@ -248,13 +248,13 @@ impl<'a> InvoiceRequestBuilder<'a> {
     /// `keypair` (whose public key MUST be `invreq_payer_id`) and returns the request.
     pub fn build_and_sign(
         mut self,
-        keypair: &Keypair,
+        keypair: &(impl Signer + ?Sized),
         now: u64,
     ) -> Result<InvoiceRequest, BuildError> {
         if let Some(expiry) = self.offer.absolute_expiry().filter(|e| now > *e) {
             return Err(BuildError::OfferExpired { expiry, now });
         }
-        if Some(Point::from(PublicKey::from_keypair(keypair))) != self.tlvs.invreq_payer_id {
+        if Some(Point::from(keypair.public_key())) != self.tlvs.invreq_payer_id {
             return Err(BuildError::WrongSigningKey("invreq_payer_id"));
         }
         let chain = self.tlvs.invreq_chain.unwrap_or(ChainHash::BITCOIN);
@@ -267,7 +267,7 @@ impl<'a> InvoiceRequestBuilder<'a> {
 
 fn sign_stream(
     tlvs: &mut InvoiceRequestTlvs,
-    keypair: &Keypair,
+    keypair: &(impl Signer + ?Sized),
 ) -> Result<InvoiceRequest, BuildError> {
     Ok(InvoiceRequest::from_bytes(signed_invreq(tlvs, keypair)?)?)
 }
@@ -276,7 +276,7 @@ fn sign_stream(
 /// `invoice_request`): a request's and a refund's signature alike.
 pub(crate) fn signed_invreq(
     tlvs: &mut InvoiceRequestTlvs,
-    keypair: &Keypair,
+    keypair: &(impl Signer + ?Sized),
 ) -> Result<Vec<u8>, BuildError> {
     tlvs.signature = None;
     let unsigned = tlvs.encode()?;
@@ -385,12 +385,15 @@ impl InvoiceBuilder {
         self
     }
     /// Signs with `keypair`, whose public key MUST be `invoice_node_id`.
-    pub fn build_and_sign(mut self, keypair: &Keypair) -> Result<Invoice, BuildError> {
+    pub fn build_and_sign(
+        mut self,
+        keypair: &(impl Signer + ?Sized),
+    ) -> Result<Invoice, BuildError> {
         if self.tlvs.invoice_amount.is_none() {
             return Err(BuildError::AmountNeeded);
         }
         let node_id = self.tlvs.invoice_node_id.ok_or(BuildError::NodeIdNeeded)?;
-        if Point::from(PublicKey::from_keypair(keypair)) != node_id {
+        if Point::from(keypair.public_key()) != node_id {
             return Err(BuildError::WrongSigningKey("invoice_node_id"));
         }
         self.tlvs.signature = None;

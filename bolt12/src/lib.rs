@@ -70,6 +70,9 @@ pub mod tlv {
 pub use builder::{
     BuildError, InvoiceBuilder, InvoiceRequestBuilder, OfferBuilder, PayerCheckError,
 };
+/// What signs: [`Keys`] (made without a libsecp256k1 context on wasm32) or a
+/// `secp256k1::Keypair`; every `build_and_sign` takes either.
+pub use curve::{Keys, Signer};
 pub use error::{ParseError, SemanticError};
 pub use invoice::Invoice;
 pub use invoice_error::InvoiceError;

@@ -8,7 +8,8 @@
 //! - Branch: `H("LnBranch", lesser || greater)`. Levels pair adjacent nodes left to right;
 //!   a lone last node moves up unchanged.
 //! - Signature: `SIG("lightning" || messagename || fieldname, root, key)`.
-use secp256k1::{schnorr, Keypair, Message, XOnlyPublicKey, SECP256K1};
+use curve::Signer;
+use secp256k1::{schnorr, XOnlyPublicKey};
 use sha2::{Digest, Sha256};
 use wire::{Bip340Sig, DecodeError, Point, TlvRecord, TlvStreamReader};
 
@@ -144,15 +145,16 @@ pub fn signature_digest(message_name: &str, field_name: &str, root: &[u8; 32]) -
 
 /// Signs `root` for `message_name`/`field_name` with `keypair` (BIP-340, fresh auxiliary
 /// randomness from the operating system when available).
-pub fn sign(message_name: &str, field_name: &str, root: &[u8; 32], keypair: &Keypair) -> Bip340Sig {
+pub fn sign(
+    message_name: &str,
+    field_name: &str,
+    root: &[u8; 32],
+    keypair: &(impl Signer + ?Sized),
+) -> Bip340Sig {
     let digest = signature_digest(message_name, field_name, root);
-    let msg = Message::from_digest(digest);
     let mut aux = [0u8; 32];
-    let sig = if getrandom::getrandom(&mut aux).is_ok() {
-        SECP256K1.sign_schnorr_with_aux_rand(&msg, keypair, &aux)
-    } else {
-        SECP256K1.sign_schnorr_no_aux_rand(&msg, keypair)
-    };
+    let aux = getrandom::getrandom(&mut aux).is_ok().then_some(&aux);
+    let sig = keypair.sign_schnorr(&digest, aux);
     Bip340Sig(sig.serialize())
 }
 
@@ -176,7 +178,5 @@ pub fn verify(
 }
 
 fn verify_xonly(digest: &[u8; 32], sig: &schnorr::Signature, key: &XOnlyPublicKey) -> bool {
-    SECP256K1
-        .verify_schnorr(sig, &Message::from_digest(*digest), key)
-        .is_ok()
+    curve::verify_schnorr(sig, digest, key)
 }

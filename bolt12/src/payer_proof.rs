@@ -35,7 +35,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use secp256k1::{Keypair, PublicKey};
+use curve::Signer;
 use sha2::{Digest, Sha256 as Sha256Engine};
 use thiserror::Error;
 use wire::{Bip340Sig, Point, Sha256, TlvRecord, TlvStreamReader};
@@ -389,7 +389,7 @@ impl PayerProof {
     pub fn create(
         invoice: &Invoice,
         preimage: &[u8; 32],
-        payer: &Keypair,
+        payer: &(impl Signer + ?Sized),
         reveal: impl Fn(u64) -> bool,
         note: &str,
         layout: Layout,
@@ -398,7 +398,7 @@ impl PayerProof {
         let payer_id = t
             .invreq_payer_id
             .ok_or(PayerProofError::Missing("invreq_payer_id"))?;
-        if Point::from(PublicKey::from_keypair(payer)) != payer_id {
+        if Point::from(payer.public_key()) != payer_id {
             return Err(PayerProofError::WrongPayerKey);
         }
         if payment_hash_of(preimage) != invoice.payment_hash() {

@@ -27,7 +27,7 @@
 //! complete description of the purpose of the payment"; LDK refuses a refund without one).
 //! `offer_amount`/`offer_currency` are accepted ("MAY use `offer_amount` (or
 //! `offer_currency`) for informational display"); LDK refuses them.
-use secp256k1::{Keypair, PublicKey};
+use curve::Signer;
 use wire::{ChainHash, Point};
 
 use crate::builder::{
@@ -233,9 +233,12 @@ impl RefundBuilder {
     /// Checks, encodes and signs with `keypair` (whose public key MUST be
     /// `invreq_payer_id`): the form Core Lightning's `invoicerequest` writes and its
     /// `sendinvoice` requires.
-    pub fn build_and_sign(mut self, keypair: &Keypair) -> Result<Refund, BuildError> {
+    pub fn build_and_sign(
+        mut self,
+        keypair: &(impl Signer + ?Sized),
+    ) -> Result<Refund, BuildError> {
         self.check()?;
-        if Some(Point::from(PublicKey::from_keypair(keypair))) != self.tlvs.invreq_payer_id {
+        if Some(Point::from(keypair.public_key())) != self.tlvs.invreq_payer_id {
             return Err(BuildError::WrongSigningKey("invreq_payer_id"));
         }
         Ok(Refund::from_bytes(signed_invreq(&mut self.tlvs, keypair)?)?)

@@ -9,6 +9,7 @@ use bolt12::stateless::{
 };
 use bolt12::tlv::{BlindedPath, InvoiceRequestTlvs, InvoiceTlvs};
 use bolt12::{merkle, Invoice, InvoiceRequest, Offer, OfferBuilder, ParseError};
+use curve::{Keys, Signer};
 use secp256k1::Keypair;
 use serde_json::json;
 use wire::{ChainHash, UnknownRecord};
@@ -287,7 +288,10 @@ fn resign_request(
     InvoiceRequest::from_bytes(tlvs.encode().unwrap())
 }
 
-fn resign_invoice(mut tlvs: InvoiceTlvs, key: &Keypair) -> Result<Invoice, ParseError> {
+fn resign_invoice(
+    mut tlvs: InvoiceTlvs,
+    key: &(impl Signer + ?Sized),
+) -> Result<Invoice, ParseError> {
     tlvs.signature = None;
     let root = merkle::root(&tlvs.encode().unwrap()).unwrap().unwrap();
     tlvs.signature = Some(merkle::sign("invoice", "signature", &root, key));
@@ -469,8 +473,8 @@ fn tampering_with_mirrored_request_fields_in_an_invoice_is_refused() {
         let req = request(c, &offer, &payer);
         let verified = issuer::verify_request(&issuer_key(), &req, issuer_nonce(c)).unwrap();
         let signer = match verified.keys() {
-            RequestKeys::Derived(k) => *k,
-            RequestKeys::Explicit => node(),
+            RequestKeys::Derived(k) => k.clone(),
+            RequestKeys::Explicit => Keys::from(&node()),
         };
         let invoice = issuer::respond(&issuer_key(), &verified, Some(&node()), params(2))
             .unwrap()

@@ -176,7 +176,7 @@ pub fn run(args: Args) -> Result<(), RefundError> {
             // With a derived key the keypair argument is ignored; it only says "sign".
             let placeholder = Keypair::from_seckey_slice(SECP256K1, &[1; 32])
                 .map_err(|e| RefundError::IssuerKey(e.to_string()))?;
-            let signer = match (&keypair, args.sign) {
+            let signer: Option<&dyn bolt12::Signer> = match (&keypair, args.sign) {
                 (_, false) => None,
                 (Some(kp), true) => Some(kp),
                 (None, true) => Some(&placeholder),

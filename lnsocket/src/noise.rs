@@ -16,14 +16,15 @@
 //! rotation cannot be implemented on top of it. Its `DHChoice` enum also has
 //! no secp256k1 variant, so the protocol name that seeds `h` would have to be
 //! forged around the parser. We therefore build directly on
-//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (libsecp256k1 with its context and
-//! generator tables, or with the feature `tableless-curve` its `ecmult_const` alone: see
-//! `curve`).
+//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (public keys from the `curve` crate:
+//! libsecp256k1 with its generator tables natively, its `ecmult_const` alone on wasm32;
+//! ECDH is libsecp256k1's, which needs neither).
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};
 use hkdf::Hkdf;
-use secp256k1::PublicKey;
+use secp256k1::ecdh::SharedSecret;
+use secp256k1::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -129,8 +130,11 @@ pub struct PrivateKey {
 impl PrivateKey {
     /// Wrap 32 bytes as a private key; `None` if out of range.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
+        let mut key = SecretKey::from_slice(bytes).ok()?;
+        let pk = curve::public_key(&key);
+        key.non_secure_erase();
         Some(Self {
-            pk: curve::public_key(bytes)?,
+            pk,
             sk: Zeroizing::new(*bytes),
         })
     }
@@ -154,9 +158,17 @@ impl PrivateKey {
 
     fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
         // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed
-        // shared point. The key was range-checked when made, so this cannot
-        // fail; a zero secret would only make the handshake fail its MAC.
-        curve::ecdh(&self.sk, point).unwrap_or_default()
+        // shared point (libsecp256k1's default ECDH hash). The key was
+        // range-checked when made, so the conversion cannot fail; a zero
+        // secret would only make the handshake fail its MAC.
+        let Ok(mut key) = SecretKey::from_slice(self.sk.as_ref()) else {
+            return Zeroizing::new([0; 32]);
+        };
+        let mut ss = SharedSecret::new(point, &key);
+        let out = Zeroizing::new(ss.secret_bytes());
+        ss.non_secure_erase();
+        key.non_secure_erase();
+        out
     }
 }
 
@@ -626,7 +638,6 @@ impl RecvCipher {
     }
 }
 
-mod curve;
 mod header;
 #[cfg(test)]
 mod tests;

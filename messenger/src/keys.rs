@@ -1,7 +1,8 @@
 //! Our keys: the node secret that peels onion messages for us, and the one-use random keys
 //! (path session keys, Sphinx session keys, payer keys, `path_id`s) BOLT 4 §"Onion Messages"
 //! and BOLT 12 §"Invoice Requests" ask to be unpredictable. Every secret is erased on drop.
-use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
+use curve::Keys;
+use secp256k1::{PublicKey, SecretKey};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::KeyError;
@@ -39,7 +40,7 @@ impl NodeKey {
     /// Wraps an existing secret key.
     pub fn from_secret(secret: SecretKey) -> Self {
         NodeKey {
-            public: PublicKey::from_secret_key(SECP256K1, &secret),
+            public: curve::public_key(&secret),
             secret,
         }
     }
@@ -59,9 +60,9 @@ impl NodeKey {
         &self.secret
     }
 
-    /// The keypair, for signing invoices as `offer_issuer_id`. Erase it after use.
-    pub(crate) fn keypair(&self) -> Keypair {
-        Keypair::from_secret_key(SECP256K1, &self.secret)
+    /// The keys, for signing invoices as `offer_issuer_id` (erased when dropped).
+    pub(crate) fn keys(&self) -> Keys {
+        Keys::new(self.secret)
     }
 
     /// The same key as lnsocket's BOLT 8 static key.

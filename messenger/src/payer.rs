@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use bolt12::tlv::InvoiceRequestTlvs;
 use bolt12::{Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer};
+use curve::Keys;
 use onion::message::{build_onion_message, peel_onion_message_bytes, Payload, Peeled};
 use onion::tlv::OnionmsgTlv;
-use secp256k1::{Keypair, SECP256K1};
 use wire::{Point, SciddirOrPubkey};
 
 use bolt12::stateless::payer::{self as stateless_payer, PayerKeys};
@@ -198,14 +198,14 @@ pub fn build_request(
     now: u64,
 ) -> Result<InvoiceRequest, FetchError> {
     let mut secret = random_secret()?;
-    let mut keypair = Keypair::from_secret_key(SECP256K1, &secret);
+    let keys = Keys::new(secret);
     secret.non_secure_erase();
     let metadata = random_bytes::<32>()?;
     let built = (|| {
-        let b = InvoiceRequestBuilder::new(offer, metadata.to_vec(), keypair.public_key())?;
-        configure(b, offer, options).build_and_sign(&keypair, now)
+        let b = InvoiceRequestBuilder::new(offer, metadata.to_vec(), keys.public_key())?;
+        configure(b, offer, options).build_and_sign(&keys, now)
     })();
-    keypair.non_secure_erase();
+    drop(keys);
     built.map_err(|e| FetchError::Build(e.to_string()))
 }
 
@@ -411,7 +411,7 @@ fn ldk_framed_invoice_error(key: &NodeKey, bytes: &[u8]) -> Option<Peeled> {
     let mut blinded = onion::blinding::blinded_node_secret(key.secret(), &path_key).ok()?;
     let packet = &msg.onion_message_packet;
     let peeled = onion::sphinx::peel(&blinded, packet, &[]);
-    let blinded_id = secp256k1::PublicKey::from_secret_key(SECP256K1, &blinded);
+    let blinded_id = curve::public_key(&blinded);
     blinded.non_secure_erase();
     let onion::sphinx::Peeled::Final { payload } = peeled.ok()? else {
         return None;

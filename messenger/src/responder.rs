@@ -354,9 +354,9 @@ impl Responder {
             payment_iv: *iv,
             amount_msat: None,
         };
-        let mut node = self.node.keypair();
+        let node = self.node.keys();
         let made = issuer::respond(&self.key, &verified, Some(&node), params);
-        node.non_secure_erase();
+        drop(node);
         match made {
             Ok(m) => Ok(Ok(m.invoice)),
             Err(bolt12::stateless::StatelessBuildError::Build(

@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use bolt12::tlv::{BlindedPath, BlindedPayinfo, InvoiceTlvs};
 use bolt12::{BuildError, Invoice, InvoiceBuilder, Refund};
+use curve::Signer;
 use onion::blinding::{create_blinded_path, BlindHop};
 use onion::message::{build_onion_message, Destination};
 use onion::tlv::{EncryptedDataTlv, OnionmsgTlv};
-use secp256k1::{Keypair, PublicKey};
+use secp256k1::PublicKey;
 use thiserror::Error;
 use wire::{Point, SciddirOrPubkey, Sha256};
 
@@ -120,7 +121,7 @@ pub struct SentInvoice {
 /// ([`InvoiceBuilder::for_refund`]).
 pub fn invoice_for_refund(
     refund: &Refund,
-    signer: &Keypair,
+    signer: &(impl Signer + ?Sized),
     payment_hash: Sha256,
     paths: Vec<(BlindedPath, BlindedPayinfo)>,
     options: &SendInvoiceOptions,
@@ -293,7 +294,7 @@ mod tests {
     use super::*;
     use bolt12::tlv::BlindedPathHop;
     use bolt12::RefundBuilder;
-    use secp256k1::{SecretKey, SECP256K1};
+    use secp256k1::{Keypair, SecretKey, SECP256K1};
 
     fn key(b: u8) -> PublicKey {
         Keypair::from_secret_key(SECP256K1, &SecretKey::from_slice(&[b; 32]).expect("key"))

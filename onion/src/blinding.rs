@@ -7,7 +7,7 @@
 use bolt12::tlv::{BlindedPath, BlindedPathHop};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
-use secp256k1::{PublicKey, SecretKey, SECP256K1};
+use secp256k1::{PublicKey, SecretKey};
 use wire::{Point, SciddirOrPubkey};
 use zeroize::Zeroize;
 
@@ -59,7 +59,7 @@ pub fn hop_keys(
     let mut e = *session_key;
     let mut keys = Vec::with_capacity(node_ids.len());
     for node_id in node_ids {
-        let path_key = PublicKey::from_secret_key(SECP256K1, &e);
+        let path_key = curve::public_key(&e);
         let ss = ecdh(node_id, &e);
         let blinded_node_id = mul_pub(node_id, &node_id_tweak(&ss));
         let next = mul_secret(&e, &blinding_factor(&path_key, &ss));

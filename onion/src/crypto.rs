@@ -6,7 +6,7 @@ use chacha20::ChaCha20;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use secp256k1::ecdh::SharedSecret;
-use secp256k1::{PublicKey, Scalar, SecretKey, SECP256K1};
+use secp256k1::{PublicKey, Scalar, SecretKey};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -63,7 +63,7 @@ pub(crate) fn scalar(bytes: &Secret32) -> Option<Scalar> {
 
 /// `tweak * P`, `None` for an out-of-range tweak.
 pub(crate) fn mul_pub(point: &PublicKey, tweak: &Secret32) -> Option<PublicKey> {
-    point.mul_tweak(SECP256K1, &scalar(tweak)?).ok()
+    curve::mul_tweak(point, &scalar(tweak)?)
 }
 
 /// `tweak * k`, `None` for an out-of-range tweak.

@@ -4,7 +4,7 @@
 //!
 //! A packet is `version` (0) || `public_key` (33) || `hop_payloads` || `hmac` (32); each hop's
 //! part of `hop_payloads` is `bigsize(length)` || `payload` || `hmac`.
-use secp256k1::{PublicKey, SecretKey, SECP256K1};
+use secp256k1::{PublicKey, SecretKey};
 use subtle::ConstantTimeEq;
 
 use crate::crypto::{blinding_factor, ecdh, hmac256, mul_pub, mul_secret, xor_stream, Secret32};
@@ -58,7 +58,7 @@ pub fn construct(
     // The packet's public key is the first ephemeral key: computed once, here.
     let mut first_epk = None;
     for (i, hop) in hops.iter().enumerate() {
-        let epk = PublicKey::from_secret_key(SECP256K1, &ek);
+        let epk = curve::public_key(&ek);
         first_epk.get_or_insert(epk);
         let ss = ecdh(hop, &ek);
         // The last hop's next key is never used.

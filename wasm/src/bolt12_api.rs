@@ -3,7 +3,8 @@
 use bolt12::json::{decode_json_at, decode_json_text_at, DecodeJsonError};
 use bolt12::wire::{ChainHash, TlvStreamReader};
 use bolt12::{Amount, Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer, ParseError};
-use secp256k1::{Keypair, SecretKey, SECP256K1};
+use curve::Keys;
+use secp256k1::SecretKey;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
@@ -226,7 +227,7 @@ pub fn create_invoice_request(
     };
     let sk = SecretKey::from_slice(&secret)
         .map_err(|_| js_error("BAD_ARGUMENT", "payerSecret is not a valid secret key"))?;
-    let keypair = Keypair::from_secret_key(SECP256K1, &sk);
+    let keys = Keys::new(sk);
     let metadata = match opt_string(&options, "metadata")? {
         Some(s) => {
             hex::decode(s.trim()).map_err(|_| js_error("BAD_ARGUMENT", "metadata must be hex"))?
@@ -234,8 +235,7 @@ pub fn create_invoice_request(
         None => random_bytes::<16>()?.to_vec(),
     };
     let build = |e: bolt12::BuildError| js_error("BUILD_FAILED", &e.to_string());
-    let mut b =
-        InvoiceRequestBuilder::new(&offer, metadata, keypair.public_key()).map_err(build)?;
+    let mut b = InvoiceRequestBuilder::new(&offer, metadata, keys.public_key()).map_err(build)?;
     if let Some(a) = opt_u64(&options, "amountMsat")? {
         b = b.amount_msat(a);
     }
@@ -246,12 +246,12 @@ pub fn create_invoice_request(
         b = b.payer_note(n);
     }
     let now = crate::opt_prop(&options, "now").and_then(|v| v.as_f64());
-    let req = b.build_and_sign(&keypair, now_secs(now)).map_err(build)?;
+    let req = b.build_and_sign(&keys, now_secs(now)).map_err(build)?;
     let s = req.to_string();
     let decoded = decode_json_at(&s, Some(now_secs(now))).map_err(decode_error)?;
     Ok(to_js(&json!({
         "invoiceRequest": s,
-        "payerId": keypair.public_key().to_string(),
+        "payerId": keys.public_key().to_string(),
         "payerSecret": hex::encode(secret),
         "decoded": decoded,
     })))

@@ -9,8 +9,9 @@
 //! PAYMENT-ID PART = [3; 16]                          (offers)
 //!                 | [4; 16] || encrypted payment id  (invoice requests)
 //! ```
+use curve::Keys;
 use hmac::{Hmac, Mac};
-use secp256k1::{Keypair, PublicKey, SecretKey, SECP256K1};
+use secp256k1::PublicKey;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use thiserror::Error;
@@ -122,14 +123,11 @@ pub fn message_hmac<'a>(
     mac.finalize().into_bytes().into()
 }
 
-/// The keypair whose secret is `hmac` (zeroised here).
-pub fn keypair_from_hmac(mut hmac: [u8; 32]) -> Option<Keypair> {
-    let secret = SecretKey::from_slice(&hmac).ok();
+/// The keys whose secret is `hmac` (zeroised here); `None` when it is not a valid key.
+pub fn keys_from_hmac(mut hmac: [u8; 32]) -> Option<Keys> {
+    let keys = Keys::from_slice(&hmac);
     hmac.zeroize();
-    let mut secret = secret?;
-    let keypair = Keypair::from_secret_key(SECP256K1, &secret);
-    secret.non_secure_erase();
-    Some(keypair)
+    keys
 }
 
 /// Constant-time equality of two public keys' encodings.
@@ -149,7 +147,7 @@ pub fn verify<'a>(
     records: impl IntoIterator<Item = &'a [u8]>,
     signing_key: &Point,
     encrypted_payment_id: Option<&[u8; 32]>,
-) -> Result<Option<Keypair>, Mismatch> {
+) -> Result<Option<Keys>, Mismatch> {
     let nonce = Nonce::from_prefix(metadata).ok_or(Mismatch::TooShort(metadata.len()))?;
     if derives_key(metadata) {
         let hmac = message_hmac(
@@ -160,7 +158,7 @@ pub fn verify<'a>(
             Output::SigningKey,
             encrypted_payment_id,
         );
-        let keypair = keypair_from_hmac(hmac).ok_or(Mismatch::DerivedKey)?;
+        let keypair = keys_from_hmac(hmac).ok_or(Mismatch::DerivedKey)?;
         if same_key(&keypair.public_key(), signing_key) {
             Ok(Some(keypair))
         } else {

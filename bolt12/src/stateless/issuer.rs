@@ -3,7 +3,7 @@
 //! storage (`InvoiceRequest::verify_using_metadata` / `verify_using_recipient_data`), and
 //! answering with an invoice signed by the derived key whose payment hash is derived
 //! statelessly ([`super::payment`]).
-use secp256k1::Keypair;
+use curve::{Keys, Signer};
 use wire::{Point, Sha256};
 
 use super::derivation::{
@@ -74,19 +74,17 @@ pub fn create_offer(
             Ok(builder.metadata(metadata).build()?)
         }
         IssuerKeys::Derived => {
-            let mut keypair = derived_issuer_keypair(key, nonce, &builder)?;
-            let issuer_id = keypair.public_key();
-            keypair.non_secure_erase();
+            let issuer_id = derived_issuer_keys(key, nonce, &builder)?.public_key();
             Ok(builder.issuer_id(issuer_id).build()?)
         }
     }
 }
 
-fn derived_issuer_keypair(
+fn derived_issuer_keys(
     key: &ExpandedKey,
     nonce: &Nonce,
     builder: &OfferBuilder,
-) -> Result<Keypair, StatelessBuildError> {
+) -> Result<Keys, StatelessBuildError> {
     let bytes = builder.tlvs().encode().map_err(crate::BuildError::from)?;
     let hmac = derivation::message_hmac(
         key,
@@ -96,7 +94,7 @@ fn derived_issuer_keypair(
         Output::SigningKey,
         None,
     );
-    derivation::keypair_from_hmac(hmac).ok_or(StatelessBuildError::DerivedKeyOutOfRange)
+    derivation::keys_from_hmac(hmac).ok_or(StatelessBuildError::DerivedKeyOutOfRange)
 }
 
 fn derived_offer_record(t: u64) -> bool {
@@ -104,12 +102,12 @@ fn derived_offer_record(t: u64) -> bool {
 }
 
 /// How a recognised request's offer names its key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestKeys {
     /// The offer carries `offer_metadata`; invoices are signed with the node key.
     Explicit,
-    /// The offer's issuer key is derived; this is its keypair.
-    Derived(Keypair),
+    /// The offer's issuer key is derived; these are its keys (erased when dropped).
+    Derived(Keys),
 }
 
 /// An invoice request recognised as answering one of our offers.
@@ -117,14 +115,6 @@ pub enum RequestKeys {
 pub struct VerifiedRequest<'a> {
     request: &'a InvoiceRequest,
     keys: RequestKeys,
-}
-
-impl Drop for VerifiedRequest<'_> {
-    fn drop(&mut self) {
-        if let RequestKeys::Derived(keypair) = &mut self.keys {
-            keypair.non_secure_erase();
-        }
-    }
 }
 
 impl<'a> VerifiedRequest<'a> {
@@ -253,7 +243,7 @@ pub struct StatelessInvoice {
 pub fn respond(
     key: &ExpandedKey,
     verified: &VerifiedRequest<'_>,
-    node_key: Option<&Keypair>,
+    node_key: Option<&dyn Signer>,
     params: InvoiceParams,
 ) -> Result<StatelessInvoice, StatelessBuildError> {
     let request = verified.request;
@@ -285,8 +275,8 @@ pub fn respond(
         InvoiceBuilder::for_request(request, params.created_at, payment_hash, params.paths)?
             .amount_msat(amount)
             .relative_expiry(params.relative_expiry);
-    let signer = match (&verified.keys, node_key) {
-        (RequestKeys::Derived(keypair), _) => keypair,
+    let signer: &dyn Signer = match (&verified.keys, node_key) {
+        (RequestKeys::Derived(keys), _) => keys,
         (RequestKeys::Explicit, Some(node)) => node,
         (RequestKeys::Explicit, None) => return Err(crate::BuildError::NodeIdNeeded.into()),
     };

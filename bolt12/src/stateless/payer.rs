@@ -2,7 +2,7 @@
 //! (LDK 0.2.7 `InvoiceRequestBuilder::deriving_signing_pubkey`), and recognising invoices as
 //! answering them, recovering the payment id without storage (LDK
 //! `Bolt12Invoice::verify_using_payer_data` / `verify_using_metadata`).
-use secp256k1::{Keypair, Message, SECP256K1};
+use curve::{Keypair, Keys, Signer};
 use wire::Bip340Sig;
 
 use super::derivation::{
@@ -31,8 +31,8 @@ pub enum PayerKeys<'k> {
 
 /// A fixed throwaway key for the first pass of [`request_invoice`]; its signature is
 /// discarded.
-fn placeholder_keypair() -> Option<Keypair> {
-    derivation::keypair_from_hmac([1; 32])
+fn placeholder_keys() -> Option<Keys> {
+    derivation::keys_from_hmac([1; 32])
 }
 
 /// Builds a request for `offer` that [`verify_invoice`] will recognise with `key`.
@@ -54,10 +54,10 @@ pub fn request_invoice<'a>(
     let encrypted = derivation::encrypt_payment_id(key, payment_id, nonce);
     let (first_key, placeholder_metadata) = match keys {
         PayerKeys::Derived => (
-            placeholder_keypair().ok_or(StatelessBuildError::DerivedKeyOutOfRange)?,
+            placeholder_keys().ok_or(StatelessBuildError::DerivedKeyOutOfRange)?,
             encrypted.to_vec(),
         ),
-        PayerKeys::Explicit(k) => (*k, vec![0; 32 + Nonce::LEN + 32]),
+        PayerKeys::Explicit(k) => (Keys::from(k), vec![0; 32 + Nonce::LEN + 32]),
     };
     let builder = InvoiceRequestBuilder::new(offer, placeholder_metadata, first_key.public_key())?;
     let draft = configure(builder).build_and_sign(&first_key, now)?;
@@ -75,7 +75,7 @@ pub fn request_invoice<'a>(
                 Output::SigningKey,
                 Some(&encrypted),
             );
-            let keypair = derivation::keypair_from_hmac(hmac)
+            let keypair = derivation::keys_from_hmac(hmac)
                 .ok_or(StatelessBuildError::DerivedKeyOutOfRange)?;
             tlvs.invreq_metadata = Some(encrypted.to_vec());
             keypair
@@ -94,7 +94,7 @@ pub fn request_invoice<'a>(
             metadata.extend_from_slice(&nonce.0);
             metadata.extend_from_slice(&hmac);
             tlvs.invreq_metadata = Some(metadata);
-            *k
+            Keys::from(k)
         }
     };
     tlvs.invreq_payer_id = Some(signer.public_key().into());
@@ -107,9 +107,8 @@ pub fn request_invoice<'a>(
             SemanticError::Missing("invreq_metadata").into(),
         ))?;
     let digest = merkle::signature_digest(invoice_request::MESSAGE_NAME, "signature", &root);
-    let sig = SECP256K1.sign_schnorr_no_aux_rand(&Message::from_digest(digest), &signer);
-    let mut signer = signer;
-    signer.non_secure_erase();
+    let sig = signer.sign_schnorr(&digest, None);
+    drop(signer);
     tlvs.signature = Some(Bip340Sig(sig.serialize()));
     let encoded = tlvs.encode().map_err(BuildError::from)?;
     Ok(InvoiceRequest::from_bytes(encoded).map_err(BuildError::from)?)

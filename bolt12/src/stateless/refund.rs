@@ -9,7 +9,7 @@
 //! with paths the payer key is derived and the nonce rides in the paths' context
 //! ([`RefundKeys::Derived`]). Here the caller chooses; LDK's choice is the one to make for
 //! refunds LDK will recognise.
-use secp256k1::Keypair;
+use curve::{Keys, Signer};
 use wire::Point;
 
 use super::derivation::{
@@ -40,16 +40,13 @@ pub enum RefundKeys {
 pub struct StatelessRefund {
     /// The refund.
     pub refund: Refund,
-    /// The derived payer keypair ([`RefundKeys::Derived`] only).
-    pub derived: Option<Keypair>,
+    /// The derived payer keys ([`RefundKeys::Derived`] only).
+    pub derived: Option<Keys>,
 }
 
 impl StatelessRefund {
-    /// Overwrites the derived secret key.
+    /// Drops the derived keys (which erases their secret).
     pub fn erase(&mut self) {
-        if let Some(k) = self.derived.as_mut() {
-            k.non_secure_erase();
-        }
         self.derived = None;
     }
 }
@@ -75,14 +72,14 @@ pub fn refund(
     amount_msat: u64,
     description: impl Into<String>,
     configure: impl FnOnce(RefundBuilder) -> RefundBuilder,
-    sign: Option<&Keypair>,
+    sign: Option<&dyn Signer>,
 ) -> Result<StatelessRefund, StatelessBuildError> {
     let encrypted = derivation::encrypt_payment_id(key, payment_id, nonce);
     let payer_id = match keys {
         RefundKeys::Explicit(id) => id,
         // Replaced below; excluded from the HMAC.
         RefundKeys::Derived => Point::from(
-            derivation::keypair_from_hmac([1; 32])
+            derivation::keys_from_hmac([1; 32])
                 .ok_or(StatelessBuildError::DerivedKeyOutOfRange)?
                 .public_key(),
         ),
@@ -124,7 +121,7 @@ pub fn refund(
                 Output::SigningKey,
                 Some(&encrypted),
             );
-            let keypair = derivation::keypair_from_hmac(hmac)
+            let keypair = derivation::keys_from_hmac(hmac)
                 .ok_or(StatelessBuildError::DerivedKeyOutOfRange)?;
             builder.tlvs.invreq_payer_id = Some(keypair.public_key().into());
             builder.tlvs.invreq_metadata = Some(encrypted.to_vec());
@@ -136,7 +133,10 @@ pub fn refund(
         derived,
     };
     if let Some(k) = sign {
-        let signer = out.derived.as_ref().unwrap_or(k);
+        let signer: &dyn Signer = match &out.derived {
+            Some(derived) => derived,
+            None => k,
+        };
         out.refund = builder.build_and_sign(signer)?;
     }
     Ok(out)

@@ -1,0 +1,64 @@
+//! The native backend: libsecp256k1's global context (`secp256k1::SECP256K1`), with its
+//! precomputed generator tables.
+
+use secp256k1::{Keypair, Message, PublicKey, Scalar, SecretKey, XOnlyPublicKey, SECP256K1};
+
+use crate::Signature;
+
+pub(crate) fn public_key(sk: &SecretKey) -> PublicKey {
+    PublicKey::from_secret_key(SECP256K1, sk)
+}
+
+pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
+    point.mul_tweak(SECP256K1, tweak).ok()
+}
+
+pub(crate) fn verify_schnorr(sig: &Signature, digest: &[u8; 32], key: &XOnlyPublicKey) -> bool {
+    SECP256K1
+        .verify_schnorr(sig, &Message::from_digest(*digest), key)
+        .is_ok()
+}
+
+pub(crate) fn sign_keypair(
+    keypair: &Keypair,
+    digest: &[u8; 32],
+    aux: Option<&[u8; 32]>,
+) -> Signature {
+    let msg = Message::from_digest(*digest);
+    match aux {
+        Some(aux) => SECP256K1.sign_schnorr_with_aux_rand(&msg, keypair, aux),
+        None => SECP256K1.sign_schnorr_no_aux_rand(&msg, keypair),
+    }
+}
+
+/// A `Keypair`: libsecp256k1 signs with it directly.
+#[derive(Clone)]
+pub(crate) struct Keys(Keypair);
+
+impl Keys {
+    pub(crate) fn new(secret: SecretKey) -> Self {
+        Self(Keypair::from_secret_key(SECP256K1, &secret))
+    }
+
+    pub(crate) fn from_keypair(keypair: &Keypair) -> Self {
+        Self(*keypair)
+    }
+
+    pub(crate) fn secret_key(&self) -> SecretKey {
+        self.0.secret_key()
+    }
+
+    pub(crate) fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+
+    pub(crate) fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+        sign_keypair(&self.0, digest, aux)
+    }
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.0.non_secure_erase();
+    }
+}

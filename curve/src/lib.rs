@@ -1,0 +1,142 @@
+//! The secp256k1 operations the toolkit needs, behind one small interface: a private key's
+//! public key ([`public_key`]), a point times a scalar ([`mul_tweak`]), and BIP-340 Schnorr
+//! signatures ([`Signer`], [`Keys`], [`verify_schnorr`]). ECDH needs nothing from here:
+//! `secp256k1::ecdh::SharedSecret` needs no context on either backend.
+//!
+//! Two backends, both libsecp256k1 through the `secp256k1` crate, chosen by target:
+//!
+//! - natively, its global context (`secp256k1::SECP256K1`): `k * G` from the precomputed
+//!   generator tables, BIP-340 signing and verification as libsecp256k1 does them;
+//! - on wasm32, its constant-time `ecmult_const` alone (`tableless.rs`): `k * G` is the same
+//!   multiplication with G as the point, and BIP-340 is built from it and libsecp256k1's
+//!   scalar operations. Nothing makes a context, so neither the context code nor the 32 kB of
+//!   generator table (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1
+//!   offers) is in the npm package; signing and verifying are about two to three times slower.
+//!
+//! The target decides rather than a feature: a feature could not take away the
+//! `global-context` the native backend turns on, and with it the context constructor that
+//! `secp256k1-sys` exports (which keeps the tables in any wasm that links it).
+//!
+//! Both backends are compiled under `cargo test`, and the tableless one is checked against
+//! libsecp256k1's own on BIP-340's test vectors, the scalar range edges and random keys.
+
+#![forbid(unsafe_code)]
+
+pub use secp256k1::schnorr::Signature;
+pub use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod context;
+#[cfg(any(target_arch = "wasm32", test))]
+mod tableless;
+
+#[cfg(not(target_arch = "wasm32"))]
+use context as backend;
+#[cfg(target_arch = "wasm32")]
+use tableless as backend;
+
+/// `sk * G`, the public key of `sk`.
+pub fn public_key(sk: &SecretKey) -> PublicKey {
+    backend::public_key(sk)
+}
+
+/// `tweak * point`; `None` when `tweak` is zero (the product would be the point at
+/// infinity). Natively this is libsecp256k1's `ec_pubkey_tweak_mul` (variable time, as
+/// before); on wasm32 its constant-time `ecmult_const`.
+pub fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
+    backend::mul_tweak(point, tweak)
+}
+
+/// BIP-340 verification of `sig` by `key` over the 32-byte message `digest`.
+pub fn verify_schnorr(sig: &Signature, digest: &[u8; 32], key: &XOnlyPublicKey) -> bool {
+    backend::verify_schnorr(sig, digest, key)
+}
+
+/// Something that makes BIP-340 signatures: a [`Keys`], or a `secp256k1::Keypair`.
+pub trait Signer {
+    /// The public key the signatures verify under (its x coordinate).
+    fn public_key(&self) -> PublicKey;
+
+    /// BIP-340 `Sign(sk, m)` over the 32-byte message `digest`, with the auxiliary random
+    /// data `aux` (`None`: 32 zero bytes, libsecp256k1's `sign_schnorr_no_aux_rand`).
+    fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature;
+}
+
+impl Signer for Keypair {
+    fn public_key(&self) -> PublicKey {
+        Keypair::public_key(self)
+    }
+
+    fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+        backend::sign_keypair(self, digest, aux)
+    }
+}
+
+/// A private key with its public key, computed once; the secret is erased when dropped.
+/// Made without a libsecp256k1 context on wasm32 (a `secp256k1::Keypair` cannot be).
+#[derive(Clone)]
+pub struct Keys(backend::Keys);
+
+impl Keys {
+    /// The keys of `secret`.
+    pub fn new(secret: SecretKey) -> Self {
+        Self(backend::Keys::new(secret))
+    }
+
+    /// The keys of a 32-byte private key; `None` when it is zero or not below the order.
+    pub fn from_slice(secret: &[u8]) -> Option<Self> {
+        let mut sk = SecretKey::from_slice(secret).ok()?;
+        let keys = Self::new(sk);
+        sk.non_secure_erase();
+        Some(keys)
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+
+    /// The private key.
+    pub fn secret_key(&self) -> SecretKey {
+        self.0.secret_key()
+    }
+
+    /// The x-only public key and the parity of the full key's y.
+    pub fn x_only_public_key(&self) -> XOnlyPublicKey {
+        self.0.public_key().x_only_public_key().0
+    }
+}
+
+impl Signer for Keys {
+    fn public_key(&self) -> PublicKey {
+        self.0.public_key()
+    }
+
+    fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+        self.0.sign_schnorr(digest, aux)
+    }
+}
+
+impl From<&Keypair> for Keys {
+    fn from(keypair: &Keypair) -> Self {
+        Self(backend::Keys::from_keypair(keypair))
+    }
+}
+
+/// Keys are equal when their public keys are (and so their secrets).
+impl PartialEq for Keys {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.public_key() == other.0.public_key()
+    }
+}
+
+impl Eq for Keys {}
+
+impl core::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Keys(public {})", self.0.public_key())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,289 @@
+//! The wasm32 backend: every multiplication is libsecp256k1's constant-time `ecmult_const`
+//! (`secp256k1_ecdh` with a callback that hands back the whole point, the `secp256k1`
+//! crate's `ecdh::shared_secret_point`), which needs no context and no generator table.
+//! BIP-340 is put together from it and libsecp256k1's constant-time scalar operations
+//! (`SecretKey::negate`, `mul_tweak`, `add_tweak`), which need no context either.
+//!
+//! Secret-dependent choices (the negations for an odd y) are made with `subtle`'s
+//! constant-time selection, not branches. Checked against the native backend in `tests`.
+
+use secp256k1::ecdh::shared_secret_point;
+use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
+use sha2::{Digest, Sha256};
+use subtle::{Choice, ConditionallySelectable};
+use zeroize::Zeroizing;
+
+use crate::Signature;
+
+/// The generator G, SEC 1 uncompressed (SEC 2 §2.4.1).
+pub(crate) const G: [u8; 65] = [
+    0x04, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b,
+    0x07, 0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17,
+    0x98, 0x48, 0x3a, 0xda, 0x77, 0x26, 0xa3, 0xc4, 0x65, 0x5d, 0xa4, 0xfb, 0xfc, 0x0e, 0x11, 0x08,
+    0xa8, 0xfd, 0x17, 0xb4, 0x48, 0xa6, 0x85, 0x54, 0x19, 0x9c, 0x47, 0xd0, 0x8f, 0xfb, 0x10, 0xd4,
+    0xb8,
+];
+
+/// The group order n (SEC 2 §2.4.1), big-endian.
+const N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// The field prime p (SEC 2 §2.4.1), big-endian.
+const P: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f,
+];
+
+/// A point as libsecp256k1's ECDH callback hands it back: x || y, 32 bytes each.
+type Xy = Zeroizing<[u8; 64]>;
+
+/// `k * point`, constant time in `k`.
+fn mul_xy(point: &PublicKey, k: &SecretKey) -> Xy {
+    Zeroizing::new(shared_secret_point(point, k))
+}
+
+fn generator() -> PublicKey {
+    // G is on the curve, so this cannot fail.
+    known(PublicKey::from_slice(&G), "G is a point")
+}
+
+/// The value of a conversion that cannot fail (`why`). A panic with a fixed text, not
+/// `expect`: that would put `secp256k1::Error`'s `Debug` and the integer formatting it
+/// uses into the Commando entry, which has nothing else that needs them.
+fn known<T, E>(r: Result<T, E>, why: &'static str) -> T {
+    match r {
+        Ok(v) => v,
+        Err(_) => panic!("{}", why),
+    }
+}
+
+/// The point with coordinates `xy` (a product of a point and a valid scalar, so on the
+/// curve and not at infinity: secp256k1's group has prime order).
+fn to_point(xy: &[u8; 64]) -> PublicKey {
+    let mut enc = [4u8; 65];
+    enc[1..].copy_from_slice(xy);
+    known(
+        PublicKey::from_slice(&enc),
+        "a product of a point and a valid scalar is a point",
+    )
+}
+
+/// Whether y (the last byte of `xy`) is odd.
+fn odd_y(xy: &[u8; 64]) -> Choice {
+    Choice::from(xy[63] & 1)
+}
+
+/// `x mod n` for any 256-bit `x` (below 2n, so at most one subtraction), with no branch on
+/// `x`: both `x` and `x - n` are computed and one is selected.
+pub(crate) fn reduce(x: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    let mut diff = Zeroizing::new([0u8; 32]);
+    let mut borrow = 0u16;
+    for i in (0..32).rev() {
+        let t = u16::from(x[i])
+            .wrapping_sub(u16::from(N[i]))
+            .wrapping_sub(borrow);
+        diff[i] = t as u8;
+        borrow = (t >> 15) & 1;
+    }
+    // No borrow out: x >= n, so x - n is the residue.
+    let ge = Choice::from((borrow ^ 1) as u8);
+    let mut out = Zeroizing::new([0u8; 32]);
+    for i in 0..32 {
+        out[i] = u8::conditional_select(&x[i], &diff[i], ge);
+    }
+    out
+}
+
+/// `sk` or `n - sk`, chosen by `negate` in constant time.
+fn cond_negate(sk: &SecretKey, negate: Choice) -> SecretKey {
+    let a = Zeroizing::new(sk.secret_bytes());
+    let mut neg = sk.negate();
+    let b = Zeroizing::new(neg.secret_bytes());
+    neg.non_secure_erase();
+    let mut out = Zeroizing::new([0u8; 32]);
+    for i in 0..32 {
+        out[i] = u8::conditional_select(&a[i], &b[i], negate);
+    }
+    // Both candidates are valid keys, so the selected one is.
+    known(
+        SecretKey::from_slice(out.as_ref()),
+        "sk and n - sk are both valid",
+    )
+}
+
+/// BIP-340 `hash_tag(x)`: SHA-256(SHA-256(tag) || SHA-256(tag) || x).
+fn tagged_hash(tag: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+    let t = Sha256::digest(tag);
+    let mut h = Sha256::new();
+    h.update(t);
+    h.update(t);
+    for part in parts {
+        h.update(part);
+    }
+    Zeroizing::new(h.finalize().into())
+}
+
+pub(crate) fn public_key(sk: &SecretKey) -> PublicKey {
+    to_point(&mul_xy(&generator(), sk))
+}
+
+pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
+    let mut k = SecretKey::from_slice(&tweak.to_be_bytes()).ok()?;
+    let out = to_point(&mul_xy(point, &k));
+    k.non_secure_erase();
+    Some(out)
+}
+
+/// BIP-340 `Sign(sk, m)` (BIP-340 §"Default Signing").
+pub(crate) fn sign(secret: &SecretKey, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+    let g = generator();
+    // P = d'G; d = d' if has_even_y(P), else n - d'.
+    let p = mul_xy(&g, secret);
+    let mut d = cond_negate(secret, odd_y(&p));
+    let px = &p[..32];
+    // t = bytes(d) xor hash_BIP0340/aux(a).
+    let mask = tagged_hash(b"BIP0340/aux", &[aux.unwrap_or(&[0u8; 32])]);
+    let mut t = Zeroizing::new(d.secret_bytes());
+    for (b, m) in t.iter_mut().zip(mask.iter()) {
+        *b ^= m;
+    }
+    // k' = int(hash_BIP0340/nonce(t || bytes(P) || m)) mod n; it is zero only for a
+    // SHA-256 output of 0 or n (probability 2^-255), where BIP-340 fails the signature
+    // and libsecp256k1's Rust wrapper panics alike.
+    let rand = tagged_hash(b"BIP0340/nonce", &[t.as_ref(), px, digest]);
+    let mut k0 = known(
+        SecretKey::from_slice(reduce(&rand).as_ref()),
+        "nonce is not zero",
+    );
+    // R = k'G; k = k' if has_even_y(R), else n - k'.
+    let r = mul_xy(&g, &k0);
+    let mut k = cond_negate(&k0, odd_y(&r));
+    k0.non_secure_erase();
+    let rx = &r[..32];
+    // e = int(hash_BIP0340/challenge(bytes(R) || bytes(P) || m)) mod n.
+    let e = reduce(&tagged_hash(b"BIP0340/challenge", &[rx, px, digest]));
+    // s = (k + e * d) mod n. e is public; e * d is zero only for e = 0 (d is not), and
+    // k + e * d is zero only when it is n, which libsecp256k1's add_tweak refuses: s = 0.
+    let ed = match Scalar::from_be_bytes(*e) {
+        Ok(e) if e != Scalar::ZERO => d.mul_tweak(&e).ok(),
+        _ => None,
+    };
+    let s = match ed {
+        Some(ed) => ed
+            .add_tweak(&Scalar::from(k))
+            .map(|s| s.secret_bytes())
+            .unwrap_or([0; 32]),
+        None => k.secret_bytes(),
+    };
+    d.non_secure_erase();
+    k.non_secure_erase();
+    let mut sig = [0u8; 64];
+    sig[..32].copy_from_slice(rx);
+    sig[32..].copy_from_slice(&s);
+    // 64 bytes are always a well-formed signature encoding.
+    known(Signature::from_slice(&sig), "64 bytes are a signature")
+}
+
+/// BIP-340 `Verify(pk, m, sig)` (BIP-340 §"Verification"). Everything here is public, so
+/// the checks may branch; the multiplications are still `ecmult_const`.
+pub(crate) fn verify_schnorr(sig: &Signature, digest: &[u8; 32], key: &XOnlyPublicKey) -> bool {
+    let sig = sig.serialize();
+    let (r, s) = sig.split_at(32);
+    // Fail if r >= p or s >= n.
+    if r >= P.as_slice() || s >= N.as_slice() {
+        return false;
+    }
+    let px = key.serialize();
+    // P = lift_x(int(pk)): the point with that x and an even y.
+    let mut even = [2u8; 33];
+    even[1..].copy_from_slice(&px);
+    let Ok(p) = PublicKey::from_slice(&even) else {
+        return false;
+    };
+    let e = reduce(&tagged_hash(b"BIP0340/challenge", &[r, &px, digest]));
+    // R = sG - eP; zero scalars contribute the point at infinity.
+    let s_g = SecretKey::from_slice(s)
+        .ok()
+        .map(|s| to_point(&mul_xy(&generator(), &s)));
+    let minus_e_p = SecretKey::from_slice(e.as_ref()).ok().map(|e| {
+        let mut xy = mul_xy(&p, &e);
+        negate_y(&mut xy);
+        to_point(&xy)
+    });
+    let sum = match (s_g, minus_e_p) {
+        (Some(a), Some(b)) => a.combine(&b).ok(),
+        (a, b) => a.or(b),
+    };
+    // Fail if R is infinite, has an odd y, or x(R) != r.
+    let Some(sum) = sum else {
+        return false;
+    };
+    let enc = sum.serialize_uncompressed();
+    enc[64] & 1 == 0 && &enc[1..33] == r
+}
+
+/// y := p - y (y is never zero: the group has no point of order two).
+fn negate_y(xy: &mut [u8; 64]) {
+    let mut borrow = 0u16;
+    for i in (0..32).rev() {
+        let t = u16::from(P[i])
+            .wrapping_sub(u16::from(xy[32 + i]))
+            .wrapping_sub(borrow);
+        xy[32 + i] = t as u8;
+        borrow = (t >> 15) & 1;
+    }
+}
+
+pub(crate) fn sign_keypair(
+    keypair: &Keypair,
+    digest: &[u8; 32],
+    aux: Option<&[u8; 32]>,
+) -> Signature {
+    let mut sk = keypair.secret_key();
+    let sig = sign(&sk, digest, aux);
+    sk.non_secure_erase();
+    sig
+}
+
+/// A private key and its public key, made with `ecmult_const`.
+#[derive(Clone)]
+pub(crate) struct Keys {
+    secret: SecretKey,
+    public: PublicKey,
+}
+
+impl Keys {
+    pub(crate) fn new(secret: SecretKey) -> Self {
+        Self {
+            public: public_key(&secret),
+            secret,
+        }
+    }
+
+    pub(crate) fn from_keypair(keypair: &Keypair) -> Self {
+        Self {
+            secret: keypair.secret_key(),
+            public: keypair.public_key(),
+        }
+    }
+
+    pub(crate) fn secret_key(&self) -> SecretKey {
+        self.secret
+    }
+
+    pub(crate) fn public_key(&self) -> PublicKey {
+        self.public
+    }
+
+    pub(crate) fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+        sign(&self.secret, digest, aux)
+    }
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.secret.non_secure_erase();
+    }
+}
