@@ -157,4 +157,13 @@ put("onion_peel", bytes([3, 35]) + bytes.fromhex("0421" + "02" + "4d4b6cd1361032
 rb = load(f"{SHARED}/bolts/bolt04/route-blinding-test.json")
 for h in find_hex(rb, "encrypted_data"):
     put("onion_blinded", bytes.fromhex(h))
+# curve_differential: BIP-340's test vectors (curve/tests/data/bip340-vectors.csv) laid out
+# as the target reads them: secret key, message, aux, signature, x-only key, tweak (the key
+# again), bit index.
+with open(os.path.join(ROOT, "curve", "tests", "data", "bip340-vectors.csv")) as f:
+    for row in csv.DictReader(f):
+        sk = bytes.fromhex(row["secret key"] or "00" * 32)
+        aux = bytes.fromhex(row["aux_rand"] or "00" * 32)
+        put("curve_differential", sk + bytes.fromhex(row["message"]) + aux
+            + bytes.fromhex(row["signature"]) + bytes.fromhex(row["public key"]) + sk + bytes(2))
 print("corpus written under", os.path.join(HERE, "corpus"))

@@ -27,7 +27,9 @@ pub use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod context;
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(target_arch = "wasm32", test, feature = "fuzzing"))]
+// Natively (tests, fuzzing) only part of it is called: what `Keys` on wasm32 needs is not.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod tableless;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -135,6 +137,48 @@ impl Eq for Keys {}
 impl core::fmt::Debug for Keys {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Keys(public {})", self.0.public_key())
+    }
+}
+
+/// Both backends side by side, each function returning (native, tableless): for the
+/// differential fuzz target (`fuzz/fuzz_targets/curve_differential.rs`) only.
+#[cfg(all(feature = "fuzzing", not(target_arch = "wasm32")))]
+#[doc(hidden)]
+pub mod differential {
+    use super::{context, tableless, Keypair, PublicKey, Scalar, SecretKey, Signature};
+    use secp256k1::{XOnlyPublicKey, SECP256K1};
+
+    pub fn public_key(sk: &SecretKey) -> (PublicKey, PublicKey) {
+        (context::public_key(sk), tableless::public_key(sk))
+    }
+
+    pub fn mul_tweak(
+        point: &PublicKey,
+        tweak: &Scalar,
+    ) -> (Option<PublicKey>, Option<PublicKey>) {
+        (
+            context::mul_tweak(point, tweak),
+            tableless::mul_tweak(point, tweak),
+        )
+    }
+
+    pub fn sign(
+        sk: &SecretKey,
+        digest: &[u8; 32],
+        aux: Option<&[u8; 32]>,
+    ) -> (Signature, Signature) {
+        let keypair = Keypair::from_secret_key(SECP256K1, sk);
+        (
+            context::sign_keypair(&keypair, digest, aux),
+            tableless::sign(sk, digest, aux),
+        )
+    }
+
+    pub fn verify(sig: &Signature, digest: &[u8; 32], key: &XOnlyPublicKey) -> (bool, bool) {
+        (
+            context::verify_schnorr(sig, digest, key),
+            tableless::verify_schnorr(sig, digest, key),
+        )
     }
 }
 
