@@ -152,10 +152,7 @@ pub mod differential {
         (context::public_key(sk), tableless::public_key(sk))
     }
 
-    pub fn mul_tweak(
-        point: &PublicKey,
-        tweak: &Scalar,
-    ) -> (Option<PublicKey>, Option<PublicKey>) {
+    pub fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> (Option<PublicKey>, Option<PublicKey>) {
         (
             context::mul_tweak(point, tweak),
             tableless::mul_tweak(point, tweak),
