@@ -48,11 +48,19 @@ fuzz_target!(|input: &[u8]| {
     for aux in [Some(&aux), None] {
         let (a, b) = differential::sign(&sk, &msg, aux);
         assert_eq!(a, b, "sign");
-        assert_eq!(differential::verify(&a, &msg, &key), (true, true), "own signature");
+        assert_eq!(
+            differential::verify(&a, &msg, &key),
+            (true, true),
+            "own signature"
+        );
         let mut bad = a.serialize();
         let i = usize::from(u16::from_le_bytes(bit)) % 512;
         bad[i / 8] ^= 1 << (i % 8);
         let bad = Signature::from_slice(&bad).expect("64 bytes");
-        assert_eq!(differential::verify(&bad, &msg, &key), (false, false), "changed signature");
+        assert_eq!(
+            differential::verify(&bad, &msg, &key),
+            (false, false),
+            "changed signature"
+        );
     }
 });
