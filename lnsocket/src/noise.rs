@@ -123,19 +123,23 @@ pub enum NoiseError {
 /// computed once.
 #[derive(Clone)]
 pub struct PrivateKey {
-    sk: Zeroizing<[u8; 32]>,
+    sk: SecretKey,
     pk: PublicKey,
+}
+
+impl Drop for PrivateKey {
+    fn drop(&mut self) {
+        self.sk.non_secure_erase();
+    }
 }
 
 impl PrivateKey {
     /// Wrap 32 bytes as a private key; `None` if out of range.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let mut key = SecretKey::from_slice(bytes).ok()?;
-        let pk = curve::public_key(&key);
-        key.non_secure_erase();
+        let sk = SecretKey::from_slice(bytes).ok()?;
         Some(Self {
-            pk,
-            sk: Zeroizing::new(*bytes),
+            pk: curve::public_key(&sk),
+            sk,
         })
     }
 
@@ -158,16 +162,10 @@ impl PrivateKey {
 
     fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
         // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed
-        // shared point (libsecp256k1's default ECDH hash). The key was
-        // range-checked when made, so the conversion cannot fail; a zero
-        // secret would only make the handshake fail its MAC.
-        let Ok(mut key) = SecretKey::from_slice(self.sk.as_ref()) else {
-            return Zeroizing::new([0; 32]);
-        };
-        let mut ss = SharedSecret::new(point, &key);
+        // shared point (libsecp256k1's default ECDH hash).
+        let mut ss = SharedSecret::new(point, &self.sk);
         let out = Zeroizing::new(ss.secret_bytes());
         ss.non_secure_erase();
-        key.non_secure_erase();
         out
     }
 }
