@@ -103,7 +103,7 @@ impl Keys {
         self.0.secret_key()
     }
 
-    /// The x-only public key and the parity of the full key's y.
+    /// The x-only public key (BIP-340's `bytes(P)`).
     pub fn x_only_public_key(&self) -> XOnlyPublicKey {
         self.0.public_key().x_only_public_key().0
     }

@@ -42,9 +42,9 @@ offers.splice(0, offers.length, ...offers.filter(buildable));
 
 const secret = (i) => (i % 255 + 1).toString(16).padStart(2, "0").repeat(32);
 const opts = (i) => ({ payerSecret: secret(i), metadata: "00".repeat(16), now: 1_700_000_000 });
-// Same inputs, same outputs: the two packages must make the same request bytes (BIP-340
-// without auxiliary randomness is deterministic; the package signs with fresh aux, so
-// compare the payer ids and that each verifies the other's request).
+// Before timing: both packages derive the same payer id from the same secret, and each
+// verifies the other's requests (the bytes differ: the package signs with fresh auxiliary
+// randomness).
 for (const [i, offer] of offers.entries()) {
   const a = packages.toolkit.createInvoiceRequest(offer, opts(i));
   const b = packages.compare.createInvoiceRequest(offer, opts(i));
