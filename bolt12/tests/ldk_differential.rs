@@ -1455,6 +1455,24 @@ fn d16_invoice_odd_record_outside_ldk_ranges() {
     assert!(LInvoice::try_from(bytes).is_err());
 }
 
+/// D17, found by the `ldk_differential` fuzz target: an offer whose Core Lightning
+/// `offer_recurrence` (odd type 25, `spec-csv/cln-recurrence.csv`) has a `period` that is not
+/// minimal (tu32 zero in one byte). We read the draft field and refuse its encoding; LDK
+/// ignores the unknown odd record.
+#[test]
+fn d17_malformed_recurrence_subtype_field() {
+    let bytes = hex::decode(
+        "162103529d4e3a712390af2bb6a51faf8265e27b011404d224f0f68ffa290cea93525dfe3b9aca19020100",
+    )
+    .unwrap();
+    let ours = Offer::from_bytes(bytes.clone());
+    assert!(
+        matches!(&ours, Err(ParseError::Decode(e)) if format!("{e:?}").contains("recurrence.period")),
+        "{ours:?}"
+    );
+    assert!(LOffer::try_from(bytes).is_ok());
+}
+
 /// String-level mutations of corpus offers (a character replaced, removed or added, a `+`
 /// continuation inserted): both libraries agree on accept/reject, except where the decoded
 /// bytes hit a documented difference, or where LDK ignores bech32 padding rules (D0).

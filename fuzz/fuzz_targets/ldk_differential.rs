@@ -60,10 +60,11 @@ fn recurrence_difference(bytes: &[u8], ours: Result<(), &ParseError>) -> Option<
         ))
     );
     // A malformed recurrence record (e.g. a non-minimal `offer_recurrence_limit`, odd type
-    // 29): a known field to us, refused by its encoding; an unknown odd record to LDK.
+    // 29, or `period` inside `offer_recurrence`'s subtype, `recurrence.period`): a known
+    // field to us, refused by its encoding; an unknown odd record to LDK.
     let draft_field = matches!(
         ours,
-        Err(ParseError::Decode(e)) if format!("{e:?}").contains("_recurrence")
+        Err(ParseError::Decode(e)) if format!("{e:?}").contains("recurrence")
     );
     ((ours.is_ok() && has_even) || draft_rule || draft_field)
         .then_some("D17 Core Lightning recurrence records (experimental range)")
