@@ -11,7 +11,7 @@
 //!   multiplication with G as the point, and BIP-340 is built from it and libsecp256k1's
 //!   scalar operations. Nothing makes a context, so neither the context code nor the 32 kB of
 //!   generator table (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1
-//!   offers) is in the npm package; signing and verifying are about two to three times slower.
+//!   offers) is in the npm package; signing and verifying are 1.4-1.9x slower (BENCHMARKS.md).
 //!
 //! The target decides rather than a feature: a feature could not take away the
 //! `global-context` the native backend turns on, and with it the context constructor that
