@@ -167,7 +167,7 @@ pub mod differential {
         let keypair = Keypair::from_secret_key(SECP256K1, sk);
         (
             context::sign_keypair(&keypair, digest, aux),
-            tableless::sign(sk, digest, aux),
+            tableless::sign(sk, &tableless::public_key(sk), digest, aux),
         )
     }
 

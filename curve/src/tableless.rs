@@ -136,13 +136,19 @@ pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> 
     Some(out)
 }
 
-/// BIP-340 `Sign(sk, m)` (BIP-340 §"Default Signing").
-pub(crate) fn sign(secret: &SecretKey, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
+/// BIP-340 `Sign(sk, m)` (BIP-340 §"Default Signing"); `public` is `secret`'s public key,
+/// which the callers already hold (so P = d'G is not multiplied again).
+pub(crate) fn sign(
+    secret: &SecretKey,
+    public: &PublicKey,
+    digest: &[u8; 32],
+    aux: Option<&[u8; 32]>,
+) -> Signature {
     let g = generator();
-    // P = d'G; d = d' if has_even_y(P), else n - d'.
-    let p = mul_xy(&g, secret);
-    let mut d = cond_negate(secret, odd_y(&p));
-    let px = &p[..32];
+    // P = d'G; d = d' if has_even_y(P), else n - d'. Compressed, P's prefix is 2 or 3.
+    let p = public.serialize();
+    let mut d = cond_negate(secret, Choice::from(p[0] & 1));
+    let px = &p[1..];
     // t = bytes(d) xor hash_BIP0340/aux(a).
     let mask = tagged_hash(b"BIP0340/aux", &[aux.unwrap_or(&[0u8; 32])]);
     let mut t = Zeroizing::new(d.secret_bytes());
@@ -242,7 +248,7 @@ pub(crate) fn sign_keypair(
     aux: Option<&[u8; 32]>,
 ) -> Signature {
     let mut sk = keypair.secret_key();
-    let sig = sign(&sk, digest, aux);
+    let sig = sign(&sk, &keypair.public_key(), digest, aux);
     sk.non_secure_erase();
     sig
 }
@@ -278,7 +284,7 @@ impl Keys {
     }
 
     pub(crate) fn sign_schnorr(&self, digest: &[u8; 32], aux: Option<&[u8; 32]>) -> Signature {
-        sign(&self.secret, digest, aux)
+        sign(&self.secret, &self.public, digest, aux)
     }
 }
 

@@ -41,7 +41,7 @@ fn bip340_test_vectors() {
             let aux = bytes32(aux);
             let want = Signature::from_slice(&sig_bytes).unwrap();
             assert_eq!(
-                tableless::sign(&sk, &msg, Some(&aux)),
+                tableless::sign(&sk, &tableless::public_key(&sk), &msg, Some(&aux)),
                 want,
                 "tableless sign #{index}"
             );
@@ -168,7 +168,7 @@ fn random_inputs_agree_with_libsecp256k1() {
         let key = public.x_only_public_key().0;
         for aux in [Some(&aux), None] {
             let want = context::sign_keypair(&keypair, &msg, aux);
-            let got = tableless::sign(&sk, &msg, aux);
+            let got = tableless::sign(&sk, &public, &msg, aux);
             assert_eq!(got, want, "sign, aux {}", aux.is_some());
             assert!(tableless::verify_schnorr(&want, &msg, &key));
             assert!(context::verify_schnorr(&got, &msg, &key));
