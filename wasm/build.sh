@@ -76,7 +76,7 @@ build lnap --no-default-features --features lnap
 cp "$here"/npm/* "$out/"
 # The commando entry's JS is hand-written, and so is its commando.d.ts; the declarations it
 # shares with the other entries (which wasm-bindgen writes from the same files) are appended.
-cat "$here/src/ts/errors.d.ts" "$here/src/ts/lnsocket.d.ts" "$here/src/ts/runes.d.ts" >>"$out/commando.d.ts"
+cat "$here/src/ts/net.d.ts" "$here/src/ts/errors.d.ts" "$here/src/ts/lnsocket.d.ts" "$here/src/ts/runes.d.ts" >>"$out/commando.d.ts"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"
 

@@ -415,6 +415,10 @@ async fn recv_is_cancel_safe() {
             assert_eq!(&m[..2], &msgs::Pong::TYPE.to_be_bytes());
             pongs.push(msgs::Pong::decode(&m[2..]).unwrap().ignored.len());
         }
+        // Stay connected until the client's closing custom message: it may come after the
+        // last pong, and a peer gone by then would fail the client's send.
+        let last = s.recv().await.unwrap();
+        assert_eq!(&last[..2], &32771u16.to_be_bytes());
         pongs
     });
     let mut conn = Connection::connect(

@@ -40,6 +40,6 @@ pub mod transport;
 pub use error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
 pub use hub::{HubTransport, OnionHub};
 pub use keys::NodeKey;
-pub use payer::{fetch_invoice, FetchOptions, FetchedInvoice};
+pub use payer::{fetch_invoice, FetchOptions, FetchedInvoice, InvoiceFetch};
 pub use responder::{Responder, ResponderConfig};
 pub use transport::{OnionPeer, OnionTransport};

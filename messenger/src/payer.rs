@@ -9,7 +9,8 @@ use bolt12::tlv::InvoiceRequestTlvs;
 use bolt12::{Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer};
 use curve::Keys;
 use onion::message::{build_onion_message, peel_onion_message_bytes, Payload, Peeled};
-use onion::tlv::OnionmsgTlv;
+use onion::tlv::{OnionMessage, OnionmsgTlv};
+use secp256k1::PublicKey;
 use wire::{Point, SciddirOrPubkey};
 
 use bolt12::stateless::payer::{self as stateless_payer, PayerKeys};
@@ -105,68 +106,169 @@ pub enum Answer {
 
 /// Fetches an invoice for `offer` from its issuer through the connected peer: builds and
 /// signs an `invoice_request` with a fresh payer key (BOLT 12: `invreq_metadata` MUST be
-/// unpredictable, `invreq_payer_id` transient), sends it, waits, checks.
+/// unpredictable, `invreq_payer_id` transient), sends it, waits, checks. The waiting is
+/// this function's; everything else is [`InvoiceFetch`]'s, which a caller with its own
+/// event loop (the npm package) drives the same way.
 pub async fn fetch_invoice<T: OnionTransport>(
     conn: &mut T,
     offer: &Offer,
     options: &FetchOptions,
 ) -> Result<FetchedInvoice, FetchError> {
-    let now = now(options)?;
-    let (request, path_id) = match &options.stateless {
-        None => (build_request(offer, options, now)?, None),
-        Some(payer) => {
-            let nonce = Nonce::random().map_err(|e| KeyError::Random(e.to_string()))?;
-            let request = stateless_payer::request_invoice(
-                &payer.expanded_key(),
-                &nonce,
-                &payer.payment_id,
-                offer,
-                PayerKeys::Derived,
-                |b| configure(b, offer, options),
-                now,
-            )
-            .map_err(|e| FetchError::Build(e.to_string()))?;
-            (request, Some(payer.path_id(&nonce)?))
+    let mut fetch = InvoiceFetch::new(offer, options, conn.peer_id(), conn.node_key().node_id())?;
+    while let Some(msg) = fetch.next_message() {
+        let msg = msg?;
+        if let Some(path_id) = fetch.awaiting() {
+            conn.expect_reply(path_id);
         }
-    };
-    let (answer, dropped) = exchange(
-        conn,
-        offer,
-        request.tlvs(),
-        options,
-        path_id.as_ref().map(|p| p.as_slice()),
-    )
-    .await?;
-    let (invoice, route, reply_path_id) = match answer {
-        Exchanged::Invoice {
-            invoice,
-            route,
-            path_id,
-        } => (invoice, route, path_id),
-        Exchanged::InvoiceError(e) => return Err(e),
-    };
-    check_invoice(&invoice, &request, &route, now)?;
-    let mut checks = CHECKS.to_vec();
-    let payment_id = match &options.stateless {
-        None => None,
-        Some(payer) => {
-            let id = recognise_reply(payer, &reply_path_id, &invoice)
-                .map_err(|e| FetchError::CheckFailed(CheckFailed::NotRecognised(e)))?;
-            if id != payer.payment_id {
-                return Err(FetchError::CheckFailed(CheckFailed::OtherPaymentId));
+        conn.send_onion_message(&msg)
+            .await
+            .map_err(FetchError::Disconnected)?;
+        let started = lnsocket::rt::Instant::now();
+        while let Some(bytes) = recv_before(conn, started, options.timeout)
+            .await
+            .map_err(FetchError::Disconnected)?
+        {
+            if let Some(done) = fetch.receive(conn.node_key(), &bytes) {
+                return done;
             }
-            checks.push(STATELESS_CHECK);
-            Some(id)
         }
-    };
-    Ok(FetchedInvoice {
-        invoice,
-        request,
-        route: route.kind,
-        checks,
-        dropped,
-        payment_id,
-    })
+    }
+    Err(fetch.timed_out(options.timeout))
+}
+
+/// One invoice fetch, sans IO: the `invoice_request` (built and signed at
+/// [`InvoiceFetch::new`]), the onion message to send along each route in turn
+/// ([`InvoiceFetch::next_message`]), and the judgement of each onion message that arrives
+/// ([`InvoiceFetch::receive`]: dropped, or the checked invoice, or the failure). The
+/// caller sends, waits `FetchOptions::timeout` after each message, and asks for the next
+/// route when that passes; [`fetch_invoice`] is that loop.
+pub struct InvoiceFetch {
+    exchange: Exchange,
+    request: InvoiceRequest,
+    now: u64,
+    stateless: Option<StatelessPayer>,
+}
+
+impl InvoiceFetch {
+    /// Builds and signs the request for `offer` with `options`, to be sent through `peer`
+    /// with reply paths to `us` (our node id on that connection).
+    pub fn new(
+        offer: &Offer,
+        options: &FetchOptions,
+        peer: PublicKey,
+        us: PublicKey,
+    ) -> Result<Self, FetchError> {
+        let now = now(options)?;
+        let (request, path_id) = match &options.stateless {
+            None => (build_request(offer, options, now)?, None),
+            Some(payer) => {
+                let nonce = Nonce::random().map_err(|e| KeyError::Random(e.to_string()))?;
+                let request = stateless_payer::request_invoice(
+                    &payer.expanded_key(),
+                    &nonce,
+                    &payer.payment_id,
+                    offer,
+                    PayerKeys::Derived,
+                    |b| configure(b, offer, options),
+                    now,
+                )
+                .map_err(|e| FetchError::Build(e.to_string()))?;
+                let path_id = payer.path_id(&nonce)?;
+                (request, Some(Zeroizing::new(path_id.to_vec())))
+            }
+        };
+        let exchange = Exchange::new(offer, request.tlvs().clone(), peer, us, path_id)?;
+        Ok(InvoiceFetch {
+            exchange,
+            request,
+            now,
+            stateless: options.stateless.clone(),
+        })
+    }
+
+    /// The request, as sent.
+    pub fn request(&self) -> &InvoiceRequest {
+        &self.request
+    }
+
+    /// The onion message carrying the request along the next route, or `None` once every
+    /// route has had its turn.
+    pub fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
+        self.exchange.next_message()
+    }
+
+    /// The `path_id` of the reply path the last message carries.
+    pub fn awaiting(&self) -> Option<&[u8]> {
+        self.exchange.awaiting()
+    }
+
+    /// Whether `path_id` is that of one of the reply paths sent so far (each compared in
+    /// constant time): what a connection shared by several fetches routes answers by, as
+    /// [`crate::OnionHub`] does, with [`path_id_of`].
+    pub fn awaits(&self, path_id: &[u8]) -> bool {
+        let mut found = false;
+        for (reply, _) in &self.exchange.pending {
+            found |= reply.matches(path_id);
+        }
+        found
+    }
+
+    /// Judges an onion message from the peer (`bytes`: with its 2-byte type), peeled with
+    /// `key`: `None` if it is not an answer to this fetch (counted in the drops), else the
+    /// outcome: the invoice after every payer check, or why there is none.
+    pub fn receive(
+        &mut self,
+        key: &NodeKey,
+        bytes: &[u8],
+    ) -> Option<Result<FetchedInvoice, FetchError>> {
+        Some(match self.exchange.receive(key, bytes)? {
+            Err(e) => Err(e),
+            Ok(Exchanged::InvoiceError(e)) => Err(e),
+            Ok(Exchanged::Invoice {
+                invoice,
+                route,
+                path_id,
+            }) => self.check(invoice, route, &path_id),
+        })
+    }
+
+    /// The failure once the last route's wait (`timeout` each) has passed.
+    pub fn timed_out(&self, timeout: Duration) -> FetchError {
+        FetchError::Timeout {
+            seconds: timeout.as_secs(),
+            dropped: self.exchange.dropped.len(),
+        }
+    }
+
+    fn check(
+        &self,
+        invoice: Invoice,
+        route: Route,
+        reply_path_id: &[u8],
+    ) -> Result<FetchedInvoice, FetchError> {
+        check_invoice(&invoice, &self.request, &route, self.now)?;
+        let mut checks = CHECKS.to_vec();
+        let payment_id = match &self.stateless {
+            None => None,
+            Some(payer) => {
+                let id = recognise_reply(payer, reply_path_id, &invoice)
+                    .map_err(|e| FetchError::CheckFailed(CheckFailed::NotRecognised(e)))?;
+                if id != payer.payment_id {
+                    return Err(FetchError::CheckFailed(CheckFailed::OtherPaymentId));
+                }
+                checks.push(STATELESS_CHECK);
+                Some(id)
+            }
+        };
+        Ok(FetchedInvoice {
+            invoice,
+            request: self.request.clone(),
+            route: route.kind,
+            checks,
+            dropped: self.exchange.dropped.clone(),
+            payment_id,
+        })
+    }
 }
 
 /// The payer checks of `invoice` against `request`, sent along `route`.
@@ -242,14 +344,39 @@ pub async fn send_invoice_request<T: OnionTransport>(
     request: &InvoiceRequestTlvs,
     options: &FetchOptions,
 ) -> Result<(Answer, Vec<DropReason>), FetchError> {
-    let (answer, dropped) = exchange(conn, offer, request, options, None).await?;
-    Ok((
-        match answer {
-            Exchanged::Invoice { invoice, route, .. } => Answer::Invoice { invoice, route },
-            Exchanged::InvoiceError(e) => Answer::InvoiceError(e),
-        },
-        dropped,
-    ))
+    let mut exchange = Exchange::new(
+        offer,
+        request.clone(),
+        conn.peer_id(),
+        conn.node_key().node_id(),
+        None,
+    )?;
+    while let Some(msg) = exchange.next_message() {
+        let msg = msg?;
+        if let Some(path_id) = exchange.awaiting() {
+            conn.expect_reply(path_id);
+        }
+        conn.send_onion_message(&msg)
+            .await
+            .map_err(FetchError::Disconnected)?;
+        let started = lnsocket::rt::Instant::now();
+        while let Some(bytes) = recv_before(conn, started, options.timeout)
+            .await
+            .map_err(FetchError::Disconnected)?
+        {
+            if let Some(answer) = exchange.receive(conn.node_key(), &bytes) {
+                let answer = match answer? {
+                    Exchanged::Invoice { invoice, route, .. } => Answer::Invoice { invoice, route },
+                    Exchanged::InvoiceError(e) => Answer::InvoiceError(e),
+                };
+                return Ok((answer, exchange.dropped));
+            }
+        }
+    }
+    Err(FetchError::Timeout {
+        seconds: options.timeout.as_secs(),
+        dropped: exchange.dropped.len(),
+    })
 }
 
 // Matched on at once: boxing the invoice would only add an allocation.
@@ -263,27 +390,52 @@ enum Exchanged {
     InvoiceError(FetchError),
 }
 
-/// [`send_invoice_request`], every reply path carrying `path_id` if given (else a fresh
-/// random one each).
-async fn exchange<T: OnionTransport>(
-    conn: &mut T,
-    offer: &Offer,
-    request: &InvoiceRequestTlvs,
-    options: &FetchOptions,
-    path_id: Option<&[u8]>,
-) -> Result<(Exchanged, Vec<DropReason>), FetchError> {
-    let peer = conn.peer_id();
-    let us = conn.node_key().node_id();
-    let mut pending: Vec<(ReplyPath, Route)> = Vec::new();
-    let mut dropped = Vec::new();
-    for route in routes(offer, peer)? {
-        let reply = match path_id {
-            Some(id) => ReplyPath::with_path_id(peer, us, id)?,
-            None => ReplyPath::new(peer, us)?,
+/// A request's exchange, sans IO: one onion message per route of the offer, each with a
+/// reply path (carrying the given `path_id`, else a fresh random one each), and the
+/// judgement of what arrives on any of those reply paths.
+struct Exchange {
+    routes: std::vec::IntoIter<Route>,
+    request: InvoiceRequestTlvs,
+    path_id: Option<Zeroizing<Vec<u8>>>,
+    peer: PublicKey,
+    us: PublicKey,
+    pending: Vec<(ReplyPath, Route)>,
+    dropped: Vec<DropReason>,
+}
+
+impl Exchange {
+    fn new(
+        offer: &Offer,
+        request: InvoiceRequestTlvs,
+        peer: PublicKey,
+        us: PublicKey,
+        path_id: Option<Zeroizing<Vec<u8>>>,
+    ) -> Result<Self, FetchError> {
+        Ok(Exchange {
+            routes: routes(offer, peer)?.into_iter(),
+            request,
+            path_id,
+            peer,
+            us,
+            pending: Vec::new(),
+            dropped: Vec::new(),
+        })
+    }
+
+    /// The onion message along the next route (its reply path then awaits answers too).
+    fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
+        let route = self.routes.next()?;
+        Some(self.message(route))
+    }
+
+    fn message(&mut self, route: Route) -> Result<OnionMessage, FetchError> {
+        let reply = match &self.path_id {
+            Some(id) => ReplyPath::with_path_id(self.peer, self.us, id)?,
+            None => ReplyPath::new(self.peer, self.us)?,
         };
         let payload = OnionmsgTlv {
             reply_path: Some(reply.path.clone()),
-            invoice_request: Some(request.clone()),
+            invoice_request: Some(self.request.clone()),
             ..Default::default()
         };
         let keys = SessionKeys::generate()?;
@@ -296,43 +448,40 @@ async fn exchange<T: OnionTransport>(
         )
         .map_err(|e| FetchError::Onion(e.to_string()))?;
         drop(keys);
-        if out.first_hop != SciddirOrPubkey::Pubkey(Point::from(peer)) {
+        if out.first_hop != SciddirOrPubkey::Pubkey(Point::from(self.peer)) {
             return Err(FetchError::NoRoute(
                 "the route does not start at the connected peer",
             ));
         }
-        conn.expect_reply(reply.path_id());
-        conn.send_onion_message(&out.message)
-            .await
-            .map_err(FetchError::Disconnected)?;
-        pending.push((reply, route));
-        let started = lnsocket::rt::Instant::now();
-        while let Some(bytes) = recv_before(conn, started, options.timeout)
-            .await
-            .map_err(FetchError::Disconnected)?
-        {
-            match read_reply(conn.node_key(), &bytes, &pending) {
-                Ok((i, answer)) => {
-                    let (reply, route) = pending.swap_remove(i);
-                    let path_id = Zeroizing::new(reply.path_id().to_vec());
-                    let answer = match into_answer(answer, route)? {
-                        Answer::Invoice { invoice, route } => Exchanged::Invoice {
-                            invoice,
-                            route,
-                            path_id,
-                        },
-                        Answer::InvoiceError(e) => Exchanged::InvoiceError(e),
-                    };
-                    return Ok((answer, dropped));
-                }
-                Err(reason) => dropped.push(reason),
+        self.pending.push((reply, route));
+        Ok(out.message)
+    }
+
+    fn awaiting(&self) -> Option<&[u8]> {
+        self.pending.last().map(|(reply, _)| reply.path_id())
+    }
+
+    /// `None`: not an answer on any of our reply paths (counted as dropped).
+    fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Result<Exchanged, FetchError>> {
+        match read_reply(key, bytes, &self.pending) {
+            Ok((i, answer)) => {
+                let (reply, route) = self.pending.swap_remove(i);
+                let path_id = Zeroizing::new(reply.path_id().to_vec());
+                Some(into_answer(answer, route).map(|answer| match answer {
+                    Answer::Invoice { invoice, route } => Exchanged::Invoice {
+                        invoice,
+                        route,
+                        path_id,
+                    },
+                    Answer::InvoiceError(e) => Exchanged::InvoiceError(e),
+                }))
+            }
+            Err(reason) => {
+                self.dropped.push(reason);
+                None
             }
         }
     }
-    Err(FetchError::Timeout {
-        seconds: options.timeout.as_secs(),
-        dropped: dropped.len(),
-    })
 }
 
 /// The next onion message on `conn`, unless `timeout` has passed since `started` first
@@ -349,6 +498,15 @@ pub(crate) async fn recv_before<T: OnionTransport>(
     match lnsocket::rt::timeout(left, conn.recv_onion_message()).await {
         Err(_) => Ok(None),
         Ok(received) => received.map(Some),
+    }
+}
+
+/// The `path_id` of an onion message for us (`bytes`: with its 2-byte type), peeled with
+/// `key`; `None` for anything else.
+pub fn path_id_of(key: &NodeKey, bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    match peel_onion_message_bytes(key.secret(), bytes) {
+        Ok(Peeled::Receive(r)) => r.path_id.map(Zeroizing::new),
+        _ => None,
     }
 }
 

@@ -10,6 +10,8 @@
 // downloads it; lnapDecode/lnapVerify/lnapCheckOffer before that throw LNAP_NOT_LOADED.
 import glueInit, * as glue from "./full/bolt12_toolkit.js";
 import { loader, lazyPart } from "./loader.js";
+import { network, __setSocketFactory } from "./net.js";
+import { fetching } from "./fetch.js";
 
 const l = loader(glueInit, glue.initSync, new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url));
 export const init = l.init;
@@ -29,6 +31,10 @@ export const lnapDecode = lnap.sync("lnapDecode");
 export const lnapVerify = lnap.sync("lnapVerify");
 export const lnapCheckOffer = lnap.sync("lnapCheckOffer");
 export const verifyBip353 = l.sync(glue.verifyBip353, "verifyBip353");
-export const fetchInvoice = l.lazy(glue.fetchInvoice, "fetchInvoice");
-export const Commando = l.lazyStatics(glue.Commando, ["connect"]);
-export const LnSocket = l.lazyStatics(glue.LnSocket, ["connect"]);
+// LnSocket, Commando (net.js) and fetchInvoice (fetch.js) over the module's sans-IO core.
+const net = network(glue);
+export const fetchInvoice = l.lazy(fetching(net.LnSocket), "fetchInvoice");
+export const Commando = l.lazyStatics(net.Commando, ["connect"]);
+export const LnSocket = l.lazyStatics(net.LnSocket, ["connect"]);
+/** Node: TCP and ws:// through node-socket.js (set by node.js). */
+export { __setSocketFactory };

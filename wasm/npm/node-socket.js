@@ -4,7 +4,7 @@
 // Node's own WebSocket (Node >= 22) sends lowercase `connection`/`upgrade` headers, which
 // Core Lightning's websocketd refuses ("400 I only speak websocket").
 //
-// Contract (see wasm/src/node_transport.rs): openSocket(endpoint, handlers) with
+// Contract (see net.js, browserSocket): openSocket(endpoint, handlers) with
 // endpoint = { kind: "tcp" | "ws", host, port, tls, path } and handlers = { onopen(),
 // ondata(Uint8Array), onclose(), onerror(message) }; returns { send(Uint8Array), close() }.
 // Exactly one of onclose/onerror ends the socket; after close() no handler is called.

@@ -8,13 +8,14 @@
 // lnapCheckOffer stay synchronous and a process that never checks a vendor proof never
 // compiles it. `loadLnap()` loads it ahead (resolving at once), for code shared with browsers.
 import { readFileSync } from "node:fs";
-import { initSync, __setSocketFactory } from "./full/bolt12_toolkit.js";
+import { webcrypto } from "node:crypto";
+import { initSync, __setSocketFactory } from "./index.js";
 import * as lnapGlue from "./lnap/bolt12_toolkit.js";
 import { openSocket } from "./node-socket.js";
 import { toolkitError } from "./loader.js";
 initSync({ module: readFileSync(new URL("./full/bolt12_toolkit_bg.wasm", import.meta.url)) });
-__setSocketFactory(openSocket);
-export * from "./full/bolt12_toolkit.js";
+__setSocketFactory(openSocket, webcrypto);
+export * from "./index.js";
 /** Already loaded (synchronously, at import): resolves at once, for code shared with browsers. */
 export const init = () => Promise.resolve();
 export default init;

@@ -6,35 +6,28 @@
 //! - [`runes_api`] (feature `runes`): decode and attenuate Core Lightning runes.
 //! - [`lnap_api`] (feature `lnap`): decode, verify and check vendor proofs; built alone (the
 //!   `lnap` build, without `bolt12`) as the module the full entry fetches on first use.
-//! - `net` (feature `net`, `wasm32` only): `LnSocket` over the browser's WebSocket (in
-//!   Node: TCP or the package's WebSocket client, `node_transport`)
-//!   (BOLT 8, `init`, automatic pongs) and a `Commando` client.
-//! - `fetch_api` (feature `net`, `wasm32` only): `fetchInvoice`, an offer's invoice over
-//!   onion messages on the page's own connection (messenger's payer), checked.
+//! - [`net_core`] (feature `net`): the sans-IO core under the JavaScript `LnSocket` and
+//!   `Commando` (`wasm/npm/net.js`): BOLT 8, the `init` check, Commando request frames.
+//! - [`fetch_core`] (feature `fetch`): `fetchInvoice`'s sans-IO core (messenger's payer)
+//!   under `wasm/npm/fetch.js`: an offer's invoice over onion messages on the page's own
+//!   connection, checked.
 //!
 //! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
 //! `ErrorCode` in the TypeScript declarations).
 #![forbid(unsafe_code)]
-// The `commando` entry's build (`commando-core` alone) uses few of the shared helpers.
-#![cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
+// The `commando` and `lnap` builds use few of the shared helpers.
+#![cfg_attr(not(feature = "bolt12"), allow(dead_code))]
 
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "bolt12")]
 pub mod bolt12_api;
-// The `commando` entry's thin sans-IO core (BOLT 8, init check, Commando frames, runes).
-#[cfg(feature = "commando-core")]
-pub mod commando_core;
-#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
-pub mod fetch_api;
+#[cfg(feature = "fetch")]
+pub mod fetch_core;
 #[cfg(feature = "lnap")]
 pub mod lnap_api;
-// Without `fetch` (the `commando` build) nothing reads the connection's peer.
-#[cfg(all(feature = "net", target_arch = "wasm32"))]
-#[cfg_attr(not(feature = "fetch"), allow(dead_code))]
-pub mod net;
-#[cfg(all(feature = "net", target_arch = "wasm32"))]
-mod node_transport;
+#[cfg(feature = "net")]
+pub mod net_core;
 #[cfg(any(feature = "runes", feature = "commando-core"))]
 pub mod runes_api;
 
@@ -67,18 +60,6 @@ pub(crate) fn parse_js(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-/// A JavaScript value as `serde_json` (through `JSON.stringify`); `undefined` is `null`.
-#[cfg(all(feature = "net", target_arch = "wasm32"))]
-pub(crate) fn from_js(v: &JsValue) -> Result<serde_json::Value, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(serde_json::Value::Null);
-    }
-    let s = js_sys::JSON::stringify(v)
-        .map_err(|_| js_error("BAD_ARGUMENT", "value cannot be converted to JSON"))?;
-    let s: String = s.into();
-    serde_json::from_str(&s).map_err(|e| js_error("BAD_ARGUMENT", &e.to_string()))
-}
-
 /// Seconds since the epoch: `now` if the caller gave one, else the host's clock.
 pub(crate) fn now_secs(now: Option<f64>) -> u64 {
     let ms = match now {
@@ -106,7 +87,6 @@ fn clock_ms() -> f64 {
 }
 
 /// Reads an optional property of an options object.
-#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
@@ -117,7 +97,6 @@ pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 /// An optional non-negative integer option (number, bigint or decimal string).
-#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
     let Some(v) = opt_prop(obj, key) else {
         return Ok(None);
@@ -146,7 +125,6 @@ pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> 
 }
 
 /// An optional string option.
-#[cfg_attr(not(any(feature = "bolt12", feature = "net")), allow(dead_code))]
 pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     match opt_prop(obj, key) {
         None => Ok(None),

@@ -1,6 +1,6 @@
 //! Core Lightning runes: decode and attenuate (no secret needed). The `commando` entry's
 //! build (`commando-core`, no serde_json) takes `attenuateRune` and the error from here and
-//! writes `decodeRune`'s JSON itself (commando_core.rs).
+//! writes `decodeRune`'s JSON itself (net_core.rs).
 
 use runes::{Restriction, Rune};
 use wasm_bindgen::prelude::*;

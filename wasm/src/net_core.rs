@@ -1,6 +1,6 @@
-//! The thin, sans-IO core of the `commando` entry (feature `commando-core`): only what
-//! must be Rust. JavaScript (`wasm/npm/commando.js`) owns the sockets, timers, request
-//! ids, JSON and the BOLT 1 ping/pong exchange, and calls in here for:
+//! The thin, sans-IO core of `LnSocket` and `Commando` (feature `net`): only what must
+//! be Rust. JavaScript (`wasm/npm/net.js`) owns the sockets, timers, request ids, JSON and
+//! the BOLT 1 ping/pong exchange, and calls in here for:
 //!
 //! - [`Bolt8`]: the BOLT 8 Noise_XK handshake as initiator (BOLT #8 §"Authenticated Key
 //!   Agreement Handshake": acts one to three, lnsocket's `noise::Initiator`), then the
@@ -9,9 +9,12 @@
 //!   check of the peer's (§"The `init` Message": unknown even bits, BOLT 9 dependencies);
 //! - Commando request framing (commando's `frame::split`: `0x4c4d` continuations, `0x4c4f`
 //!   terminal, each with the 8-byte request id), encrypted in one buffer per request;
-//! - [`decode_rune`] / [`attenuate_rune`]: Core Lightning runes (lightning-decode(7),
-//!   lightning-commando-rune(7)), without serde_json (the JSON text is written here and
-//!   parsed by JavaScript).
+//! - with `commando-core` (the `commando` entry), `decodeRuneJson`: Core Lightning's rune
+//!   `decode` JSON as text (lightning-decode(7)), without serde_json.
+//!
+//! With `fetch`, a `Bolt8` also keeps its static key as our node key, with which
+//! `fetch_core` peels the onion messages that answer an invoice request. None of this is
+//! in the TypeScript declarations: the classes JavaScript exports are `net.js`'s.
 //!
 //! No futures, no serde_json, no socket glue: the handful of calls take and return bytes.
 
@@ -22,7 +25,12 @@ use lnsocket::{features, msgs};
 use wasm_bindgen::prelude::*;
 
 use crate::js_error;
-use crate::runes_api::rune_error;
+
+// The JavaScript classes' declarations (`net.js`), and their options.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_NET: &'static str = include_str!("ts/net.d.ts");
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LNSOCKET: &'static str = include_str!("ts/lnsocket.d.ts");
 
 enum State {
     /// Act one was produced; waiting for act two.
@@ -38,10 +46,16 @@ enum State {
 }
 
 /// One BOLT 8 session as initiator, sans IO: bytes in, bytes out.
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct Bolt8 {
     state: State,
     act_one: Vec<u8>,
+    /// The peer's node id and our static key for this connection (the node key the
+    /// peer knows us by, with which onion messages to us are peeled).
+    #[cfg(feature = "fetch")]
+    pub(crate) peer: secp256k1::PublicKey,
+    #[cfg(feature = "fetch")]
+    pub(crate) key: messenger::NodeKey,
 }
 
 /// Our `init` (BOLT #1 §"The `init` Message"): no `globalfeatures`, lnsocket's
@@ -90,10 +104,20 @@ impl Bolt8 {
                 .ok_or_else(|| js_error("RANDOM_FAILED", "random bytes are not two valid keys"))
         };
         let (ls, e) = (key(0..32)?, key(32..64)?);
+        #[cfg(feature = "fetch")]
+        let node_key = random
+            .get(0..32)
+            .and_then(|b| <&[u8; 32]>::try_from(b).ok())
+            .and_then(messenger::NodeKey::from_bytes)
+            .ok_or_else(|| js_error("RANDOM_FAILED", "random bytes are not two valid keys"))?;
         let (state, act_one) = Initiator::with_ephemeral(ls, rs, e).act_one();
         Ok(Bolt8 {
             state: State::Handshake(state),
             act_one: act_one.to_vec(),
+            #[cfg(feature = "fetch")]
+            peer: rs,
+            #[cfg(feature = "fetch")]
+            key: node_key,
         })
     }
 
@@ -197,7 +221,7 @@ impl Bolt8 {
 /// an `init` whose combined features need nothing unknown (no unknown even bit) and whose
 /// bits have their BOLT 9 dependencies. Returns the combined feature bitmap (hex). Throws
 /// `INIT_FAILED` for anything else (JavaScript reports an `error` message's text).
-#[wasm_bindgen(js_name = checkInit)]
+#[wasm_bindgen(js_name = checkInit, skip_typescript)]
 pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
     let fail = |m: &str| js_error("INIT_FAILED", m);
     let payload = match msg {
@@ -223,9 +247,11 @@ pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
 /// are not UTF-8 gives `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
 /// Lightning does. Throws `RUNE_INVALID`. The text is `runes::decode_rune_json_text`, which
 /// the full entry's `decodeRune` (`runes::decode_rune`) parses: one writer of the fields.
-#[wasm_bindgen(js_name = decodeRuneJson)]
+#[cfg(feature = "commando-core")]
+#[wasm_bindgen(js_name = decodeRuneJson, skip_typescript)]
 pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue> {
-    runes::decode_rune_json_text(rune.trim(), crate::now_secs(now)).map_err(rune_error)
+    runes::decode_rune_json_text(rune.trim(), crate::now_secs(now))
+        .map_err(crate::runes_api::rune_error)
 }
 
 #[cfg(test)]
