@@ -453,3 +453,56 @@ async fn payer_tries_each_offer_path_in_turn() {
     // The responder was asked to forward the first attempt to `nowhere`, and refused.
     assert_eq!(issuer_dropped, vec![DropReason::Forward]);
 }
+
+/// The sans-IO fetch the npm package drives: two fetches of one payer on one connection,
+/// each answer routed by its `path_id` (`path_id_of`, `InvoiceFetch::awaits`) to the fetch
+/// that sent it; what answers neither is dropped, counted, and a fetch with no answer
+/// runs out of routes and times out.
+#[test]
+fn sans_io_fetches_share_a_connection_by_path_id() {
+    use messenger::payer::{path_id_of, InvoiceFetch};
+    let r = responder(ResponderConfig::default());
+    let (cheap, dear) = (offer(&r, 1000), offer(&r, 9000));
+    let payer_key = NodeKey::generate().expect("key");
+    let issuer = r.node_key().node_id();
+    let mut a = InvoiceFetch::new(&cheap, &options(), issuer, payer_key.node_id()).expect("a");
+    let mut b = InvoiceFetch::new(&dear, &options(), issuer, payer_key.node_id()).expect("b");
+    let sent_a = a.next_message().expect("a route").expect("a message");
+    let sent_b = b.next_message().expect("b route").expect("b message");
+    // The issuer is the peer: one direct route each.
+    assert!(a.next_message().is_none() && b.next_message().is_none());
+    let answer = |m: &onion::tlv::OnionMessage| {
+        let reply = r
+            .handle(&m.encode().expect("encode"), NOW)
+            .expect("answered");
+        reply.message.encode().expect("encode")
+    };
+    let (to_a, to_b) = (answer(&sent_a), answer(&sent_b));
+    let pid_b = path_id_of(&payer_key, &to_b).expect("for us, with a path_id");
+    assert!(b.awaits(&pid_b) && !a.awaits(&pid_b));
+    let pid_a = path_id_of(&payer_key, &to_a).expect("for us, with a path_id");
+    assert!(a.awaits(&pid_a) && !b.awaits(&pid_a));
+    // Junk is nobody's answer: dropped by the fetch it is offered to.
+    assert!(path_id_of(&payer_key, &[0x02, 0x01, 0xde, 0xad]).is_none());
+    assert!(a.receive(&payer_key, &[0x02, 0x01, 0xde, 0xad]).is_none());
+    let got_b = b
+        .receive(&payer_key, &to_b)
+        .expect("b's answer")
+        .expect("checked");
+    assert_eq!(got_b.invoice.amount_msat(), 9000);
+    assert!(got_b.dropped.is_empty());
+    // a never takes its answer: after its only route, the timeout counts the junk.
+    assert!(matches!(
+        a.timed_out(Duration::from_secs(3)),
+        FetchError::Timeout {
+            seconds: 3,
+            dropped: 1
+        }
+    ));
+    let got_a = a
+        .receive(&payer_key, &to_a)
+        .expect("a's answer")
+        .expect("checked");
+    assert_eq!(got_a.invoice.amount_msat(), 1000);
+    assert_eq!(got_a.dropped.len(), 1);
+}
