@@ -15,7 +15,7 @@
 // node_modules when installed) and decode speed against boltz-bolt12 on a mixed set of
 // Core-Lightning-made (bolt12/tests/data/cln-v26.06.6-decode.json) and LDK-made
 // (web-demo/bench/ldk-offers.json) offers. Prints Markdown tables. `--only "<client>"` runs
-// one client (names as in CLIENTS below).
+// one client (names as in CLIENTS below); `--compare DIR` adds another package's full entry.
 import { execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,7 +29,10 @@ const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
 const TOOLKIT_DIR = opt("--toolkit") || dirname(createRequire(join(ROOT, "web-demo", "package.json")).resolve("bolt12-toolkit/package.json"));
-const importToolkit = (entry = "node.js") => import(pathToFileURL(join(TOOLKIT_DIR, entry)).href);
+// `--compare DIR`: another built package (e.g. the previous commit's) whose full entry runs
+// beside this one in the same rounds, as "bolt12-toolkit@compare (ws|tcp)".
+const COMPARE_DIR = opt("--compare");
+const importToolkit = (entry = "node.js", dir = TOOLKIT_DIR) => import(pathToFileURL(join(dir, entry)).href);
 const now = () => performance.now();
 const ms = (x) => Math.round(x * 10) / 10;
 const BIG = 120000;
@@ -44,6 +47,10 @@ const CLIENTS = {
   // The commando entry (`bolt12-toolkit/commando`: thin wasm core, sockets and JSON in JS).
   async "bolt12-toolkit/commando (ws)"(node) { return toolkitClient(node, node.ws, "commando-node.js"); },
   async "bolt12-toolkit/commando (tcp)"(node) { return toolkitClient(node, node.tcp, "commando-node.js"); },
+  ...(COMPARE_DIR ? {
+    async "bolt12-toolkit@compare (ws)"(node) { return toolkitClient(node, node.ws, undefined, COMPARE_DIR); },
+    async "bolt12-toolkit@compare (tcp)"(node) { return toolkitClient(node, node.tcp, undefined, COMPARE_DIR); },
+  } : {}),
   async "lnmessage (ws)"(node) {
     const { default: LnMessage } = await import("lnmessage");
     const port = Number(new URL(node.ws).port);
@@ -75,8 +82,8 @@ const CLIENTS = {
   },
 };
 
-async function toolkitClient(node, url, entry) {
-  const tk = await importToolkit(entry);
+async function toolkitClient(node, url, entry, dir) {
+  const tk = await importToolkit(entry, dir);
   return {
     async connect() { this.c = await tk.Commando.connect({ nodeId: node.id, url, rune: node.rune, reconnect: false, timeoutMs: 60000 }); },
     call(method, params) { return this.c.call(method, params); },
@@ -134,7 +141,7 @@ async function child(name, node) {
 
 function runChild(name, node) {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", name, JSON.stringify(node), "--toolkit", TOOLKIT_DIR], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child", name, JSON.stringify(node), "--toolkit", TOOLKIT_DIR, ...(COMPARE_DIR ? ["--compare", COMPARE_DIR] : [])], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     p.stdout.on("data", (d) => { stdout += d; });
     p.stderr.on("data", (d) => { stderr += d; });
