@@ -23,6 +23,7 @@ use lnsocket::framing::Decoder;
 use lnsocket::noise::{Initiator, InitiatorAwaitingActTwo, PrivateKey, RecvCipher, SendCipher};
 use lnsocket::{features, msgs};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroize;
 
 use crate::js_error;
 
@@ -82,10 +83,18 @@ fn closed() -> JsValue {
 impl Bolt8 {
     /// Starts a handshake to `node_id` (33-byte compressed key, hex): `random` is 64 bytes
     /// from a secure source (our static key for this connection, then the ephemeral key;
-    /// BOLT #8 requires both to be fresh). Throws `BAD_ADDRESS` for a node id that is not
-    /// a point, `RANDOM_FAILED` for random bytes that are not two valid keys.
+    /// BOLT #8 requires both to be fresh), zeroed before this returns, in wasm memory and
+    /// in the caller's array (wasm-bindgen copies a `&mut [u8]` back). Throws `BAD_ADDRESS`
+    /// for a node id that is not a point, `RANDOM_FAILED` for random bytes that are not two
+    /// valid keys.
     #[wasm_bindgen(constructor)]
-    pub fn new(node_id: &str, random: &[u8]) -> Result<Bolt8, JsValue> {
+    pub fn new(node_id: &str, random: &mut [u8]) -> Result<Bolt8, JsValue> {
+        let made = Self::start(node_id, random);
+        random.zeroize();
+        made
+    }
+
+    fn start(node_id: &str, random: &[u8]) -> Result<Bolt8, JsValue> {
         let rs = hex::decode(node_id.trim())
             .ok()
             .filter(|b| b.len() == 33)

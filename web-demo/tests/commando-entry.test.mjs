@@ -1,6 +1,6 @@
 // The Commando entry of the npm package (`bolt12-toolkit/commando`: LnSocket, Commando,
-// rune decode and attenuate, no BOLT 12; a thin wasm core, its BOLT 8 curve lnsocket's
-// `tableless-curve`), in Node and in chromium, against the demo node on loopback (whose
+// rune decode and attenuate, no BOLT 12; a thin wasm core, its BOLT 8 curve the `curve`
+// crate's tableless backend), in Node and in chromium, against the demo node on loopback (whose
 // BOLT 8 responder is lnsocket with libsecp256k1): handshake and init, a Commando call,
 // an attenuated rune accepted for its method and refused for another; and against a Core
 // Lightning v26.06.6 regtest node (cln-nodes), over TCP and ws:// from Node and ws:// from
@@ -11,7 +11,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import * as cmd from "bolt12-toolkit/commando";
 import * as full from "bolt12-toolkit";
@@ -49,6 +50,25 @@ test("commando entry: only LnSocket, Commando and runes", () => {
     assert.equal(name in cmd, false, `${name} is not in the commando entry`);
   }
   assert.equal(cmd.version(), full.version());
+});
+
+test("the connection keys handed to the core are zeroed in the caller's array (commando and full entries)", async () => {
+  const pkg = dirname(createRequire(import.meta.url).resolve("bolt12-toolkit/package.json"));
+  const G = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+  for (const variant of ["commando", "full"]) {
+    // The entries' own glue modules (loaded by the imports above), internal classes included.
+    const glue = await import(pathToFileURL(join(pkg, variant, "bolt12_toolkit.js")).href);
+    const keys = new Uint8Array(64).fill(7);
+    const bolt = new glue.Bolt8(G, keys);
+    assert.equal(bolt.actOne().length, 50, variant);
+    assert.ok(keys.every((b) => b === 0), `${variant}: the key bytes are still in the caller's array`);
+    bolt.free();
+    // Refused keys are zeroed too (all-zero bytes are not a valid key: RANDOM_FAILED).
+    const bad = new Uint8Array(64);
+    bad[40] = 9;
+    assert.throws(() => new glue.Bolt8(G, bad), (e) => e.code === "RANDOM_FAILED");
+    assert.ok(bad.every((b) => b === 0), variant);
+  }
 });
 
 test("commando entry: its TypeScript declarations compile under --strict (commando-types-check.ts)", () => {
