@@ -115,25 +115,47 @@ pub async fn fetch_invoice<T: OnionTransport>(
     options: &FetchOptions,
 ) -> Result<FetchedInvoice, FetchError> {
     let mut fetch = InvoiceFetch::new(offer, options, conn.peer_id(), conn.node_key().node_id())?;
-    while let Some(msg) = fetch.next_message() {
+    match drive(conn, &mut fetch, options.timeout).await? {
+        Some(done) => done,
+        None => Err(fetch.timed_out(options.timeout)),
+    }
+}
+
+/// A sans-IO exchange that [`drive`] runs: one message per route, then the judgement of
+/// each onion message that arrives (`None`: not an answer).
+trait SansIo {
+    type Outcome;
+    fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>>;
+    fn awaiting(&self) -> Option<&[u8]>;
+    fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Self::Outcome>;
+}
+
+/// Sends each of `exchange`'s messages on `conn` and waits `timeout` after each for an
+/// outcome; `None` once the last route's wait has passed.
+async fn drive<T: OnionTransport, S: SansIo>(
+    conn: &mut T,
+    exchange: &mut S,
+    timeout: Duration,
+) -> Result<Option<S::Outcome>, FetchError> {
+    while let Some(msg) = exchange.next_message() {
         let msg = msg?;
-        if let Some(path_id) = fetch.awaiting() {
+        if let Some(path_id) = exchange.awaiting() {
             conn.expect_reply(path_id);
         }
         conn.send_onion_message(&msg)
             .await
             .map_err(FetchError::Disconnected)?;
         let started = lnsocket::rt::Instant::now();
-        while let Some(bytes) = recv_before(conn, started, options.timeout)
+        while let Some(bytes) = recv_before(conn, started, timeout)
             .await
             .map_err(FetchError::Disconnected)?
         {
-            if let Some(done) = fetch.receive(conn.node_key(), &bytes) {
-                return done;
+            if let Some(done) = exchange.receive(conn.node_key(), &bytes) {
+                return Ok(Some(done));
             }
         }
     }
-    Err(fetch.timed_out(options.timeout))
+    Ok(None)
 }
 
 /// One invoice fetch, sans IO: the `invoice_request` (built and signed at
@@ -351,32 +373,17 @@ pub async fn send_invoice_request<T: OnionTransport>(
         conn.node_key().node_id(),
         None,
     )?;
-    while let Some(msg) = exchange.next_message() {
-        let msg = msg?;
-        if let Some(path_id) = exchange.awaiting() {
-            conn.expect_reply(path_id);
-        }
-        conn.send_onion_message(&msg)
-            .await
-            .map_err(FetchError::Disconnected)?;
-        let started = lnsocket::rt::Instant::now();
-        while let Some(bytes) = recv_before(conn, started, options.timeout)
-            .await
-            .map_err(FetchError::Disconnected)?
-        {
-            if let Some(answer) = exchange.receive(conn.node_key(), &bytes) {
-                let answer = match answer? {
-                    Exchanged::Invoice { invoice, route, .. } => Answer::Invoice { invoice, route },
-                    Exchanged::InvoiceError(e) => Answer::InvoiceError(e),
-                };
-                return Ok((answer, exchange.dropped));
-            }
-        }
-    }
-    Err(FetchError::Timeout {
-        seconds: options.timeout.as_secs(),
-        dropped: exchange.dropped.len(),
-    })
+    let Some(answer) = drive(conn, &mut exchange, options.timeout).await? else {
+        return Err(FetchError::Timeout {
+            seconds: options.timeout.as_secs(),
+            dropped: exchange.dropped.len(),
+        });
+    };
+    let answer = match answer? {
+        Exchanged::Invoice { invoice, route, .. } => Answer::Invoice { invoice, route },
+        Exchanged::InvoiceError(e) => Answer::InvoiceError(e),
+    };
+    Ok((answer, exchange.dropped))
 }
 
 // Matched on at once: boxing the invoice would only add an allocation.
@@ -481,6 +488,32 @@ impl Exchange {
                 None
             }
         }
+    }
+}
+
+impl SansIo for Exchange {
+    type Outcome = Result<Exchanged, FetchError>;
+    fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
+        Exchange::next_message(self)
+    }
+    fn awaiting(&self) -> Option<&[u8]> {
+        Exchange::awaiting(self)
+    }
+    fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Self::Outcome> {
+        Exchange::receive(self, key, bytes)
+    }
+}
+
+impl SansIo for InvoiceFetch {
+    type Outcome = Result<FetchedInvoice, FetchError>;
+    fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
+        InvoiceFetch::next_message(self)
+    }
+    fn awaiting(&self) -> Option<&[u8]> {
+        InvoiceFetch::awaiting(self)
+    }
+    fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Self::Outcome> {
+        InvoiceFetch::receive(self, key, bytes)
     }
 }
 
