@@ -160,6 +160,12 @@ impl PrivateKey {
         self.pk
     }
 
+    /// A copy of the secret key (for a holder that erases it on drop, as messenger's
+    /// `NodeKey` does), with no second multiplication for its public key.
+    pub fn secret_key(&self) -> SecretKey {
+        self.sk
+    }
+
     fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
         // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed
         // shared point (libsecp256k1's default ECDH hash).

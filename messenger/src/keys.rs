@@ -74,6 +74,16 @@ impl NodeKey {
     }
 }
 
+/// The same identity as an lnsocket BOLT 8 static key, which already holds its public key.
+impl From<&lnsocket::PrivateKey> for NodeKey {
+    fn from(key: &lnsocket::PrivateKey) -> Self {
+        NodeKey {
+            secret: key.secret_key(),
+            public: key.public_key(),
+        }
+    }
+}
+
 impl Clone for NodeKey {
     fn clone(&self) -> Self {
         NodeKey {
@@ -115,5 +125,28 @@ impl Drop for SessionKeys {
     fn drop(&mut self) {
         self.path.non_secure_erase();
         self.onion.non_secure_erase();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `NodeKey` from an lnsocket key is that key: same node id, and back the same bytes.
+    #[test]
+    fn from_lnsocket_key_is_the_same_identity() {
+        let bytes = [0x42u8; 32];
+        let ls = lnsocket::PrivateKey::from_bytes(&bytes).expect("in range");
+        let key = NodeKey::from(&ls);
+        assert_eq!(key.node_id(), ls.public_key());
+        assert_eq!(
+            key.node_id(),
+            NodeKey::from_bytes(&bytes).expect("key").node_id()
+        );
+        assert_eq!(
+            key.to_lnsocket().expect("key").public_key(),
+            ls.public_key()
+        );
+        assert_eq!(key.secret().secret_bytes(), bytes);
     }
 }

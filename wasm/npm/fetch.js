@@ -15,15 +15,15 @@ const disconnected = (why) => fail("DISCONNECTED", `disconnected: ${why}`);
 
 /** `LnSocket.prototype.fetchInvoice` and the standalone `fetchInvoice` over `LnSocket`. */
 export function fetching(LnSocket) {
-  // The fetches of socket `s` (its `_fetch` while any runs).
+  // The fetches of socket `s` (its hook's `st` while any runs).
   function attach(s) {
-    if (s._fetch) return s._fetch;
+    if (s._hook) return s._hook.st;
     if (!s._conn) throw fail("CONNECTION_CLOSED", "connection is closed");
     if (s._wait) throw fail("BAD_ARGUMENT", "a recv() is pending, or the connection is closed");
     const st = { core: s._conn.fetches(), waiting: new Map() };
     const failAll = (err) => { for (const id of [...st.waiting.keys()]) settle(s, st, id, err); };
-    s._fetch = st;
     s._hook = {
+      st,
       message(t, m) {
         if (t === ONION_MESSAGE) {
           for (const o of st.core.receive(m)) settle(s, st, o.id, o.error, o.value);
@@ -39,20 +39,22 @@ export function fetching(LnSocket) {
     return st;
   }
 
-  // Ends fetch `id`; the last one gives the socket back to recv (and to a close() that came
-  // meanwhile) before its promise settles.
+  // With no fetch left, gives the socket back to recv (and to a close() that came meanwhile).
+  function release(s, st) {
+    if (st.waiting.size > 0 || !s._hook || s._hook.st !== st) return;
+    s._hook = null;
+    st.core.free();
+    if (s._closeAfter) { s._closeAfter = false; s.close(); }
+  }
+
+  // Ends fetch `id`; the last one releases the socket before its promise settles.
   function settle(s, st, id, err, value) {
     const w = st.waiting.get(id);
     if (!w) return;
     st.waiting.delete(id);
     clearTimeout(w.timer);
     st.core.end(id);
-    if (st.waiting.size === 0 && s._fetch === st) {
-      s._fetch = null;
-      s._hook = null;
-      st.core.free();
-      if (s._closeAfter) { s._closeAfter = false; s.close(); }
-    }
+    release(s, st);
     if (err) w.reject(err); else w.resolve(value);
   }
 
@@ -62,7 +64,7 @@ export function fetching(LnSocket) {
     try {
       id = st.core.start(offer, options);
     } catch (e) {
-      if (st.waiting.size === 0) { s._fetch = null; s._hook = null; st.core.free(); }
+      release(s, st);
       throw e;
     }
     return new Promise((resolve, reject) => {

@@ -404,7 +404,7 @@ export function network(glue) {
       this._q = [];       // received messages (or the final error) not yet taken by recv()
       this._wait = null;  // the pending recv()'s resolvers
       this._end = null;   // the error that ended the connection
-      // fetch.js, while fetches run: { message(type, msg) -> consumed?, end(error|null) }.
+      // fetch.js, while fetches run: { st (its state), message(type, msg) -> consumed?, end(error|null) }.
       this._hook = null;
       this._closeAfter = false; // close() came while fetches ran: close when they end
     }

@@ -114,11 +114,7 @@ impl Bolt8 {
         };
         let (ls, e) = (key(0..32)?, key(32..64)?);
         #[cfg(feature = "fetch")]
-        let node_key = random
-            .get(0..32)
-            .and_then(|b| <&[u8; 32]>::try_from(b).ok())
-            .and_then(messenger::NodeKey::from_bytes)
-            .ok_or_else(|| js_error("RANDOM_FAILED", "random bytes are not two valid keys"))?;
+        let node_key = messenger::NodeKey::from(&ls);
         let (state, act_one) = Initiator::with_ephemeral(ls, rs, e).act_one();
         Ok(Bolt8 {
             state: State::Handshake(state),
