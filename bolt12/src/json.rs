@@ -58,10 +58,12 @@ pub enum DecodeJsonError {
         kind: &'static str,
         /// What is wrong, naming the field.
         source: ParseError,
-        /// Core Lightning's `decode` answer when it is an object (`valid: false`), `None`
-        /// when Core Lightning refuses the string with an RPC error (or says it is valid:
-        /// the differences are listed in `bolt12/DECODE-DIFFERENCES.md`).
-        json: Option<Box<Value>>,
+        /// Core Lightning's `decode` answer when it is an object (`valid: false`), as
+        /// compact JSON text, keys in Core Lightning's order; `None` when Core Lightning
+        /// refuses the string with an RPC error (or says it is valid: the differences are
+        /// listed in `bolt12/DECODE-DIFFERENCES.md`). Text, not a `Value`, so that the
+        /// npm package hands it to `JSON.parse` and links no JSON tree.
+        json: Option<Box<str>>,
     },
     /// The prefix before the `1` separator is not one of the BOLT 12 prefixes.
     #[error("unrecognized string: prefix '{0}' is not lno (offer), lnr (invoice_request) or lni (invoice)")]
@@ -73,7 +75,13 @@ pub enum DecodeJsonError {
 
 impl DecodeJsonError {
     /// Core Lightning's `decode` object (`valid: false`) for this string, if it prints one.
-    pub fn cln_json(&self) -> Option<&Value> {
+    pub fn cln_json(&self) -> Option<Value> {
+        self.cln_json_text()
+            .and_then(|text| serde_json::from_str(text).ok())
+    }
+
+    /// [`DecodeJsonError::cln_json`] as the compact JSON text it is kept as.
+    pub fn cln_json_text(&self) -> Option<&str> {
         match self {
             DecodeJsonError::Invalid { json, .. } => json.as_deref(),
             _ => None,
@@ -285,13 +293,7 @@ pub fn is_valid(json: &Value) -> bool {
 pub fn first_invalidating_warning(json: &Value) -> Option<(String, String)> {
     match json {
         Value::Object(m) => m.iter().find_map(|(k, v)| {
-            let ours = matches!(
-                k.as_str(),
-                "warning_unknown_offer_currency"
-                    | "warning_offer_expired"
-                    | "warning_invoice_expired"
-            );
-            if k.starts_with("warning_") && !ours {
+            if sink::is_invalidating(k) {
                 Some((k.clone(), v.as_str().unwrap_or_default().to_owned()))
             } else {
                 first_invalidating_warning(v)
@@ -350,21 +352,23 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
         source: e.into(),
         json: None,
     })?;
-    let refused = |source: ParseError, cln: Option<Value>| DecodeJsonError::Invalid {
+    let refused = |source: ParseError, cln: Option<String>| DecodeJsonError::Invalid {
         kind,
         source,
-        json: cln.map(|j| Box::new(without_clock_warnings(j))),
+        json: cln.map(String::into_boxed_str),
     };
+    // Core Lightning's object is written again (only on these paths) into a `Text::cln`
+    // sink, which leaves out our clock's warnings and notes the first invalidating one.
+    let capacity = 2 * s.len() + 256;
     // Our reader accepts the string but Core Lightning's `decode` says `valid: false`: the
-    // error carries that object (written again, into a tree: only on this path).
-    let cln_invalid = |write: &dyn Fn(&mut Tree) -> bool| {
-        let mut tree = Tree::new();
-        write(&mut tree);
-        let json = tree.into_value();
-        let (warning, message) = first_invalidating_warning(&json).unwrap_or_default();
+    // error carries that object.
+    let cln_invalid = |write: &dyn Fn(&mut Text) -> bool| {
+        let mut text = Text::cln(capacity);
+        write(&mut text);
+        let (warning, message) = text.first_invalidating().unwrap_or_default();
         refused(
             SemanticError::ClnInvalid { warning, message }.into(),
-            Some(json),
+            Some(text.into_string()),
         )
     };
     match kind {
@@ -390,7 +394,7 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
             if write_offer(&mut out, &offer, now) {
                 Ok(out)
             } else {
-                Err(cln_invalid(&|t: &mut Tree| write_offer(t, &offer, now)))
+                Err(cln_invalid(&|t: &mut Text| write_offer(t, &offer, now)))
             }
         }
         "invoice_request" => match InvoiceRequest::from_bytes(bytes.clone()) {
@@ -398,7 +402,7 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
                 if write_invreq(&mut out, r.as_bytes(), r.tlvs(), now) {
                     Ok(out)
                 } else {
-                    Err(cln_invalid(&|t: &mut Tree| {
+                    Err(cln_invalid(&|t: &mut Text| {
                         write_invreq(t, r.as_bytes(), r.tlvs(), now)
                     }))
                 }
@@ -408,9 +412,9 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
                     .ok()
                     .filter(|t| !cln_refuses_invreq(t))
                     .and_then(|t| {
-                        let mut tree = Tree::new();
-                        let valid = write_invreq(&mut tree, &bytes, &t, now);
-                        (!valid).then(|| tree.into_value())
+                        let mut text = Text::cln(capacity);
+                        let valid = write_invreq(&mut text, &bytes, &t, now);
+                        (!valid).then(|| text.into_string())
                     });
                 Err(refused(e, cln))
             }
@@ -420,7 +424,7 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
                 if write_invoice(&mut out, i.as_bytes(), i.tlvs(), now) {
                     Ok(out)
                 } else {
-                    Err(cln_invalid(&|t: &mut Tree| {
+                    Err(cln_invalid(&|t: &mut Text| {
                         write_invoice(t, i.as_bytes(), i.tlvs(), now)
                     }))
                 }
@@ -430,23 +434,14 @@ fn decode_into<S: Sink>(input: &str, now: Option<u64>, mut out: S) -> Result<S, 
                     .ok()
                     .filter(|t| !cln_refuses_invoice(&bytes, t))
                     .and_then(|t| {
-                        let mut tree = Tree::new();
-                        let valid = write_invoice(&mut tree, &bytes, &t, now);
-                        (!valid).then(|| tree.into_value())
+                        let mut text = Text::cln(capacity);
+                        let valid = write_invoice(&mut text, &bytes, &t, now);
+                        (!valid).then(|| text.into_string())
                     });
                 Err(refused(e, cln))
             }
         },
     }
-}
-
-/// A `valid: false` object is Core Lightning's exactly: without our expiry warnings.
-fn without_clock_warnings(mut json: Value) -> Value {
-    if let Some(m) = json.as_object_mut() {
-        m.shift_remove("warning_offer_expired");
-        m.shift_remove("warning_invoice_expired");
-    }
-    json
 }
 
 /// Would Core Lightning's `invrequest_decode` (`common/bolt12.c`) refuse this request, so
@@ -517,6 +512,13 @@ pub fn offer_json_at(offer: &Offer, now: Option<u64>) -> Value {
     let mut tree = Tree::new();
     write_offer(&mut tree, offer, now);
     tree.into_value()
+}
+
+/// [`offer_json_at`] as compact JSON text, written directly (as [`decode_json_text_at`]).
+pub fn offer_json_text_at(offer: &Offer, now: Option<u64>) -> String {
+    let mut text = Text::with_capacity(1024);
+    write_offer(&mut text, offer, now);
+    text.into_string()
 }
 
 /// The `decode` JSON of an invoice request; `now` for the offer expiry warning.

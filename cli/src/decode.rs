@@ -85,7 +85,7 @@ pub fn decode_value(input: &str) -> Result<Value, DecodeError> {
 
 /// Core Lightning's `decode` object for a string we refuse, when it answers with one
 /// (`valid: false`) rather than an RPC error.
-pub fn cln_object(e: &DecodeError) -> Option<&Value> {
+pub fn cln_object(e: &DecodeError) -> Option<Value> {
     match e {
         DecodeError::Bolt12(e) => e.cln_json(),
         _ => None,

@@ -225,7 +225,7 @@ pub fn run(args: Args) -> Result<(), RefundError> {
     }
     let decoded = match decode_json_at(&s, None) {
         Ok(v) => v,
-        Err(e) => e.cln_json().cloned().unwrap_or(Value::Null),
+        Err(e) => e.cln_json().unwrap_or(Value::Null),
     };
     let mut out = Map::new();
     out.insert("bolt12".into(), s.into());

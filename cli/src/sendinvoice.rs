@@ -150,7 +150,6 @@ pub fn run(args: Args) -> Result<(), SendInvoiceCliError> {
     let s = sent.invoice.to_string();
     let mut json = bolt12::json::decode_json(&s).unwrap_or_else(|e| {
         e.cln_json()
-            .cloned()
             .unwrap_or_else(|| json!({ "error": e.to_string() }))
     });
     let reply = match &sent.reply {

@@ -365,7 +365,7 @@ fn decode_prints_core_lightnings_invalid_object() {
     assert_eq!(printed["offer_description"], "tea");
     assert!(printed.get("signature").is_none());
     assert_eq!(
-        &printed,
+        printed,
         bolt12::json::decode_json(&s)
             .unwrap_err()
             .cln_json()

@@ -23,13 +23,16 @@ pub fn assert_json_agrees(s: &str, typed_ok: bool) {
             assert!(typed_ok, "decode_json accepts what the reader refuses: {s}");
             assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(true)));
         }
-        Err(DecodeJsonError::Invalid {
-            source: ParseError::Semantic(SemanticError::ClnInvalid { .. }),
-            json,
-            ..
-        }) => {
+        Err(
+            e @ DecodeJsonError::Invalid {
+                source: ParseError::Semantic(SemanticError::ClnInvalid { .. }),
+                ..
+            },
+        ) => {
             assert!(typed_ok, "ClnInvalid for a string the reader refuses: {s}");
-            let json = json.expect("ClnInvalid carries Core Lightning's object");
+            // Carried as text: it must be JSON (cln_json parses it).
+            assert!(e.cln_json_text().is_some(), "no object: {s}");
+            let json = e.cln_json().expect("ClnInvalid carries Core Lightning's object as JSON");
             assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(false)));
         }
         Err(e) => {

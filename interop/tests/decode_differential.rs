@@ -143,7 +143,7 @@ fn check(node: &Node, case: &Case, tally: &mut Tally) {
             }
         }
         (None, Cln::Object(c), Err(e)) if c["valid"] == false => match e.cln_json() {
-            Some(o) if text(c) == text(o) => tally.same_invalid_object += 1,
+            Some(o) if text(c) == text(&o) => tally.same_invalid_object += 1,
             _ => fail(tally, "valid:false object not carried".into()),
         },
         (None, Cln::Refused { code, message }, Err(e)) if e.cln_json().is_none() => {

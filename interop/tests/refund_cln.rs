@@ -70,7 +70,6 @@ fn decode_both(node: &Node, label: &str, s: &str) -> Value {
         Ok(v) => v,
         Err(e) => e
             .cln_json()
-            .cloned()
             .unwrap_or_else(|| panic!("{label}: we refuse it with no object: {e}")),
     };
     assert_eq!(

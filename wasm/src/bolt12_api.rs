@@ -1,14 +1,13 @@
 //! BOLT 12 strings: decode, validate, build invoice requests, check invoices.
 
-use bolt12::json::{decode_json_at, decode_json_text_at, DecodeJsonError};
+use bolt12::json::{decode_json_text_at, DecodeJsonError};
 use bolt12::wire::{ChainHash, TlvStreamReader};
 use bolt12::{Amount, Invoice, InvoiceRequest, InvoiceRequestBuilder, Offer, ParseError};
 use curve::Keys;
 use secp256k1::SecretKey;
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-use crate::{js_error, now_secs, opt_string, opt_u64, parse_js, to_js, with_field};
+use crate::{js_error, now_secs, number, object, opt_string, opt_u64, parse_js, with_field};
 
 #[cfg(feature = "bip353")]
 pub mod bip353;
@@ -108,8 +107,8 @@ fn decode_error(e: DecodeJsonError) -> JsValue {
                 "kind",
                 JsValue::from_str(kind),
             );
-            match e.cln_json() {
-                Some(cln) => with_field(err, "cln", to_js(cln)),
+            match e.cln_json_text() {
+                Some(cln) => with_field(err, "cln", parse_js(cln)),
                 None => err,
             }
         }
@@ -166,33 +165,47 @@ pub fn decode(input: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
 /// Like `decode`, but never throws: `{ valid: false, code, message }` for bad input.
 #[wasm_bindgen(unchecked_return_type = "Bolt12Validation")]
 pub fn validate(input: &str, now: Option<f64>) -> JsValue {
-    let v = match decode_json_text_at(input, Some(now_secs(now))) {
-        // `{valid, type, decoded}`, in that order, as the `json!` object below would be.
+    match decode_json_text_at(input, Some(now_secs(now))) {
+        // `{valid, type, decoded}`, in that order.
         Ok(text) => {
             let decoded = parse_js(&text);
             let kind =
                 js_sys::Reflect::get(&decoded, &JsValue::from_str("type")).unwrap_or(JsValue::NULL);
-            let out = with_field(js_sys::Object::new().into(), "valid", JsValue::TRUE);
-            let out = with_field(out, "type", kind);
-            return with_field(out, "decoded", decoded);
+            object(&[
+                ("valid", JsValue::TRUE),
+                ("type", kind),
+                ("decoded", decoded),
+            ])
         }
+        // `{valid: false, code, message}`, then `type` and `cln` for a BOLT 12 string.
         Err(e) => {
             let code = match &e {
                 DecodeJsonError::NotBolt12(_) => "NOT_BOLT12",
                 DecodeJsonError::UnknownPrefix(_) => "UNKNOWN_PREFIX",
                 DecodeJsonError::Invalid { .. } => "INVALID_BOLT12",
             };
-            let mut o = json!({"valid": false, "code": code, "message": e.to_string()});
-            if let (DecodeJsonError::Invalid { kind, .. }, Some(m)) = (&e, o.as_object_mut()) {
-                m.insert("type".into(), json!(format!("bolt12 {kind}")));
-                if let Some(cln) = e.cln_json() {
-                    m.insert("cln".into(), cln.clone());
+            let mut o = object(&[
+                ("valid", JsValue::FALSE),
+                ("code", JsValue::from_str(code)),
+                ("message", JsValue::from_str(&e.to_string())),
+            ]);
+            if let DecodeJsonError::Invalid { kind, .. } = &e {
+                o = with_field(o, "type", JsValue::from_str(&format!("bolt12 {kind}")));
+                if let Some(cln) = e.cln_json_text() {
+                    o = with_field(o, "cln", parse_js(cln));
                 }
             }
             o
         }
-    };
-    to_js(&v)
+    }
+}
+
+/// Core Lightning's `decode` object for a string we made or checked, as a JavaScript
+/// object (`decode`'s text through `JSON.parse`).
+fn decoded(s: &str, now: u64) -> Result<JsValue, JsValue> {
+    decode_json_text_at(s, Some(now))
+        .map(|text| parse_js(&text))
+        .map_err(decode_error)
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
@@ -248,13 +261,13 @@ pub fn create_invoice_request(
     let now = crate::opt_prop(&options, "now").and_then(|v| v.as_f64());
     let req = b.build_and_sign(&keys, now_secs(now)).map_err(build)?;
     let s = req.to_string();
-    let decoded = decode_json_at(&s, Some(now_secs(now))).map_err(decode_error)?;
-    Ok(to_js(&json!({
-        "invoiceRequest": s,
-        "payerId": keys.public_key().to_string(),
-        "payerSecret": hex::encode(secret),
-        "decoded": decoded,
-    })))
+    let decoded = decoded(&s, now_secs(now))?;
+    Ok(object(&[
+        ("invoiceRequest", JsValue::from_str(&s)),
+        ("payerId", JsValue::from_str(&keys.public_key().to_string())),
+        ("payerSecret", JsValue::from_str(&hex::encode(secret))),
+        ("decoded", decoded),
+    ]))
 }
 
 /// Records of `bytes` whose type satisfies `keep`, as (type, bytes).
@@ -391,21 +404,24 @@ pub fn check_invoice(
         Ok(()) => (true, "OK", format!("invoice checked against the {against}")),
         Err((c, m)) => (false, c, m),
     };
-    let decoded = decode_json_at(&inv.to_string(), Some(now)).map_err(decode_error)?;
-    let mut out = json!({
-        "ok": ok,
-        "code": code,
-        "message": message,
-        "against": against,
-        "nodeId": inv.node_id().to_string(),
-        "amountMsat": inv.amount_msat(),
-        "paymentHash": hex::encode(inv.payment_hash().0),
-        "createdAt": inv.created_at(),
-        "expiresAt": inv.expires_at(),
-        "decoded": decoded,
-    });
-    if let (Some(id), Some(m)) = (inv.offer_id(), out.as_object_mut()) {
-        m.insert("offerId".into(), json!(id.to_string()));
-    }
-    Ok(to_js(&out))
+    let decoded = decoded(&inv.to_string(), now)?;
+    let out = object(&[
+        ("ok", JsValue::from_bool(ok)),
+        ("code", JsValue::from_str(code)),
+        ("message", JsValue::from_str(&message)),
+        ("against", JsValue::from_str(against)),
+        ("nodeId", JsValue::from_str(&inv.node_id().to_string())),
+        ("amountMsat", number(inv.amount_msat())),
+        (
+            "paymentHash",
+            JsValue::from_str(&hex::encode(inv.payment_hash().0)),
+        ),
+        ("createdAt", number(inv.created_at())),
+        ("expiresAt", number(inv.expires_at())),
+        ("decoded", decoded),
+    ]);
+    Ok(match inv.offer_id() {
+        Some(id) => with_field(out, "offerId", JsValue::from_str(&id.to_string())),
+        None => out,
+    })
 }

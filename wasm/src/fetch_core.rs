@@ -17,12 +17,11 @@ use messenger::payer::{path_id_of, FetchOptions, FetchedInvoice, InvoiceFetch};
 use messenger::route::RouteKind;
 use messenger::{FetchError, NodeKey};
 use secp256k1::PublicKey;
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::bolt12_api::parse_offer;
 use crate::net_core::Bolt8;
-use crate::{js_error, now_secs, opt_string, opt_u64, to_js, with_field};
+use crate::{js_error, now_secs, number, object, opt_string, opt_u64, parse_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FETCH: &'static str = include_str!("ts/fetch.d.ts");
@@ -102,7 +101,8 @@ fn fetch_error(e: &FetchError, timeout: Duration) -> JsValue {
 fn result(fetched: &FetchedInvoice, now: u64) -> Result<JsValue, JsValue> {
     let invoice = fetched.invoice.to_string();
     // It passed the payer checks, signature included: a decode failure here is our bug.
-    let decoded = bolt12::json::decode_json_at(&invoice, Some(now))
+    let decoded = bolt12::json::decode_json_text_at(&invoice, Some(now))
+        .map(|text| parse_js(&text))
         .map_err(|e| js_error("CHECK_FAILED", &format!("decoding the invoice: {e}")))?;
     let (kind, index) = match fetched.route {
         RouteKind::DirectToIssuer => ("direct", None),
@@ -110,19 +110,27 @@ fn result(fetched: &FetchedInvoice, now: u64) -> Result<JsValue, JsValue> {
         RouteKind::PathFromPeer { index } => ("path_from_peer", Some(index)),
         RouteKind::ViaPeerToPath { index } => ("via_peer_to_path", Some(index)),
     };
-    let mut v = json!({
-        "invoice": invoice,
-        "decoded": decoded,
-        "checks": fetched.checks,
-        "route": fetched.route.describe(),
-        "routeKind": kind,
-        "invoiceRequest": fetched.request.to_string(),
-        "droppedMessages": fetched.dropped.len(),
-    });
-    if let (Some(i), Value::Object(m)) = (index, &mut v) {
-        m.insert("pathIndex".into(), json!(i));
-    }
-    Ok(to_js(&v))
+    let checks: js_sys::Array = fetched
+        .checks
+        .iter()
+        .map(|c| JsValue::from_str(c))
+        .collect();
+    let v = object(&[
+        ("invoice", JsValue::from_str(&invoice)),
+        ("decoded", decoded),
+        ("checks", checks.into()),
+        ("route", JsValue::from_str(&fetched.route.describe())),
+        ("routeKind", JsValue::from_str(kind)),
+        (
+            "invoiceRequest",
+            JsValue::from_str(&fetched.request.to_string()),
+        ),
+        ("droppedMessages", number(fetched.dropped.len() as u64)),
+    ]);
+    Ok(match index {
+        Some(i) => with_field(v, "pathIndex", number(i as u64)),
+        None => v,
+    })
 }
 
 fn unknown() -> JsValue {

@@ -49,9 +49,26 @@ pub(crate) fn with_field(err: JsValue, key: &str, value: JsValue) -> JsValue {
 }
 
 /// A `serde_json` value as a JavaScript value (through `JSON.parse`, which keeps the key
-/// order).
+/// order). Only lnap's results take this way; the other entries link no `serde_json`.
+#[cfg(feature = "lnap")]
 pub(crate) fn to_js(v: &serde_json::Value) -> JsValue {
     parse_js(&v.to_string())
+}
+
+/// A plain object with these members, in this order (what `JSON.parse` of the same
+/// object's text gives, without writing and parsing the text).
+pub(crate) fn object(members: &[(&str, JsValue)]) -> JsValue {
+    let o: JsValue = js_sys::Object::new().into();
+    for (key, value) in members {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), value);
+    }
+    o
+}
+
+/// A non-negative integer as a JavaScript number (as `JSON.parse` reads it: exact up to
+/// 2^53).
+pub(crate) fn number(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
 }
 
 /// `JSON.parse` of JSON text our own writers made (bolt12's and runes' `decode` text): the

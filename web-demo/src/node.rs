@@ -278,7 +278,7 @@ impl DemoNode {
         match bolt12::json::decode_json(&s) {
             Ok(v) => Ok(v),
             Err(e) => match e.cln_json() {
-                Some(cln) => Ok(cln.clone()),
+                Some(cln) => Ok(cln),
                 None => Err(RpcError::new(INVALID_PARAMS, format!("string: {e}"))),
             },
         }

@@ -3,7 +3,9 @@
 //!
 //! - [`Text`]: the JSON text itself (RFC 8259), written once into a `String`. This is what
 //!   the npm package hands to `JSON.parse`: no `serde_json::Value` tree is built, then
-//!   serialised, on the hot path.
+//!   serialised, on the hot path. [`Text::cln`] writes Core Lightning's `valid: false`
+//!   object the same way (without our clock's warnings, noting the first invalidating
+//!   one), so that the npm package links one copy of the field rules and no JSON tree.
 //! - [`Tree`]: a `serde_json::Value`, for the native API ([`super::decode_json_at`] and
 //!   friends), built the way it always was (a key written twice keeps its first place and
 //!   takes the second value, as `JSON.parse` and `serde_json` both read the text).
@@ -85,6 +87,32 @@ pub(crate) struct Text {
     comma: bool,
     /// The closing bracket of each open container, outermost first.
     open: Vec<char>,
+    /// Set for Core Lightning's `valid: false` object ([`Text::cln`]).
+    cln: Option<Cln>,
+}
+
+/// What [`Text::cln`] keeps track of while the object is written.
+#[derive(Default)]
+struct Cln {
+    /// The first invalidating warning written (see [`is_invalidating`]): its name, its
+    /// text, and the container it is in (so that a second write of the same member, which
+    /// a reader takes as the member's value, replaces the text).
+    first: Option<(String, String, usize)>,
+    /// The open containers' numbers, innermost last; `opened` counts them all.
+    stack: Vec<usize>,
+    opened: usize,
+}
+
+/// A warning that makes Core Lightning report a message invalid: every `warning_*` field
+/// but `warning_unknown_offer_currency` and our own two expiry warnings (`super::
+/// first_invalidating_warning` is the same rule over a `Value`).
+pub(crate) fn is_invalidating(key: &str) -> bool {
+    key.starts_with("warning_") && !is_ours(key) && key != "warning_unknown_offer_currency"
+}
+
+/// Our additions to Core Lightning's format: the clock's warnings.
+pub(crate) fn is_ours(key: &str) -> bool {
+    key == "warning_offer_expired" || key == "warning_invoice_expired"
 }
 
 impl Text {
@@ -94,12 +122,48 @@ impl Text {
             out: String::with_capacity(capacity),
             comma: false,
             open: Vec::with_capacity(8),
+            cln: None,
         }
+    }
+
+    /// Core Lightning's `valid: false` object exactly: the document's own
+    /// `warning_offer_expired` / `warning_invoice_expired` (ours, from the clock) are left
+    /// out, and the first invalidating warning is noted ([`Text::first_invalidating`]).
+    pub(crate) fn cln(capacity: usize) -> Text {
+        Text {
+            cln: Some(Cln::default()),
+            ..Text::with_capacity(capacity)
+        }
+    }
+
+    /// The first invalidating warning (depth first, in the order written) and its text.
+    pub(crate) fn first_invalidating(&self) -> Option<(String, String)> {
+        let (key, text, _) = self.cln.as_ref()?.first.as_ref()?;
+        Some((key.clone(), text.clone()))
     }
 
     /// The text written.
     pub(crate) fn into_string(self) -> String {
         self.out
+    }
+
+    /// A string member of Core Lightning's object: `false` if it is left out.
+    fn cln_str(&mut self, key: &str, value: &str) -> bool {
+        let Some(cln) = &mut self.cln else {
+            return true;
+        };
+        if self.open.len() == 1 && is_ours(key) {
+            return false;
+        }
+        if is_invalidating(key) {
+            let here = cln.stack.last().copied().unwrap_or(0);
+            match &mut cln.first {
+                None => cln.first = Some((key.to_owned(), value.to_owned(), here)),
+                Some((k, text, at)) if *at == here && k == key => *text = value.to_owned(),
+                Some(_) => {}
+            }
+        }
+        true
     }
 
     /// The comma before a member or element, then the member's name.
@@ -163,6 +227,10 @@ impl Sink for Text {
         self.out.push(if array { '[' } else { '{' });
         self.open.push(if array { ']' } else { '}' });
         self.comma = false;
+        if let Some(cln) = &mut self.cln {
+            cln.opened += 1;
+            cln.stack.push(cln.opened);
+        }
     }
 
     fn close(&mut self) {
@@ -170,9 +238,17 @@ impl Sink for Text {
             self.out.push(bracket);
             self.comma = true;
         }
+        if let Some(cln) = &mut self.cln {
+            cln.stack.pop();
+        }
     }
 
     fn str(&mut self, key: Option<&str>, value: &str) {
+        if let Some(key) = key {
+            if !self.cln_str(key, value) {
+                return;
+            }
+        }
         self.start(key);
         push_string(&mut self.out, value);
         self.comma = true;

@@ -7,7 +7,7 @@ use bolt12::bip353::{verify_proof, Bip353Error, Hrn, MAX_PROOF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{js_error, now_secs, opt_prop, to_js, with_field};
+use crate::{js_error, now_secs, opt_prop, parse_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_BIP353: &'static str = r#"
@@ -165,7 +165,7 @@ pub fn verify_bip353(
             set("offer", JsValue::from_str(&offer.to_string()));
             set(
                 "decoded",
-                to_js(&bolt12::json::offer_json_at(offer, Some(at))),
+                parse_js(&bolt12::json::offer_json_text_at(offer, Some(at))),
             );
         }
         None => {
