@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package into wasm/pkg/ (and `npm pack`s it with --pack).
 #
-# Needs (installed by ./wasm/install-tools.sh, idempotent): the wasm32-unknown-unknown
-# rustup target, clang (libsecp256k1), wasm-bindgen-cli at exactly the wasm-bindgen
-# version in Cargo.lock, wasm-opt (Debian's binaryen).
+# Needs (installed by ./wasm/install-tools.sh, idempotent): a nightly toolchain with
+# rust-src (see RUSTFLAGS below), clang (libsecp256k1), wasm-bindgen-cli at exactly the
+# wasm-bindgen version in Cargo.lock, wasm-opt (Debian's binaryen).
 #
 # Five builds of the facade: `full` (decode/build/check, runes, BIP 353, LnSocket,
 # Commando), `lnap` (lnap's three functions alone: X.509/RSA/P-256/P-384 and the root
@@ -26,6 +26,16 @@ export CARGO_PROFILE_RELEASE_LTO=fat
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 export CARGO_PROFILE_RELEASE_DEBUG=false
 export CARGO_PROFILE_RELEASE_STRIP=false
+# The standard library rebuilt for size (nightly cargo's `-Zbuild-std`, from rust-src):
+# panics abort at once (`-Cpanic=immediate-abort`: no panic formatting or hook, which
+# stable's prebuilt std always links), no file/line strings for panic locations, and std's
+# own `optimize_for_size` code paths. A panic was already a trap on wasm32 (`unreachable`,
+# its message printed nowhere), so nothing a caller sees changes; the errors callers see are
+# values, not panics. Measured in BENCHMARKS.md ("nightly build-std"): 7-9% less gzipped
+# wasm per entry. NIGHTLY names the toolchain (default: rustup's `nightly`).
+nightly="+${NIGHTLY:-nightly}"
+export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+build_std=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 export CC_wasm32_unknown_unknown="${CC_wasm32_unknown_unknown:-clang}"
 export AR_wasm32_unknown_unknown="${AR_wasm32_unknown_unknown:-$(command -v llvm-ar || ls /usr/bin/llvm-ar-* 2>/dev/null | head -1 || echo ar)}"
 
@@ -40,12 +50,12 @@ mkdir -p "$out"
 build() { # name, cargo feature args...
     local name="$1"; shift
     if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return; fi
-    # wire (TLV reading and the on-curve check, decode's hot loop) at opt-level 3, the rest
-    # for size. bolt12 at 3 as well made decode() 1.1-1.2x faster for 27 kB more gzipped
-    # wasm in full and lite (19 kB in decode); at z decode stays 5.9-7.1x boltz-bolt12's
-    # speed (BENCHMARKS.md, "opt-level").
-    (cd "$root" && cargo build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release \
-        --config profile.release.package.wire.opt-level=3 "$@")
+    # wire (TLV reading and the on-curve check, decode's hot loop) and sha2 (offer_id's
+    # Merkle tree: decode() 1.06-1.08x faster for 0.3 kB more gzipped wasm) at opt-level 3,
+    # the rest for size. bolt12 at 3 as well made decode() 1.1-1.2x faster for 27 kB more
+    # gzipped wasm in full and lite (19 kB in decode) (BENCHMARKS.md, "opt-level").
+    (cd "$root" && cargo "$nightly" build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release "${build_std[@]}" \
+        --config profile.release.package.wire.opt-level=3 --config profile.release.package.sha2.opt-level=3 "$@")
     mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
     cp "$wasm_dir/bolt12_wasm.wasm" "$CARGO_TARGET_DIR/names/$name.wasm"
     # wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen

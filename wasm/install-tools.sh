@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs what building the npm package needs, idempotently: rustup's wasm32 target,
+# Installs what building the npm package needs, idempotently: rustup's wasm32 target (for
+# the stable checks and lnsocket's browser test), a nightly toolchain with its standard
+# library's source (the package's wasm is built with `-Zbuild-std`, wasm/build.sh),
 # clang and binaryen (wasm-opt) from apt, wasm-bindgen-cli at exactly the wasm-bindgen
 # version in Cargo.lock (built from source by cargo; nothing downloads binaries).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
+fi
+# The package build (wasm/build.sh): nightly cargo rebuilds core/alloc/std from rust-src.
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal --component rust-src
+elif ! rustup component list --toolchain nightly --installed | grep -qx rust-src; then
+    rustup component add rust-src --toolchain nightly
 fi
 need_apt=()
 command -v clang >/dev/null || need_apt+=(clang)

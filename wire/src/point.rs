@@ -295,11 +295,11 @@ fn jacobi(a: U256, n: U256) -> i8 {
             128 + a_hi.trailing_zeros()
         };
         if k >= 128 {
-            a_lo = a_hi >> (k - 128);
+            a_lo = shr128(a_hi, k - 128);
             a_hi = 0;
         } else if k > 0 {
-            a_lo = (a_lo >> k) | (a_hi << (128 - k));
-            a_hi >>= k;
+            a_lo = shr128(a_lo, k) | shl128(a_hi, 128 - k);
+            a_hi = shr128(a_hi, k);
         }
         let n0 = n_lo as u64;
         flips ^= u64::from(k) & ((n0 >> 1) ^ (n0 >> 2));
@@ -321,6 +321,49 @@ fn jacobi(a: U256, n: U256) -> i8 {
     jacobi_u128(a_lo, n_lo, flips)
 }
 
+/// `x >> k` and `x << k` (k < 128) for the staged loop. On wasm32 a `u128` shift by a
+/// variable amount is a call into compiler_builtins (`__lshrti3`, `__ashlti3`), a few
+/// percent of the npm package's `decode()`; there they are done on the two 64-bit halves
+/// ([`shr_halves`], [`shl_halves`]), inline.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn shr128(x: u128, k: u32) -> u128 {
+    x >> k
+}
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+fn shl128(x: u128, k: u32) -> u128 {
+    x << k
+}
+#[cfg(target_arch = "wasm32")]
+use {shl_halves as shl128, shr_halves as shr128};
+
+/// `x >> k` (k < 128) on 64-bit halves.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn shr_halves(x: u128, k: u32) -> u128 {
+    let (lo, hi) = (x as u64, (x >> 64) as u64);
+    let (lo, hi) = match k {
+        0 => (lo, hi),
+        1..=63 => ((lo >> k) | (hi << (64 - k)), hi >> k),
+        _ => (hi >> (k - 64), 0),
+    };
+    u128::from(lo) | (u128::from(hi) << 64)
+}
+
+/// `x << k` (k < 128) on 64-bit halves.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn shl_halves(x: u128, k: u32) -> u128 {
+    let (lo, hi) = (x as u64, (x >> 64) as u64);
+    let (lo, hi) = match k {
+        0 => (lo, hi),
+        1..=63 => (lo << k, (hi << k) | (lo >> (64 - k))),
+        _ => (0, lo << (k - 64)),
+    };
+    u128::from(lo) | (u128::from(hi) << 64)
+}
+
 /// +1 or -1 from the parity of the sign flips.
 fn sign(flips: u64) -> i8 {
     if flips & 1 == 0 {
@@ -333,7 +376,7 @@ fn sign(flips: u64) -> i8 {
 /// The steps of [`jacobi`] on one native integer, `flips` the sign collected so far;
 /// `$next` may hand over to a narrower width.
 macro_rules! native_jacobi {
-    ($name:ident, $int:ty, $next:expr) => {
+    ($name:ident, $int:ty, $shr:expr, $next:expr) => {
         fn $name(mut a: $int, mut n: $int, mut flips: u64) -> i8 {
             loop {
                 if let Some(finish) = $next(a, n, flips) {
@@ -343,7 +386,7 @@ macro_rules! native_jacobi {
                     return if n == 1 { sign(flips) } else { 0 };
                 }
                 let k = a.trailing_zeros();
-                a >>= k;
+                a = $shr(a, k);
                 flips ^= u64::from(k) & ((n as u64 >> 1) ^ (n as u64 >> 2));
                 let lt: $int = <$int>::from(a < n).wrapping_neg();
                 flips ^= (lt & a & n) as u64 >> 1;
@@ -355,11 +398,16 @@ macro_rules! native_jacobi {
     };
 }
 
-native_jacobi!(jacobi_u128, u128, |a: u128, n: u128, flips: u64| {
+native_jacobi!(jacobi_u128, u128, shr128, |a: u128, n: u128, flips: u64| {
     // Both fit in 64 bits: finish there.
     (a >> 64 == 0 && n >> 64 == 0).then(|| jacobi_u64(a as u64, n as u64, flips))
 });
-native_jacobi!(jacobi_u64, u64, |_: u64, _: u64, _: u64| None::<i8>);
+native_jacobi!(
+    jacobi_u64,
+    u64,
+    |a: u64, k: u32| a >> k,
+    |_: u64, _: u64, _: u64| None::<i8>
+);
 
 /// Is `x` (32 bytes, big-endian) the x coordinate of a curve point: x < p and x³ + 7 a
 /// square mod p?
@@ -475,6 +523,21 @@ mod tests {
         }
         // All three values occur.
         assert!(counts.iter().all(|c| *c > 100), "{counts:?}");
+    }
+
+    #[test]
+    fn shifts_on_halves_are_the_u128_shifts() {
+        let mut rng = Rng(0xfeed_f00d_0bad_cafe);
+        for _ in 0..200 {
+            let b = rng.bytes();
+            let x = u128::from_be_bytes(b[..16].try_into().unwrap());
+            for x in [x, 0, 1, u128::MAX, 1 << 63, 1 << 64, 1 << 127] {
+                for k in 0..128 {
+                    assert_eq!(shr_halves(x, k), x >> k, "{x:x} >> {k}");
+                    assert_eq!(shl_halves(x, k), x << k, "{x:x} << {k}");
+                }
+            }
+        }
     }
 
     #[test]
