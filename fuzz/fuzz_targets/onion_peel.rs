@@ -11,49 +11,18 @@
 //! - two hops (we forward to a second node): a `Forward` names the next hop our data
 //!   says, and when it points at the second node that node receives the message.
 #![no_main]
+use bolt12_toolkit_fuzz::{packet_for, with_encrypted_data};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
 use libfuzzer_sys::fuzz_target;
 use onion::blinding::hop_keys;
 use onion::message::{decode_onion_message, peel_onion_message, NextHop, Payload, Peeled};
-use onion::sphinx;
 use onion::tlv::{EncryptedDataTlv, OnionMessage, OnionmsgTlv};
 use secp256k1::{PublicKey, SecretKey, SECP256K1};
-use wire::{write_bigsize, Point, TlvStreamReader};
+use wire::Point;
 
 fn secret(b: u8) -> SecretKey {
     SecretKey::from_slice(&[b; 32]).expect("valid key")
-}
-
-/// `rest` with record 4 (`encrypted_recipient_data`) inserted in type order; `rest`
-/// appended as is after it if it is not a TLV stream.
-fn with_encrypted_data(rest: &[u8], encrypted: &[u8]) -> Vec<u8> {
-    let mut record = Vec::new();
-    write_bigsize(&mut record, 4);
-    write_bigsize(&mut record, encrypted.len() as u64);
-    record.extend_from_slice(encrypted);
-    let mut out = Vec::new();
-    let mut placed = false;
-    let mut offset = 0;
-    for r in TlvStreamReader::new(rest, "onionmsg_tlv").map_while(Result::ok) {
-        if !placed && r.tlv_type >= 4 {
-            out.extend_from_slice(&record);
-            placed = true;
-        }
-        out.extend_from_slice(r.bytes);
-        offset += r.bytes.len();
-    }
-    if !placed {
-        out.extend_from_slice(&record);
-    }
-    out.extend_from_slice(&rest[offset..]);
-    out
-}
-
-fn packet_for(keys: &[PublicKey], payloads: &[Vec<u8>]) -> Option<Vec<u8>> {
-    let needed: usize = payloads.iter().map(|p| p.len() + 9 + 32).sum();
-    let size = [1300, 32768].into_iter().find(|s| needed <= *s)?;
-    sphinx::construct(&secret(0x42), keys, payloads, size, &[]).ok()
 }
 
 fuzz_target!(|input: &[u8]| {

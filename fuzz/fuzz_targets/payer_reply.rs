@@ -5,7 +5,11 @@
 //! Each input is judged by a fresh fetch of an offer of messenger's `Responder` (fixed
 //! keys, fixed clock), whose request the responder answers with a real signed invoice.
 //! With the selector's low bit clear the input is an onion message as it arrives (any
-//! bytes): it is never accepted (only the issuer can sign an invoice). Otherwise the input
+//! bytes): it is never accepted (only the issuer can sign an invoice). With both low bits
+//! set, the input is the final hop's `onionmsg_tlv` records (any bytes, our reply path's
+//! `encrypted_recipient_data` put in), sent correctly along our reply path: the readers
+//! behind the MACs, LDK's length-prefixed `invoice_error` included, never accept an
+//! invoice either. Otherwise (selector 1 mod 4) the input
 //! edits the real invoice's bytes (each 3 bytes: a 2-byte position, a byte to XOR there);
 //! the edited invoice, if it is still a TLV stream, is sent correctly along our reply path
 //! (built as the issuer would, its own hop peeled by it), so that the payer's readers and
@@ -17,13 +21,14 @@ use std::sync::OnceLock;
 
 use bolt12::tlv::{BlindedPath, InvoiceTlvs};
 use bolt12::{Offer, OfferBuilder};
+use bolt12_toolkit_fuzz::{packet_for, with_encrypted_data};
 use libfuzzer_sys::fuzz_target;
 use messenger::{FetchOptions, InvoiceFetch, NodeKey, Responder, ResponderConfig};
 use onion::message::{
     build_onion_message, peel_onion_message, Destination, NextHop, Payload, Peeled,
 };
 use onion::tlv::{OnionMessage, OnionmsgTlv};
-use secp256k1::SecretKey;
+use secp256k1::{PublicKey, SecretKey};
 use wire::SciddirOrPubkey;
 
 const NOW: u64 = 1_800_000_000;
@@ -61,6 +66,17 @@ fn received(key: &SecretKey, msg: &OnionMessage) -> onion::message::Received {
     }
 }
 
+/// The issuer, the introduction node of our reply path, peels its hop: what it hands us.
+fn issuer_forwards(msg: &OnionMessage, payer: &NodeKey) -> OnionMessage {
+    match peel_onion_message(&secret(1), msg) {
+        Ok(Peeled::Forward(f)) => {
+            assert_eq!(f.next_hop, NextHop::NodeId(payer.node_id()));
+            f.message
+        }
+        other => panic!("the issuer forwards our reply to us: {other:?}"),
+    }
+}
+
 fuzz_target!(|input: &[u8]| {
     let Some((&selector, data)) = input.split_first() else {
         return;
@@ -95,6 +111,35 @@ fuzz_target!(|input: &[u8]| {
     let Some(reply_path): Option<BlindedPath> = received(&secret(1), &sent).reply_path else {
         panic!("the request carries a reply path");
     };
+    if selector & 2 != 0 {
+        let hops: Vec<PublicKey> = reply_path
+            .path
+            .iter()
+            .map(|h| h.blinded_node_id.to_pubkey().expect("our own path's keys"))
+            .collect();
+        let last = reply_path.path.len() - 1;
+        let payloads: Vec<Vec<u8>> = reply_path
+            .path
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let records = if i == last { data } else { &[][..] };
+                with_encrypted_data(records, &h.encrypted_recipient_data)
+            })
+            .collect();
+        let Some(packet) = packet_for(&hops, &payloads) else {
+            return;
+        };
+        let msg = OnionMessage {
+            path_key: reply_path.first_path_key,
+            onion_message_packet: packet,
+        };
+        let bytes = issuer_forwards(&msg, &payer).encode().expect("encode");
+        if let Some(Ok(f)) = fetch.receive(&payer, &bytes) {
+            panic!("accepted an invoice nobody signed: {}", f.invoice);
+        }
+        return;
+    }
     let answer = issuer
         .responder
         .handle(&sent.encode().expect("encode"), NOW)
@@ -132,14 +177,9 @@ fuzz_target!(|input: &[u8]| {
         SciddirOrPubkey::Pubkey(issuer.responder.node_id().into()),
         "the reply path starts at our peer"
     );
-    let message = match peel_onion_message(&secret(1), &out.message) {
-        Ok(Peeled::Forward(f)) => {
-            assert_eq!(f.next_hop, NextHop::NodeId(payer.node_id()));
-            f.message
-        }
-        other => panic!("the issuer forwards our reply to us: {other:?}"),
-    };
-    let bytes = message.encode().expect("encode");
+    let bytes = issuer_forwards(&out.message, &payer)
+        .encode()
+        .expect("encode");
     let verdict = fetch.receive(&payer, &bytes);
     if edited == real {
         match verdict {

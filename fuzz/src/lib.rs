@@ -32,7 +32,9 @@ pub fn assert_json_agrees(s: &str, typed_ok: bool) {
             assert!(typed_ok, "ClnInvalid for a string the reader refuses: {s}");
             // Carried as text: it must be JSON (cln_json parses it).
             assert!(e.cln_json_text().is_some(), "no object: {s}");
-            let json = e.cln_json().expect("ClnInvalid carries Core Lightning's object as JSON");
+            let json = e
+                .cln_json()
+                .expect("ClnInvalid carries Core Lightning's object as JSON");
             assert_eq!(json.get("valid"), Some(&serde_json::Value::Bool(false)));
         }
         Err(e) => {
@@ -75,4 +77,38 @@ macro_rules! check_bolt12_bytes {
         $crate::assert_json_agrees(&s, typed.is_ok());
         typed
     }};
+}
+
+/// `rest` with record 4 (`encrypted_recipient_data`) inserted in type order; `rest`
+/// appended as is after it if it is not a TLV stream.
+pub fn with_encrypted_data(rest: &[u8], encrypted: &[u8]) -> Vec<u8> {
+    let mut record = Vec::new();
+    wire::write_bigsize(&mut record, 4);
+    wire::write_bigsize(&mut record, encrypted.len() as u64);
+    record.extend_from_slice(encrypted);
+    let mut out = Vec::new();
+    let mut placed = false;
+    let mut offset = 0;
+    for r in wire::TlvStreamReader::new(rest, "onionmsg_tlv").map_while(Result::ok) {
+        if !placed && r.tlv_type >= 4 {
+            out.extend_from_slice(&record);
+            placed = true;
+        }
+        out.extend_from_slice(r.bytes);
+        offset += r.bytes.len();
+    }
+    if !placed {
+        out.extend_from_slice(&record);
+    }
+    out.extend_from_slice(&rest[offset..]);
+    out
+}
+
+/// A Sphinx packet of `payloads` to the (blinded) `keys`, in the smallest of BOLT 4's two
+/// onion message sizes that holds them (`None` if neither does); the session key is 0x42 x 32.
+pub fn packet_for(keys: &[secp256k1::PublicKey], payloads: &[Vec<u8>]) -> Option<Vec<u8>> {
+    let needed: usize = payloads.iter().map(|p| p.len() + 9 + 32).sum();
+    let size = [1300, 32768].into_iter().find(|s| needed <= *s)?;
+    let session = secp256k1::SecretKey::from_slice(&[0x42; 32]).expect("valid key");
+    onion::sphinx::construct(&session, keys, payloads, size, &[]).ok()
 }
