@@ -31,8 +31,8 @@ export CARGO_PROFILE_RELEASE_STRIP=false
 # stable's prebuilt std always links), no file/line strings for panic locations, and std's
 # own `optimize_for_size` code paths. A panic was already a trap on wasm32 (`unreachable`,
 # its message printed nowhere), so nothing a caller sees changes; the errors callers see are
-# values, not panics. Measured in BENCHMARKS.md ("nightly build-std"): 7-9% less gzipped
-# wasm per entry. NIGHTLY names the toolchain (default: rustup's `nightly`).
+# values, not panics. 9-12% less gzipped wasm per entry (BENCHMARKS.md, "The standard
+# library rebuilt for size"). NIGHTLY names the toolchain (default: rustup's `nightly`).
 nightly="+${NIGHTLY:-nightly}"
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 build_std=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
