@@ -9,11 +9,11 @@
 //! set, the input is the final hop's `onionmsg_tlv` records (any bytes, our reply path's
 //! `encrypted_recipient_data` put in), sent correctly along our reply path: the readers
 //! behind the MACs, LDK's length-prefixed `invoice_error` included, never accept an
-//! invoice either. Otherwise (selector 1 mod 4) the input
-//! edits the real invoice's bytes (each 3 bytes: a 2-byte position, a byte to XOR there);
-//! the edited invoice, if it is still a TLV stream, is sent correctly along our reply path
-//! (built as the issuer would, its own hop peeled by it), so that the payer's readers and
-//! checks see it past the onion's MACs. Then:
+//! invoice either. Otherwise (selector 1 mod 4) the input edits the real invoice's bytes
+//! (each 3 bytes: a 2-byte position, a byte to XOR there); the edited invoice, if it is
+//! still a TLV stream, is sent correctly along our reply path (built as the issuer would,
+//! its own hop peeled by it), so that the payer's readers and checks see it past the
+//! onion's MACs. Then:
 //! - the real invoice (no edit, or edits that cancel out) is accepted, exactly;
 //! - any other invoice is refused: an accepted one is byte for byte the real one.
 #![no_main]
