@@ -2,8 +2,9 @@
 //! WebSocket transport through one bridge to a Commando server (the `commando` crate's
 //! embeddable server on an lnsocket TCP listener in this test), 50 round trips each, every
 //! answer checked; the bridge's peak memory (VmHWM of its process) bounded by what its
-//! limits imply, and its heap (RssAnon) flat while a peer does not read. The same clients straight to the node over TCP are the anchor the timing
-//! is printed beside (printed, not asserted). Also: the long help and argument errors.
+//! limits imply, and its heap (RssAnon) flat while a peer does not read. The same clients
+//! straight to the node over TCP are the anchor the timing is printed beside (printed, not
+//! asserted). Also: the long help and argument errors.
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};

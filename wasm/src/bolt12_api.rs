@@ -157,9 +157,7 @@ fn parse_invoice(s: &str) -> Result<Invoice, JsValue> {
 /// answers that way rather than with an error).
 #[wasm_bindgen(unchecked_return_type = "Bolt12Decoded")]
 pub fn decode(input: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
-    decode_json_text_at(input, Some(now_secs(now)))
-        .map(|text| parse_js(&text))
-        .map_err(decode_error)
+    decoded(input, now_secs(now))
 }
 
 /// Like `decode`, but never throws: `{ valid: false, code, message }` for bad input.
@@ -200,8 +198,9 @@ pub fn validate(input: &str, now: Option<f64>) -> JsValue {
     }
 }
 
-/// Core Lightning's `decode` object for a string we made or checked, as a JavaScript
-/// object (`decode`'s text through `JSON.parse`).
+/// Core Lightning's `decode` object for `s` at `now`, as a JavaScript object (`decode`'s
+/// text through `JSON.parse`): `decode` itself, and the `decoded` member of the objects
+/// the other calls return.
 fn decoded(s: &str, now: u64) -> Result<JsValue, JsValue> {
     decode_json_text_at(s, Some(now))
         .map(|text| parse_js(&text))
