@@ -47,15 +47,17 @@ only="${WASM_ONLY:-}"
 [ -n "$only" ] || rm -rf "$out"
 mkdir -p "$out"
 
-build() { # name, cargo feature args...
-    local name="$1"; shift
+build() { # name, sha2's opt-level, cargo feature args...
+    local name="$1" sha2_opt="$2"; shift 2
     if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then return; fi
-    # wire (TLV reading and the on-curve check, decode's hot loop) and sha2 (offer_id's
-    # Merkle tree: decode() 1.06-1.08x faster for 0.3 kB more gzipped wasm) at opt-level 3,
-    # the rest for size. bolt12 at 3 as well made decode() 1.1-1.2x faster for 27 kB more
-    # gzipped wasm in full and lite (19 kB in decode) (BENCHMARKS.md, "opt-level").
+    # wire (TLV reading and the on-curve check, decode's hot loop) at opt-level 3, the rest
+    # for size. bolt12 at 3 as well made decode() 1.1-1.2x faster for 27 kB more gzipped
+    # wasm in full and lite (19 kB in decode) (BENCHMARKS.md, "opt-level"). sha2 at 3 in
+    # the entries that decode offers (offer_id's Merkle tree: decode() 1.06-1.08x faster for
+    # 0.3 kB more gzipped wasm), for size in the others (BOLT 8 and runes hash a few blocks
+    # per call).
     (cd "$root" && cargo "$nightly" build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release "${build_std[@]}" \
-        --config profile.release.package.wire.opt-level=3 --config profile.release.package.sha2.opt-level=3 "$@")
+        --config profile.release.package.wire.opt-level=3 --config "profile.release.package.sha2.opt-level=$sha2_opt" "$@")
     mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
     cp "$wasm_dir/bolt12_wasm.wasm" "$CARGO_TARGET_DIR/names/$name.wasm"
     # wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen
@@ -77,11 +79,11 @@ build() { # name, cargo feature args...
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 
-build commando --no-default-features --features commando-core
-build decode --no-default-features --features bolt12
-build lite --no-default-features --features bolt12,runes,net,fetch
-build full --no-default-features --features bolt12,runes,net,fetch,bip353
-build lnap --no-default-features --features lnap
+build commando '"z"' --no-default-features --features commando-core
+build decode 3 --no-default-features --features bolt12
+build lite 3 --no-default-features --features bolt12,runes,net,fetch
+build full 3 --no-default-features --features bolt12,runes,net,fetch,bip353
+build lnap 3 --no-default-features --features lnap
 
 cp "$here"/npm/* "$out/"
 # The commando entry's JS is hand-written, and so is its commando.d.ts; the declarations it

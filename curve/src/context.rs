@@ -1,12 +1,22 @@
 //! The native backend: libsecp256k1's global context (`secp256k1::SECP256K1`), with its
 //! precomputed generator tables.
 
+use secp256k1::ecdh::SharedSecret;
 use secp256k1::{Keypair, Message, PublicKey, Scalar, SecretKey, XOnlyPublicKey, SECP256K1};
+use zeroize::Zeroizing;
 
 use crate::Signature;
 
 pub(crate) fn public_key(sk: &SecretKey) -> PublicKey {
     PublicKey::from_secret_key(SECP256K1, sk)
+}
+
+/// libsecp256k1's `secp256k1_ecdh` with its default hash (SHA-256 of the compressed point).
+pub(crate) fn ecdh(point: &PublicKey, sk: &SecretKey) -> Zeroizing<[u8; 32]> {
+    let mut ss = SharedSecret::new(point, sk);
+    let out = Zeroizing::new(ss.secret_bytes());
+    ss.non_secure_erase();
+    out
 }
 
 pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {

@@ -1,17 +1,19 @@
 //! The secp256k1 operations the toolkit needs, behind one small interface: a private key's
-//! public key ([`public_key`]), a point times a scalar ([`mul_tweak`]), and BIP-340 Schnorr
-//! signatures ([`Signer`], [`Keys`], [`verify_schnorr`]). ECDH needs nothing from here:
-//! `secp256k1::ecdh::SharedSecret` needs no context on either backend.
+//! public key ([`public_key`]), ECDH ([`ecdh`]), a point times a scalar ([`mul_tweak`]), and
+//! BIP-340 Schnorr signatures ([`Signer`], [`Keys`], [`verify_schnorr`]).
 //!
-//! Two backends, both libsecp256k1 through the `secp256k1` crate, chosen by target:
+//! Two backends, chosen by target, both on the `secp256k1` crate's types:
 //!
-//! - natively, its global context (`secp256k1::SECP256K1`): `k * G` from the precomputed
-//!   generator tables, BIP-340 signing and verification as libsecp256k1 does them;
-//! - on wasm32, its constant-time `ecmult_const` alone (`tableless.rs`): `k * G` is the same
-//!   multiplication with G as the point, and BIP-340 is built from it and libsecp256k1's
+//! - natively, libsecp256k1's global context (`secp256k1::SECP256K1`): `k * G` from the
+//!   precomputed generator tables, ECDH, BIP-340 signing and verification as libsecp256k1
+//!   does them;
+//! - on wasm32, one constant-time multiplication of this crate's own (`field.rs`,
+//!   `point.rs`; `tableless.rs` builds on it): `k * G` is the same multiplication with G as
+//!   the point, ECDH hashes its product, and BIP-340 is built from it and libsecp256k1's
 //!   scalar operations. Nothing makes a context, so neither the context code nor the 32 kB of
 //!   generator table (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1
-//!   offers) is in the npm package; signing and verifying are 1.4-1.9x slower (BENCHMARKS.md).
+//!   offers) is in the npm package, and nothing calls `secp256k1_ecdh`, so neither
+//!   libsecp256k1's `ecmult_const` nor its SHA-256 is (BENCHMARKS.md).
 //!
 //! The target decides rather than a feature: a feature could not take away the
 //! `global-context` the native backend turns on, and with it the context constructor that
@@ -28,6 +30,10 @@ pub use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
 #[cfg(not(target_arch = "wasm32"))]
 mod context;
 #[cfg(any(target_arch = "wasm32", test, feature = "fuzzing"))]
+mod field;
+#[cfg(any(target_arch = "wasm32", test, feature = "fuzzing"))]
+mod point;
+#[cfg(any(target_arch = "wasm32", test, feature = "fuzzing"))]
 // Natively (tests, fuzzing) only part of it is called: what `Keys` on wasm32 needs is not.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod tableless;
@@ -42,9 +48,16 @@ pub fn public_key(sk: &SecretKey) -> PublicKey {
     backend::public_key(sk)
 }
 
+/// ECDH as BOLT #8 §"Handshake State" and BOLT #4 §"Shared Secret" define it: SHA-256 of
+/// the compressed `sk * point` (libsecp256k1's `secp256k1_ecdh` with its default hash, which
+/// the native backend calls). Constant time in `sk`.
+pub fn ecdh(point: &PublicKey, sk: &SecretKey) -> zeroize::Zeroizing<[u8; 32]> {
+    backend::ecdh(point, sk)
+}
+
 /// `tweak * point`; `None` when `tweak` is zero (the product would be the point at
 /// infinity). Natively this is libsecp256k1's `ec_pubkey_tweak_mul` (variable time, as
-/// before); on wasm32 its constant-time `ecmult_const`.
+/// before); on wasm32 the constant-time multiplication of `point.rs`.
 pub fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
     backend::mul_tweak(point, tweak)
 }
@@ -150,6 +163,10 @@ pub mod differential {
 
     pub fn public_key(sk: &SecretKey) -> (PublicKey, PublicKey) {
         (context::public_key(sk), tableless::public_key(sk))
+    }
+
+    pub fn ecdh(point: &PublicKey, sk: &SecretKey) -> ([u8; 32], [u8; 32]) {
+        (*context::ecdh(point, sk), *tableless::ecdh(point, sk))
     }
 
     pub fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> (Option<PublicKey>, Option<PublicKey>) {

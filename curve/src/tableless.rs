@@ -1,18 +1,23 @@
-//! The wasm32 backend: every multiplication is libsecp256k1's constant-time `ecmult_const`
-//! (`secp256k1_ecdh` with a callback that hands back the whole point, the `secp256k1`
-//! crate's `ecdh::shared_secret_point`), which needs no context and no generator table.
-//! BIP-340 is put together from it and libsecp256k1's constant-time scalar operations
-//! (`SecretKey::negate`, `mul_tweak`, `add_tweak`), which need no context either.
+//! The wasm32 backend: every multiplication is this crate's own constant-time `k * P`
+//! (`point.rs`), which needs no context and no generator table; libsecp256k1 parses and
+//! serialises the points and does the scalar arithmetic. BIP-340 is put together from it
+//! and libsecp256k1's constant-time scalar operations (`SecretKey::negate`, `mul_tweak`,
+//! `add_tweak`), which need no context either. ECDH is SHA-256 of the compressed product,
+//! as libsecp256k1's default ECDH hash.
+//!
+//! Not libsecp256k1's own constant-time multiplication (`ecmult_const`): the only way to it
+//! from Rust is `secp256k1_ecdh`, which links libsecp256k1's SHA-256 (its default hash) as
+//! well, 15.9 kB of wasm together against this module's few kB (BENCHMARKS.md).
 //!
 //! Secret-dependent choices (the negations for an odd y) are made with `subtle`'s
 //! constant-time selection, not branches. Checked against the native backend in `tests`.
 
-use secp256k1::ecdh::shared_secret_point;
 use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConditionallySelectable};
 use zeroize::Zeroizing;
 
+use crate::point;
 use crate::Signature;
 
 /// The generator G, SEC 1 uncompressed (SEC 2 §2.4.1).
@@ -36,17 +41,34 @@ const P: [u8; 32] = [
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f,
 ];
 
-/// A point as libsecp256k1's ECDH callback hands it back: x || y, 32 bytes each.
+/// A point's affine coordinates, x || y, 32 bytes each.
 type Xy = Zeroizing<[u8; 64]>;
 
-/// `k * point`, constant time in `k`.
-fn mul_xy(point: &PublicKey, k: &SecretKey) -> Xy {
-    Zeroizing::new(shared_secret_point(point, k))
+/// The coordinates of `point`.
+fn xy(point: &PublicKey) -> [u8; 64] {
+    let enc = point.serialize_uncompressed();
+    let mut out = [0u8; 64];
+    out.copy_from_slice(&enc[1..]);
+    out
 }
 
-fn generator() -> PublicKey {
-    // G is on the curve, so this cannot fail.
-    known(PublicKey::from_slice(&G), "G is a point")
+/// `k * point` (coordinates), constant time in `k`.
+fn mul_xy(point: &[u8; 64], k: &SecretKey) -> Xy {
+    let k = Zeroizing::new(k.secret_bytes());
+    // A valid scalar (1..n-1) times a point is never the point at infinity.
+    known(
+        point::mul(point, &k).ok_or(()),
+        "a point times a valid scalar is a point",
+    )
+}
+
+/// `k * G`, constant time in `k`.
+fn mul_g(k: &SecretKey) -> Xy {
+    let k = Zeroizing::new(k.secret_bytes());
+    known(
+        point::mul_g(&k).ok_or(()),
+        "G times a valid scalar is a point",
+    )
 }
 
 /// The value of a conversion that cannot fail (`why`). A panic with a fixed text, not
@@ -126,12 +148,22 @@ fn tagged_hash(tag: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
 }
 
 pub(crate) fn public_key(sk: &SecretKey) -> PublicKey {
-    to_point(&mul_xy(&generator(), sk))
+    to_point(&mul_g(sk))
+}
+
+/// BOLT #8 §"Handshake State" and BOLT #4 §"Shared Secret": SHA-256 of the compressed
+/// `sk * point`, as libsecp256k1's `secp256k1_ecdh` with its default hash.
+pub(crate) fn ecdh(point: &PublicKey, sk: &SecretKey) -> Zeroizing<[u8; 32]> {
+    let prod = mul_xy(&xy(point), sk);
+    let mut h = Sha256::new();
+    h.update([2 | (prod[63] & 1)]);
+    h.update(&prod[..32]);
+    Zeroizing::new(h.finalize().into())
 }
 
 pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
     let mut k = SecretKey::from_slice(&tweak.to_be_bytes()).ok()?;
-    let out = to_point(&mul_xy(point, &k));
+    let out = to_point(&mul_xy(&xy(point), &k));
     k.non_secure_erase();
     Some(out)
 }
@@ -144,7 +176,6 @@ pub(crate) fn sign(
     digest: &[u8; 32],
     aux: Option<&[u8; 32]>,
 ) -> Signature {
-    let g = generator();
     // P = d'G; d = d' if has_even_y(P), else n - d'. Compressed, P's prefix is 2 or 3.
     let p = public.serialize();
     let mut d = cond_negate(secret, Choice::from(p[0] & 1));
@@ -164,7 +195,7 @@ pub(crate) fn sign(
         "nonce is not zero",
     );
     // R = k'G; k = k' if has_even_y(R), else n - k'.
-    let r = mul_xy(&g, &k0);
+    let r = mul_g(&k0);
     let mut k = cond_negate(&k0, odd_y(&r));
     k0.non_secure_erase();
     let rx = &r[..32];
@@ -193,7 +224,7 @@ pub(crate) fn sign(
 }
 
 /// BIP-340 `Verify(pk, m, sig)` (BIP-340 §"Verification"). Everything here is public, so
-/// the checks may branch; the multiplications are still `ecmult_const`.
+/// the checks may branch; the multiplication is constant time anyway.
 pub(crate) fn verify_schnorr(sig: &Signature, digest: &[u8; 32], key: &XOnlyPublicKey) -> bool {
     let sig = sig.serialize();
     let (r, s) = sig.split_at(32);
@@ -209,39 +240,20 @@ pub(crate) fn verify_schnorr(sig: &Signature, digest: &[u8; 32], key: &XOnlyPubl
         return false;
     };
     let e = reduce(&tagged_hash(b"BIP0340/challenge", &[r, &px, digest]));
-    // R = sG - eP; zero scalars contribute the point at infinity.
-    let s_g = SecretKey::from_slice(s)
-        .ok()
-        .map(|s| to_point(&mul_xy(&generator(), &s)));
-    let minus_e_p = SecretKey::from_slice(e.as_ref()).ok().map(|e| {
-        let mut xy = mul_xy(&p, &e);
-        negate_y(&mut xy);
-        to_point(&xy)
-    });
-    let sum = match (s_g, minus_e_p) {
-        (Some(a), Some(b)) => a.combine(&b).ok(),
-        (a, b) => a.or(b),
-    };
-    // Fail if R is infinite, has an odd y, or x(R) != r.
-    let Some(sum) = sum else {
+    // R = sG - eP = sG + (n - e)P, one joint multiplication; a zero scalar contributes the
+    // point at infinity.
+    let minus_e = SecretKey::from_slice(e.as_ref())
+        .map(|e| e.negate().secret_bytes())
+        .unwrap_or([0; 32]);
+    let Ok(s) = <[u8; 32]>::try_from(s) else {
         return false;
     };
-    let enc = sum.serialize_uncompressed();
-    enc[64] & 1 == 0 && &enc[1..33] == r
+    // Fail if R is infinite, has an odd y, or x(R) != r.
+    let Some(sum) = point::mul_g_add(&s, &xy(&p), &minus_e) else {
+        return false;
+    };
+    sum[63] & 1 == 0 && &sum[..32] == r
 }
-
-/// y := p - y (y is never zero: the group has no point of order two).
-fn negate_y(xy: &mut [u8; 64]) {
-    let mut borrow = 0u16;
-    for i in (0..32).rev() {
-        let t = u16::from(P[i])
-            .wrapping_sub(u16::from(xy[32 + i]))
-            .wrapping_sub(borrow);
-        xy[32 + i] = t as u8;
-        borrow = (t >> 15) & 1;
-    }
-}
-
 pub(crate) fn sign_keypair(
     keypair: &Keypair,
     digest: &[u8; 32],
@@ -253,7 +265,7 @@ pub(crate) fn sign_keypair(
     sig
 }
 
-/// A private key and its public key, made with `ecmult_const`.
+/// A private key and its public key, made with `point::mul_g`.
 #[derive(Clone)]
 pub(crate) struct Keys {
     secret: SecretKey,

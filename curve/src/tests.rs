@@ -139,6 +139,13 @@ fn keys_and_tweaks_at_the_range_edges() {
     assert_eq!(tableless::public_key(&one), g);
     assert_eq!(tableless::public_key(&n_minus_1), g.negate(SECP256K1));
     assert_eq!(context::public_key(&n_minus_1), g.negate(SECP256K1));
+    for sk in [one, n_minus_1] {
+        assert_eq!(
+            *tableless::ecdh(&g, &sk),
+            *context::ecdh(&g, &sk),
+            "ecdh at the edges"
+        );
+    }
     assert_eq!(tableless::mul_tweak(&g, &Scalar::ZERO), None);
     assert_eq!(context::mul_tweak(&g, &Scalar::ZERO), None);
     assert_eq!(tableless::mul_tweak(&g, &Scalar::ONE), Some(g));
@@ -165,6 +172,17 @@ fn random_inputs_agree_with_libsecp256k1() {
             tableless::mul_tweak(&public, &tweak),
             context::mul_tweak(&public, &tweak)
         );
+        // ECDH with another key's point, both ways round.
+        if let Ok(other) = SecretKey::from_slice(&tweak.to_be_bytes()) {
+            let other_public = context::public_key(&other);
+            let want = context::ecdh(&other_public, &sk);
+            assert_eq!(*tableless::ecdh(&other_public, &sk), *want, "ecdh");
+            assert_eq!(
+                *tableless::ecdh(&public, &other),
+                *want,
+                "ecdh, the other way"
+            );
+        }
         let key = public.x_only_public_key().0;
         for aux in [Some(&aux), None] {
             let want = context::sign_keypair(&keypair, &msg, aux);

@@ -1,6 +1,6 @@
-//! The wasm32 backend of `curve` (libsecp256k1's `ecmult_const` alone, BIP-340 put together
-//! from it) against libsecp256k1's own operations on arbitrary input: public keys, point
-//! tweaks, BIP-340 signatures with and without auxiliary data, and verification of
+//! The wasm32 backend of `curve` (its own constant-time multiplication, BIP-340 put together
+//! from it) against libsecp256k1's own operations on arbitrary input: public keys, ECDH,
+//! point tweaks, BIP-340 signatures with and without auxiliary data, and verification of
 //! arbitrary (signature, message, key) triples and of one-bit changes of a real signature.
 //!
 //! Input: secret key ‖ message ‖ aux ‖ signature (64) ‖ x-only key ‖ tweak ‖ a bit index,
@@ -43,6 +43,15 @@ fuzz_target!(|input: &[u8]| {
     if let Ok(tweak) = Scalar::from_be_bytes(tweak) {
         let (a, b) = differential::mul_tweak(&public, &tweak);
         assert_eq!(a, b, "mul_tweak");
+    }
+    // ECDH with an arbitrary point (the x-only key's, with an even y) and with our own.
+    let mut points = vec![public];
+    if let Ok(x) = XOnlyPublicKey::from_slice(&key) {
+        points.push(x.public_key(secp256k1::Parity::Even));
+    }
+    for point in points {
+        let (a, b) = differential::ecdh(&point, &sk);
+        assert_eq!(a, b, "ecdh");
     }
     let key = public.x_only_public_key().0;
     for aux in [Some(&aux), None] {

@@ -16,14 +16,13 @@
 //! rotation cannot be implemented on top of it. Its `DHChoice` enum also has
 //! no secp256k1 variant, so the protocol name that seeds `h` would have to be
 //! forged around the parser. We therefore build directly on
-//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (public keys from the `curve` crate:
-//! libsecp256k1 with its generator tables natively, its `ecmult_const` alone on wasm32;
-//! ECDH is libsecp256k1's, which needs neither).
+//! `chacha20poly1305`, `hkdf`, `sha2` and `secp256k1` (public keys and ECDH from the `curve`
+//! crate: libsecp256k1 with its generator tables natively, a constant-time multiplication
+//! of its own on wasm32).
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};
 use hkdf::Hkdf;
-use secp256k1::ecdh::SharedSecret;
 use secp256k1::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
@@ -167,12 +166,8 @@ impl PrivateKey {
     }
 
     fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
-        // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed
-        // shared point (libsecp256k1's default ECDH hash).
-        let mut ss = SharedSecret::new(point, &self.sk);
-        let out = Zeroizing::new(ss.secret_bytes());
-        ss.non_secure_erase();
-        out
+        // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed shared point.
+        curve::ecdh(point, &self.sk)
     }
 }
 

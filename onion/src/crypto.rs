@@ -5,7 +5,6 @@ use chacha20::cipher::{KeyIvInit, StreamCipher};
 use chacha20::ChaCha20;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
-use secp256k1::ecdh::SharedSecret;
 use secp256k1::{PublicKey, Scalar, SecretKey};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -43,8 +42,7 @@ pub(crate) fn hmac256(key: &[u8], msg: &[u8]) -> Secret32 {
 
 /// §"Shared Secret": `SHA256` of the compressed ECDH point (libsecp256k1's ECDH).
 pub(crate) fn ecdh(point: &PublicKey, scalar: &SecretKey) -> Secret32 {
-    let ss = SharedSecret::new(point, scalar);
-    Secret32(ss.secret_bytes())
+    Secret32(*curve::ecdh(point, scalar))
 }
 
 /// §"Blinding Ephemeral Onion Keys" and §"Route Blinding": `SHA256(E || ss)`.

@@ -20,6 +20,10 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(feature = "bolt12")]
 pub mod bolt12_api;
 #[cfg(feature = "fetch")]
