@@ -27,8 +27,9 @@ pub enum BuildError {
     /// The result would break a reader requirement.
     #[error("{0}")]
     Invalid(#[from] ParseError),
-    /// `offer_currency` must be an ISO 4217 three-letter code.
-    #[error("offer_currency: {0:?} is not an ISO 4217 three-letter code")]
+    /// `offer_currency` must be an ISO 4217 three-letter code. The code is shown escaped
+    /// by `str::escape_default` (non-ASCII as `\u{..}`), not `{:?}` (char's Unicode tables).
+    #[error("offer_currency: \"{}\" is not an ISO 4217 three-letter code", .0.escape_default())]
     InvalidCurrency(String),
     /// The signing key is not the key the message names.
     #[error("signing key does not match {0}")]

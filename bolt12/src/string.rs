@@ -43,8 +43,10 @@ pub enum StringError {
     /// No `1` separates the prefix from the data.
     #[error("no '1' separator after the prefix")]
     MissingSeparator,
-    /// A character outside the bech32 alphabet in the data part.
-    #[error("invalid character {character:?} at data position {position}")]
+    /// A character outside the bech32 alphabet in the data part. Shown escaped by
+    /// `char::escape_default` (non-ASCII as `\u{..}`), not `{:?}`, which would link char's
+    /// Unicode tables into the npm package.
+    #[error("invalid character '{}' at data position {position}", character.escape_default())]
     InvalidCharacter {
         /// The character.
         character: char,
@@ -196,5 +198,23 @@ mod tests {
         let v = DECODE[last as usize] | 1;
         let bad = format!("{}{}", &s[..s.len() - 1], CHARSET[v as usize] as char);
         assert_eq!(decode(&bad), Err(StringError::NonZeroPadding));
+    }
+
+    /// The offending character is named, escaped where it is not printable ASCII.
+    #[test]
+    fn invalid_character_is_named() {
+        for (input, message) in [
+            ("lno1qb", "invalid character 'b' at data position 1"),
+            (
+                "lno1q\u{e9}q",
+                "invalid character '\\u{e9}' at data position 1",
+            ),
+            (
+                "lno1q\u{200b}",
+                "invalid character '\\u{200b}' at data position 1",
+            ),
+        ] {
+            assert_eq!(decode(input).unwrap_err().to_string(), message, "{input}");
+        }
     }
 }

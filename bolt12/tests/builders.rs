@@ -148,6 +148,10 @@ fn writer_rules_are_enforced() {
             .map(|_| ()),
         Err(BuildError::InvalidCurrency("usd".into()))
     );
+    assert_eq!(
+        BuildError::InvalidCurrency("\u{20ac}\n".into()).to_string(),
+        "offer_currency: \"\\u{20ac}\\n\" is not an ISO 4217 three-letter code"
+    );
     // Bitcoin alone is written by omitting offer_chains.
     let btc = OfferBuilder::new()
         .chains(vec![ChainHash::BITCOIN])

@@ -51,8 +51,9 @@ pub enum ParseError {
     /// A field name is empty where a real field is required.
     #[error("field name is empty")]
     EmptyFieldName,
-    /// A field name contains punctuation other than `_` (C `ispunct`).
-    #[error("field name contains punctuation {0:?}")]
+    /// A field name contains punctuation other than `_` (C `ispunct`: ASCII, so shown as it
+    /// is; `{:?}` would link char's Unicode tables into the npm package for this message).
+    #[error("field name contains punctuation '{0}'")]
     FieldNamePunctuation(char),
     /// A field name or value contains a NUL character.
     #[error("field name or value contains NUL")]

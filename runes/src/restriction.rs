@@ -376,6 +376,10 @@ mod tests {
             FieldName::new("a-b"),
             Err(ParseError::FieldNamePunctuation('-'))
         );
+        assert_eq!(
+            FieldName::new("a.b").unwrap_err().to_string(),
+            "field name contains punctuation '.'"
+        );
     }
 
     #[test]

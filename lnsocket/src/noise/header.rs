@@ -11,15 +11,63 @@
 //! the whole header; the header's Poly1305 input is exactly two 16-byte
 //! blocks, so it is computed directly below (RFC 8439 §2.5) in 44/44/42-bit
 //! limbs with 128-bit products, without secret-dependent branches.
+//!
+//! On wasm32 the header goes through the general AEAD instead ([`seal_general`],
+//! [`open_general`]): there ChaCha20 has no vectorised backend and 128-bit products are
+//! libcalls, so the specialisation gains little and would add its own Poly1305 to the npm
+//! package beside the `poly1305` crate's (BENCHMARKS.md).
 
+#[cfg(not(target_arch = "wasm32"))]
 use chacha20::cipher::{KeyIvInit, StreamCipher};
+#[cfg(not(target_arch = "wasm32"))]
 use chacha20::ChaCha20;
+#[cfg(any(target_arch = "wasm32", test))]
+use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+#[cfg(any(target_arch = "wasm32", test))]
+use chacha20poly1305::ChaCha20Poly1305;
+#[cfg(not(target_arch = "wasm32"))]
 use subtle::ConstantTimeEq;
+#[cfg(not(target_arch = "wasm32"))]
 use zeroize::{Zeroize, Zeroizing};
+
+#[cfg(target_arch = "wasm32")]
+pub(super) use open_general as open;
+#[cfg(target_arch = "wasm32")]
+pub(super) use seal_general as seal;
+
+/// [`seal`] by the general AEAD (RFC 8439 §2.8, empty associated data).
+#[cfg(any(target_arch = "wasm32", test))]
+pub(super) fn seal_general(key: &[u8; 32], nonce: &[u8; 12], len: u16) -> [u8; 2 + TAG] {
+    let mut out = [0u8; 2 + TAG];
+    out[..2].copy_from_slice(&len.to_be_bytes());
+    let (ct, tag_out) = out.split_at_mut(2);
+    // Encryption fails only for inputs above 256 GiB; this one is 2 bytes.
+    if let Ok(tag) =
+        ChaCha20Poly1305::new(key.into()).encrypt_in_place_detached(nonce.into(), &[], ct)
+    {
+        tag_out.copy_from_slice(&tag);
+    }
+    out
+}
+
+/// [`open`] by the general AEAD (which compares the tag in constant time).
+#[cfg(any(target_arch = "wasm32", test))]
+pub(super) fn open_general(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    header: &[u8; 2 + TAG],
+) -> Option<u16> {
+    let mut ct = [header[0], header[1]];
+    ChaCha20Poly1305::new(key.into())
+        .decrypt_in_place_detached(nonce.into(), &[], &mut ct, header[2..].into())
+        .ok()?;
+    Some(u16::from_be_bytes(ct))
+}
 
 /// Tag length.
 const TAG: usize = 16;
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Keystream blocks 0..4 for `key` and the 96-bit `nonce`.
 fn keystream(key: &[u8; 32], nonce: &[u8; 12]) -> Zeroizing<[u8; 256]> {
     let mut ks = Zeroizing::new([0u8; 256]);
@@ -28,15 +76,19 @@ fn keystream(key: &[u8; 32], nonce: &[u8; 12]) -> Zeroizing<[u8; 256]> {
     ks
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 const M44: u64 = (1 << 44) - 1;
+#[cfg(not(target_arch = "wasm32"))]
 const M42: u64 = (1 << 42) - 1;
 
+#[cfg(not(target_arch = "wasm32"))]
 fn le64(b: &[u8]) -> u64 {
     let mut a = [0u8; 8];
     a.copy_from_slice(b);
     u64::from_le_bytes(a)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// RFC 8439 §2.5 Poly1305 of `msg`, a sequence of full 16-byte blocks,
 /// under the one-time key `key` (`r || s`).
 fn poly1305_full_blocks(key: &[u8; 32], msg: &[u8; 32]) -> [u8; TAG] {
@@ -132,6 +184,7 @@ fn poly1305_full_blocks(key: &[u8; 32], msg: &[u8; 32]) -> [u8; TAG] {
     tag
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Poly1305 over `ct || pad16 || le64(0) || le64(2)` (RFC 8439 §2.8 with
 /// empty AD and a 2-byte ciphertext), keyed by keystream block 0.
 fn tag(ks: &[u8; 256], ct: [u8; 2]) -> [u8; TAG] {
@@ -145,6 +198,7 @@ fn tag(ks: &[u8; 256], ct: [u8; 2]) -> [u8; TAG] {
     t
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Encrypt the big-endian length; returns `ciphertext || tag`.
 pub(super) fn seal(key: &[u8; 32], nonce: &[u8; 12], len: u16) -> [u8; 2 + TAG] {
     let ks = keystream(key, nonce);
@@ -156,6 +210,7 @@ pub(super) fn seal(key: &[u8; 32], nonce: &[u8; 12], len: u16) -> [u8; 2 + TAG] 
     out
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Check and decrypt a length header; `None` if the tag is wrong.
 pub(super) fn open(key: &[u8; 32], nonce: &[u8; 12], header: &[u8; 2 + TAG]) -> Option<u16> {
     let ks = keystream(key, nonce);
@@ -193,7 +248,8 @@ mod tests {
         }
     }
 
-    /// Same bytes as the general AEAD, and tampering is detected.
+    /// Same bytes as the general AEAD (and as wasm32's `seal_general` / `open_general`),
+    /// and tampering is detected by both.
     #[test]
     fn matches_general_aead() {
         for (i, len) in [0u16, 1, 5, 1024, 65535].into_iter().enumerate() {
@@ -208,6 +264,9 @@ mod tests {
             assert_eq!(sealed[..2], buf);
             assert_eq!(sealed[2..], t[..]);
             assert_eq!(open(&key, &nonce, &sealed), Some(len));
+            // wasm32's path, the general AEAD, gives the same bytes.
+            assert_eq!(seal_general(&key, &nonce, len), sealed);
+            assert_eq!(open_general(&key, &nonce, &sealed), Some(len));
             let mut plain = buf;
             aead.decrypt_in_place_detached(
                 Nonce::from_slice(&nonce),
@@ -221,6 +280,7 @@ mod tests {
                 let mut bad = sealed;
                 bad[bit / 8] ^= 1 << (bit % 8);
                 assert_eq!(open(&key, &nonce, &bad), None);
+                assert_eq!(open_general(&key, &nonce, &bad), None);
             }
         }
     }
