@@ -55,7 +55,8 @@ build() { # name, sha2's opt-level, cargo feature args...
     # wasm in full and lite (19 kB in decode) (BENCHMARKS.md, "opt-level"). sha2 at 3 in
     # the entries that decode offers (offer_id's Merkle tree: decode() 1.06-1.08x faster for
     # 0.3 kB more gzipped wasm), for size in the others (BOLT 8 and runes hash a few blocks
-    # per call).
+    # per call; the commando entry also takes sha2's compact backend: `commando-core` in
+    # wasm/Cargo.toml).
     (cd "$root" && cargo "$nightly" build -q -p bolt12-wasm --lib --target wasm32-unknown-unknown --release "${build_std[@]}" \
         --config profile.release.package.wire.opt-level=3 --config "profile.release.package.sha2.opt-level=$sha2_opt" "$@")
     mkdir -p "$out/$name" "$CARGO_TARGET_DIR/names"
