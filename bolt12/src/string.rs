@@ -43,6 +43,15 @@ pub enum StringError {
     /// No `1` separates the prefix from the data.
     #[error("no '1' separator after the prefix")]
     MissingSeparator,
+    /// A prefix character that is not an ASCII letter or digit (the human-readable part,
+    /// BIP 173 as BOLT 12 §"Encoding" uses it). Shown escaped as below.
+    #[error("invalid character '{}' at prefix position {position}", character.escape_default())]
+    InvalidPrefixCharacter {
+        /// The character.
+        character: char,
+        /// Its byte offset in the prefix (before the `1`).
+        position: usize,
+    },
     /// A character outside the bech32 alphabet in the data part. Shown escaped by
     /// `char::escape_default` (non-ASCII as `\u{..}`), not `{:?}`, which would link char's
     /// Unicode tables into the npm package.
@@ -116,7 +125,7 @@ pub fn decode(input: &str) -> Result<(String, Vec<u8>), StringError> {
     let (hrp, data) = (&bytes[..sep], &bytes[sep + 1..]);
     if let Some(bad) = hrp.iter().position(|b| !b.is_ascii_alphanumeric()) {
         let character = joined[bad..].chars().next().unwrap_or('?');
-        return Err(StringError::InvalidCharacter {
+        return Err(StringError::InvalidPrefixCharacter {
             character,
             position: bad,
         });
@@ -212,6 +221,11 @@ mod tests {
             (
                 "lno1q\u{200b}",
                 "invalid character '\\u{200b}' at data position 1",
+            ),
+            ("l-o1qq", "invalid character '-' at prefix position 1"),
+            (
+                "ln\u{f6}1qq",
+                "invalid character '\\u{f6}' at prefix position 2",
             ),
         ] {
             assert_eq!(decode(input).unwrap_err().to_string(), message, "{input}");
