@@ -28,39 +28,64 @@ fn atol_u64(s: &str) -> u64 {
     }
 }
 
-/// "(approximately 19 hours 18 minutes from now)"-style description of a
-/// `time` value relative to `now`.
-fn describe_time(t: u64, now: u64) -> String {
+/// Appends `n` in decimal (the summaries are built by appending, not `format!`: each
+/// `format!` call is its own code in the npm package's Commando entry).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `a UNIT_A b UNIT_B`, e.g. `19 hours 18 minutes`.
+fn push_pair(out: &mut String, a: u64, unit_a: &str, b: u64, unit_b: &str) {
+    push_u64(out, a);
+    out.push_str(unit_a);
+    push_u64(out, b);
+    out.push_str(unit_b);
+}
+
+/// Appends the "approximately 19 hours 18 minutes from now"-style description of a
+/// `time` value `t` relative to `now` (plugins/offers.c `json_add_rune`).
+fn push_time(out: &mut String, t: u64, now: u64) {
     let mut diff = now.abs_diff(t);
-    let mut v = if diff < 60 {
-        format!("{diff} seconds")
+    if diff < 60 {
+        push_u64(out, diff);
+        out.push_str(" seconds");
     } else if diff < 60 * 60 {
-        format!("{} minutes {} seconds", diff / 60, diff % 60)
+        push_pair(out, diff / 60, " minutes ", diff % 60, " seconds");
     } else {
-        let mut v = String::from("approximately ");
+        out.push_str("approximately ");
         diff /= 60; // minutes
         if diff < 48 * 60 {
-            v.push_str(&format!("{} hours {} minutes", diff / 60, diff % 60));
+            push_pair(out, diff / 60, " hours ", diff % 60, " minutes");
         } else {
             diff /= 60; // hours
             if diff < 60 * 24 {
-                v.push_str(&format!("{} days {} hours", diff / 24, diff % 24));
+                push_pair(out, diff / 24, " days ", diff % 24, " hours");
             } else {
                 diff /= 24; // days
                 if diff < 365 * 2 {
-                    v.push_str(&format!("{} months {} days", diff / 30, diff % 30));
+                    push_pair(out, diff / 30, " months ", diff % 30, " days");
                 } else {
                     // Two years or more: whole months, as Core Lightning
                     // v26.06 prints it (plugins/offers.c `json_add_rune`).
-                    diff /= 30; // months
-                    v.push_str(&format!("{diff} months"));
+                    push_u64(out, diff / 30);
+                    out.push_str(" months");
                 }
             }
         }
-        v
-    };
-    v.push_str(if now > t { " ago" } else { " from now" });
-    v
+    }
+    out.push_str(if now > t { " ago" } else { " from now" });
 }
 
 impl Alternative {
@@ -68,46 +93,95 @@ impl Alternative {
     /// `method (of command) equal to 'listpeers'`. `now` (UNIX seconds) is
     /// used to describe `time` values.
     pub fn summary(&self, now: u64) -> String {
+        let mut out = String::new();
+        self.push_summary(&mut out, now);
+        out
+    }
+
+    /// [`Alternative::summary`], appended to `out`.
+    fn push_summary(&self, out: &mut String, now: u64) {
         let f = self.field().as_str();
         let raw = self.value();
-        let (annotation, int_val, time_val) = match f {
-            "time" => ("in seconds since 1970".to_owned(), false, true),
-            "id" => ("of commanding peer".to_owned(), false, false),
-            "method" => ("of command".to_owned(), false, false),
-            "pnum" => ("number of command parameters".to_owned(), true, false),
-            "rate" => ("max per minute".to_owned(), true, false),
-            _ => match (f.strip_prefix("parr"), f.strip_prefix("pname")) {
-                (Some(n), _) => (format!("array parameter #{n}"), false, false),
-                (None, Some(n)) => (format!("object parameter '{n}'"), false, false),
-                _ => ("unknown condition?".to_owned(), false, false),
-            },
-        };
-        let value = if int_val {
-            raw.to_owned()
-        } else if time_val {
-            let t = atol_u64(raw);
-            if t != 0 {
-                format!("{raw} ({})", describe_time(t, now))
-            } else {
-                raw.to_owned()
-            }
-        } else {
-            format!("'{raw}'")
-        };
-        let numeric = if time_val { value.as_str() } else { raw };
-        match self.condition() {
-            Condition::IfMissing => format!("{f} ({annotation}) is missing"),
-            Condition::Equal => format!("{f} ({annotation}) equal to {value}"),
-            Condition::NotEqual => format!("{f} ({annotation}) unequal to {value}"),
-            Condition::BeginsWith => format!("{f} ({annotation}) starts with '{raw}'"),
-            Condition::EndsWith => format!("{f} ({annotation}) ends with '{raw}'"),
-            Condition::Contains => format!("{f} ({annotation}) contains '{raw}'"),
-            Condition::IntLess => format!("{f} ({annotation}) less than {numeric}"),
-            Condition::IntGreater => format!("{f} ({annotation}) greater than {numeric}"),
-            Condition::LexoBefore => format!("{f} ({annotation}) sorts before '{raw}'"),
-            Condition::LexoAfter => format!("{f} ({annotation}) sorts after '{raw}'"),
-            Condition::Comment => format!("[comment: {f}{raw}]"),
+        if self.condition() == Condition::Comment {
+            out.push_str("[comment: ");
+            out.push_str(f);
+            out.push_str(raw);
+            out.push(']');
+            return;
         }
+        out.push_str(f);
+        out.push_str(" (");
+        let (int_val, time_val) = match f {
+            "time" => {
+                out.push_str("in seconds since 1970");
+                (false, true)
+            }
+            "id" => {
+                out.push_str("of commanding peer");
+                (false, false)
+            }
+            "method" => {
+                out.push_str("of command");
+                (false, false)
+            }
+            "pnum" => {
+                out.push_str("number of command parameters");
+                (true, false)
+            }
+            "rate" => {
+                out.push_str("max per minute");
+                (true, false)
+            }
+            _ => {
+                if let Some(n) = f.strip_prefix("parr") {
+                    out.push_str("array parameter #");
+                    out.push_str(n);
+                } else if let Some(n) = f.strip_prefix("pname") {
+                    out.push_str("object parameter '");
+                    out.push_str(n);
+                    out.push('\'');
+                } else {
+                    out.push_str("unknown condition?");
+                }
+                (false, false)
+            }
+        };
+        out.push_str(") ");
+        // `value` as Core Lightning writes it for `=` and `/`; `time` values (also
+        // for `<` and `>`) with their description.
+        let t = if time_val { atol_u64(raw) } else { 0 };
+        let push_value = |out: &mut String, quoted: bool| {
+            if quoted {
+                out.push('\'');
+                out.push_str(raw);
+                out.push('\'');
+            } else {
+                out.push_str(raw);
+                if t != 0 {
+                    out.push_str(" (");
+                    push_time(out, t, now);
+                    out.push(')');
+                }
+            }
+        };
+        let (phrase, quoted) = match self.condition() {
+            Condition::IfMissing => {
+                out.push_str("is missing");
+                return;
+            }
+            Condition::Equal => ("equal to ", !int_val && !time_val),
+            Condition::NotEqual => ("unequal to ", !int_val && !time_val),
+            Condition::BeginsWith => ("starts with ", true),
+            Condition::EndsWith => ("ends with ", true),
+            Condition::Contains => ("contains ", true),
+            Condition::IntLess => ("less than ", false),
+            Condition::IntGreater => ("greater than ", false),
+            Condition::LexoBefore => ("sorts before ", true),
+            Condition::LexoAfter => ("sorts after ", true),
+            Condition::Comment => return,
+        };
+        out.push_str(phrase);
+        push_value(out, quoted);
     }
 }
 
@@ -169,7 +243,7 @@ pub fn decode_rune_json_text(s: &str, now: u64) -> Result<String, ParseError> {
                 summary.push_str(" OR ");
             }
             json_str(&mut out, &a.encode_unescaped());
-            summary.push_str(&a.summary(now));
+            a.push_summary(&mut summary, now);
         }
         out.push_str("],\"summary\":");
         json_str(&mut out, &summary);
