@@ -102,8 +102,8 @@ impl Fe {
     pub(crate) const ONE: Fe = Fe([1, 0, 0, 0, 0, 0, 0, 0]);
 
     /// The element with this big-endian encoding; `None` when it is not below p.
-    /// (Callers pass coordinates of points libsecp256k1 already checked, so the test of
-    /// the range may branch: the value is public.)
+    /// (Callers pass public values, coordinates of points libsecp256k1 already checked or
+    /// a BIP-340 signature's r, so the test of the range may branch.)
     pub(crate) fn from_be_bytes(b: &[u8; 32]) -> Option<Fe> {
         let mut limbs = [0u32; 8];
         for (i, limb) in limbs.iter_mut().enumerate() {

@@ -100,16 +100,14 @@ impl Point {
     }
 }
 
-/// G's coordinates (SEC 2 §2.4.1).
-const G: [u8; 64] = {
-    let mut xy = [0u8; 64];
-    let mut i = 0;
-    while i < 64 {
-        xy[i] = crate::tableless::G[i + 1];
-        i += 1;
-    }
-    xy
-};
+/// The generator G's coordinates, x || y (SEC 2 §2.4.1; checked against libsecp256k1's
+/// `k G` in `tests`).
+const G: [u8; 64] = [
+    0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b, 0x07,
+    0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98,
+    0x48, 0x3a, 0xda, 0x77, 0x26, 0xa3, 0xc4, 0x65, 0x5d, 0xa4, 0xfb, 0xfc, 0x0e, 0x11, 0x08, 0xa8,
+    0xfd, 0x17, 0xb4, 0x48, 0xa6, 0x85, 0x54, 0x19, 0x9c, 0x47, 0xd0, 0x8f, 0xfb, 0x10, 0xd4, 0xb8,
+];
 
 /// H = 2^128 G, so that k G = k_lo G + k_hi H for k = k_hi 2^128 + k_lo: half the doublings
 /// (checked against libsecp256k1 in `tests`).
@@ -243,7 +241,9 @@ mod tests {
     fn h_is_2_to_the_128_times_g() {
         let mut k = [0u8; 32];
         k[15] = 1;
-        let g = PublicKey::from_slice(&crate::tableless::G).unwrap();
+        let g = SecretKey::from_slice(&scalar(1))
+            .unwrap()
+            .public_key(SECP256K1);
         let want = g
             .mul_tweak(SECP256K1, &Scalar::from_be_bytes(k).unwrap())
             .unwrap();
@@ -254,7 +254,9 @@ mod tests {
     /// infinity included.
     #[test]
     fn joint_products_agree_with_libsecp256k1() {
-        let g = PublicKey::from_slice(&crate::tableless::G).unwrap();
+        let g = SecretKey::from_slice(&scalar(1))
+            .unwrap()
+            .public_key(SECP256K1);
         let p = g
             .mul_tweak(SECP256K1, &Scalar::from_be_bytes([0x37; 32]).unwrap())
             .unwrap();
