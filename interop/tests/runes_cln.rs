@@ -42,7 +42,14 @@ fn restriction_matrix(peer: &str) -> Vec<Value> {
         .into_iter()
         .flat_map(|d| [now + d, now - d])
         .map(|t| json!([[format!("time<{t}")]]));
-    let mut m: Vec<Value> = times.chain([json!([["time>1000000000"]])]).collect();
+    let mut m: Vec<Value> = times
+        .chain([
+            json!([["time>1000000000"]]),
+            // `=` and `/` on `time` describe the value as well.
+            json!([[format!("time={}", now + 100)]]),
+            json!([[format!("time/{}", now - 3 * 3600)]]),
+        ])
+        .collect();
     m.extend([
         json!([]),
         json!([["method=getinfo"]]),

@@ -147,23 +147,8 @@ impl Alternative {
             }
         };
         out.push_str(") ");
-        // `value` as Core Lightning writes it for `=` and `/`; `time` values (also
-        // for `<` and `>`) with their description.
-        let t = if time_val { atol_u64(raw) } else { 0 };
-        let push_value = |out: &mut String, quoted: bool| {
-            if quoted {
-                out.push('\'');
-                out.push_str(raw);
-                out.push('\'');
-            } else {
-                out.push_str(raw);
-                if t != 0 {
-                    out.push_str(" (");
-                    push_time(out, t, now);
-                    out.push(')');
-                }
-            }
-        };
+        // The value is quoted except after `<` and `>`, and after `=` and `/` on integer and
+        // `time` fields; a nonzero `time` value is followed by its description.
         let (phrase, quoted) = match self.condition() {
             Condition::IfMissing => {
                 out.push_str("is missing");
@@ -178,10 +163,23 @@ impl Alternative {
             Condition::IntGreater => ("greater than ", false),
             Condition::LexoBefore => ("sorts before ", true),
             Condition::LexoAfter => ("sorts after ", true),
+            // Written above, without the field's annotation.
             Condition::Comment => return,
         };
         out.push_str(phrase);
-        push_value(out, quoted);
+        if quoted {
+            out.push('\'');
+            out.push_str(raw);
+            out.push('\'');
+            return;
+        }
+        out.push_str(raw);
+        let t = if time_val { atol_u64(raw) } else { 0 };
+        if t != 0 {
+            out.push_str(" (");
+            push_time(out, t, now);
+            out.push(')');
+        }
     }
 }
 
