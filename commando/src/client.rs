@@ -356,14 +356,45 @@ impl Shared {
     }
 }
 
+/// A reply's members, its `id` skipped unread: Core Lightning echoes the request's `id`
+/// token as the requester wrote it (plugins/commando.c `cmd_done`), and JSON numbers have
+/// no range (RFC 8259 §6), while `serde_json::Value` refuses one beyond `f64`'s. Replies
+/// are matched by the Commando request id, never by this one.
+struct ReplyMembers(serde_json::Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for ReplyMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = ReplyMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<ReplyMembers, A::Error> {
+                let mut obj = serde_json::Map::new();
+                while let Some(key) = m.next_key::<String>()? {
+                    if key == "id" {
+                        m.next_value::<serde::de::IgnoredAny>()?;
+                    } else {
+                        let value = m.next_value()?;
+                        obj.insert(key, value);
+                    }
+                }
+                Ok(ReplyMembers(obj))
+            }
+        }
+        d.deserialize_map(Members)
+    }
+}
+
 /// Interpret a complete reply (`handle_reply`).
 pub fn parse_reply(buf: &[u8]) -> Result<Value, CommandoError> {
     let text = String::from_utf8_lossy(buf);
-    let v: Value = serde_json::from_str(&text)
+    let ReplyMembers(obj) = serde_json::from_str(&text)
         .map_err(|_| CommandoError::UnparsableReply(text.clone().into_owned()))?;
-    let Value::Object(obj) = v else {
-        return Err(CommandoError::UnparsableReply(text.into_owned()));
-    };
     if let Some(err) = obj.get("error") {
         let code = err
             .get("code")
@@ -494,6 +525,18 @@ mod tests {
             parse_reply(br#"{"id":1}"#),
             Err(CommandoError::ReplyWithoutResult)
         );
+        // The node echoes the request's id as written: a number beyond f64's range (valid
+        // JSON, which `serde_json::Value` refuses) does not make the reply unreadable.
+        assert_eq!(
+            parse_reply(br#"{"jsonrpc":"2.0","id":10388313e815726120959,"result":{"x":1}}"#)
+                .unwrap(),
+            serde_json::json!({"x": 1})
+        );
+        // Out of range anywhere else still is.
+        assert!(matches!(
+            parse_reply(br#"{"id":1,"result":{"x":1e999}}"#),
+            Err(CommandoError::UnparsableReply(_))
+        ));
         assert!(matches!(
             parse_reply(br#"{"error":{"code":1502,"message":"m"}}"#),
             Err(CommandoError::RuneNotPermitted { .. })
