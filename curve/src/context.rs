@@ -19,6 +19,54 @@ pub(crate) fn ecdh(point: &PublicKey, sk: &SecretKey) -> Zeroizing<[u8; 32]> {
     out
 }
 
+/// A parsed point, as the byte-level keys (`compressed.rs`) keep it beside its encoding.
+pub(crate) type Point = PublicKey;
+
+/// The point with compressed encoding `enc`, when libsecp256k1 parses it.
+pub(crate) fn parse_point(enc: &[u8; 33]) -> Option<Point> {
+    PublicKey::from_slice(enc).ok()
+}
+
+pub(crate) fn point_of(key: &PublicKey) -> Point {
+    *key
+}
+
+pub(crate) fn compress(point: &Point) -> [u8; 33] {
+    point.serialize()
+}
+
+pub(crate) fn to_public_key(point: &Point) -> PublicKey {
+    *point
+}
+
+/// Whether `k` is a private key (1 to n - 1): libsecp256k1 takes it.
+pub(crate) fn is_secret(k: &[u8; 32]) -> bool {
+    SecretKey::from_slice(k).is_ok()
+}
+
+/// `k * G`, for a `k` that [`is_secret`].
+pub(crate) fn public_point(k: &[u8; 32]) -> Point {
+    let mut sk = secret(k);
+    let out = public_key(&sk);
+    sk.non_secure_erase();
+    out
+}
+
+/// [`ecdh`] for a `k` that [`is_secret`].
+pub(crate) fn ecdh_point(point: &Point, k: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    let mut sk = secret(k);
+    let out = ecdh(point, &sk);
+    sk.non_secure_erase();
+    out
+}
+
+fn secret(k: &[u8; 32]) -> SecretKey {
+    match SecretKey::from_slice(k) {
+        Ok(sk) => sk,
+        Err(_) => panic!("a checked scalar is a secret key"),
+    }
+}
+
 pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {
     point.mul_tweak(SECP256K1, tweak).ok()
 }

@@ -190,11 +190,10 @@ impl Fe {
         }
         acc
     }
-    /// The inverse (zero for zero), as `self^(p-2)` (Fermat), by a fixed addition chain:
-    /// 255 squarings and 15 multiplications. With `x(k)` = `self^(2^k - 1)` (k ones), the
-    /// exponent p - 2 = 2^256 - 2^32 - 979 is, from the top, 223 ones, a zero, 22 ones,
-    /// then 0000 1 0 11 0 1.
-    pub(crate) fn invert(&self) -> Fe {
+    /// `self` raised to the top 246 bits shared by the exponents of [`Fe::invert`] and
+    /// [`Fe::sqrt`] (223 ones, a zero, 22 ones), by a fixed addition chain (libsecp256k1's):
+    /// with `x(k)` = `self^(2^k - 1)` (k ones), returned with `x2`.
+    fn pow_prefix(&self) -> (Fe, Fe) {
         let x1 = *self;
         let x2 = x1.square().mul(&x1);
         let x3 = x2.square().mul(&x1);
@@ -207,11 +206,27 @@ impl Fe {
         let x176 = x88.square_n(88).mul(&x88);
         let x220 = x176.square_n(44).mul(&x44);
         let x223 = x220.square_n(3).mul(&x3);
-        // 223 ones, 0, 22 ones; then 0000 1; 0 11; 0 1.
-        let t = x223.square_n(23).mul(&x22);
-        let t = t.square_n(5).mul(&x1);
+        (x223.square_n(23).mul(&x22), x2)
+    }
+
+    /// The inverse (zero for zero), as `self^(p-2)` (Fermat): 255 squarings and 15
+    /// multiplications. The exponent p - 2 = 2^256 - 2^32 - 979 is, from the top, 223 ones,
+    /// a zero, 22 ones, then 0000 1 0 11 0 1.
+    pub(crate) fn invert(&self) -> Fe {
+        let (t, x2) = self.pow_prefix();
+        let t = t.square_n(5).mul(self);
         let t = t.square_n(3).mul(&x2);
-        t.square_n(2).mul(&x1)
+        t.square_n(2).mul(self)
+    }
+
+    /// A square root, `self^((p+1)/4)` (p is 3 mod 4), when `self` is a square; `None` when
+    /// it is not. The exponent is, from the top, 223 ones, a zero, 22 ones, then 0000 11
+    /// 00. Variable time in whether a root exists (callers pass public values: the x of a
+    /// compressed point).
+    pub(crate) fn sqrt(&self) -> Option<Fe> {
+        let (t, x2) = self.pow_prefix();
+        let root = t.square_n(6).mul(&x2).square_n(2);
+        (root.square().to_be_bytes() == self.to_be_bytes()).then_some(root)
     }
 
     /// `a` if `choice` is 0, else `b`.
@@ -324,26 +339,60 @@ mod tests {
         assert!(!eq(y.add(&Fe::ONE).square(), rhs));
     }
 
-    /// The addition chain computes self^(p-2): against plain square-and-multiply over the
-    /// bits of p - 2.
-    #[test]
-    fn the_inversion_chain_is_the_exponent() {
-        let mut e = P;
-        e[0] -= 2;
-        let mut a = fe("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
-        for _ in 0..8 {
-            let mut want = Fe::ONE;
-            for limb in e.iter().rev() {
-                for bit in (0..32).rev() {
-                    want = want.square();
-                    if (limb >> bit) & 1 == 1 {
-                        want = want.mul(&a);
-                    }
+    /// `a^e` by plain square-and-multiply over the bits of `e` (limbs little-endian).
+    fn pow(a: &Fe, e: &[u32; 8]) -> Fe {
+        let mut acc = Fe::ONE;
+        for limb in e.iter().rev() {
+            for bit in (0..32).rev() {
+                acc = acc.square();
+                if (limb >> bit) & 1 == 1 {
+                    acc = acc.mul(a);
                 }
             }
-            assert!(eq(a.invert(), want));
+        }
+        acc
+    }
+
+    /// The addition chains compute self^(p-2) and self^((p+1)/4): against plain
+    /// square-and-multiply over the bits of the exponents.
+    #[test]
+    fn the_chains_are_the_exponents() {
+        let mut inv = P;
+        inv[0] -= 2;
+        // (p + 1) / 4: p + 1 does not carry out of the lowest limb, then a shift by two.
+        let mut root = P;
+        root[0] += 1;
+        for i in 0..8 {
+            root[i] = (root[i] >> 2) | root.get(i + 1).map_or(0, |next| next << 30);
+        }
+        let mut a = fe("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+        let (mut squares, mut non_squares) = (0, 0);
+        for _ in 0..16 {
+            assert!(eq(a.invert(), pow(&a, &inv)));
+            let want = pow(&a, &root);
+            match a.sqrt() {
+                Some(r) => {
+                    assert!(eq(r, want));
+                    assert!(eq(r.square(), a));
+                    squares += 1;
+                }
+                None => {
+                    assert!(!eq(want.square(), a));
+                    non_squares += 1;
+                }
+            }
+            // a^2 is always a square.
+            let sq = a.square();
+            assert!(eq(sq.sqrt().expect("a square").square(), sq));
             a = a.square().add(&Fe::ONE);
         }
+        assert!(
+            squares > 0 && non_squares > 0,
+            "{squares} squares, {non_squares} not"
+        );
+        assert!(eq(Fe::ZERO.sqrt().expect("zero is a square"), Fe::ZERO));
+        // -1 is not a square mod p (p is 3 mod 4).
+        assert!(p_minus(1).sqrt().is_none());
     }
 
     /// Products checked against a second method: `a * b` as `a` added `b` times would be too

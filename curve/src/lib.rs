@@ -1,6 +1,8 @@
 //! The secp256k1 operations the toolkit needs, behind one small interface: a private key's
 //! public key ([`public_key`]), ECDH ([`ecdh`]), a point times a scalar ([`mul_tweak`]), and
-//! BIP-340 Schnorr signatures ([`Signer`], [`Keys`], [`verify_schnorr`]).
+//! BIP-340 Schnorr signatures ([`Signer`], [`Keys`], [`verify_schnorr`]); and the same keys
+//! as checked bytes, for BOLT 8 ([`PublicPoint`], a compressed point; [`SecretScalar`], a
+//! private key, with its public point and ECDH), which on wasm32 need no libsecp256k1 at all.
 //!
 //! Two backends, chosen by target, both on the `secp256k1` crate's types:
 //!
@@ -10,7 +12,8 @@
 //! - on wasm32, one constant-time multiplication of this crate's own (`field.rs`,
 //!   `point.rs`; `tableless.rs` builds on it): `k * G` is the same multiplication with G as
 //!   the point, ECDH hashes its product, and BIP-340 is built from it and libsecp256k1's
-//!   scalar operations. Nothing makes a context, so neither the context code nor the 32 kB of
+//!   scalar operations; the byte-level keys are this crate's alone (decompression by its
+//!   own square root, the range of a scalar by its own comparison). Nothing makes a context, so neither the context code nor the 32 kB of
 //!   generator table (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1
 //!   offers) is in the npm package, and nothing calls `secp256k1_ecdh`, so neither
 //!   libsecp256k1's `ecmult_const` nor its SHA-256 is (BENCHMARKS.md).
@@ -20,13 +23,16 @@
 //! `secp256k1-sys` exports (which keeps the tables in any wasm that links it).
 //!
 //! Both backends are compiled under `cargo test`, and the tableless one is checked against
-//! libsecp256k1's own on BIP-340's test vectors, the scalar range edges and random keys.
+//! libsecp256k1's own on BIP-340's test vectors, the scalar range edges and random keys (and
+//! by the `curve_differential` fuzz target).
 
 #![forbid(unsafe_code)]
 
+pub use compressed::{PublicPoint, SecretScalar};
 pub use secp256k1::schnorr::Signature;
 pub use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
 
+mod compressed;
 #[cfg(not(target_arch = "wasm32"))]
 mod context;
 #[cfg(any(target_arch = "wasm32", test, feature = "fuzzing"))]
@@ -193,6 +199,36 @@ pub mod differential {
             context::verify_schnorr(sig, digest, key),
             tableless::verify_schnorr(sig, digest, key),
         )
+    }
+
+    /// Whether `enc` is a compressed point, then (when it is and `k` is a private key)
+    /// `k * G` compressed and ECDH: the byte-level keys' backends.
+    #[allow(clippy::type_complexity)]
+    pub fn compressed(
+        enc: &[u8; 33],
+        k: &[u8; 32],
+    ) -> (
+        (bool, bool),
+        (bool, bool),
+        Option<([u8; 33], [u8; 33])>,
+        Option<([u8; 32], [u8; 32])>,
+    ) {
+        let parsed = (context::parse_point(enc), tableless::parse_point(enc));
+        let point = (parsed.0.is_some(), parsed.1.is_some());
+        let secret = (context::is_secret(k), tableless::is_secret(k));
+        let public = secret.0.then(|| {
+            (
+                context::compress(&context::public_point(k)),
+                tableless::compress(&tableless::public_point(k)),
+            )
+        });
+        let ecdh = match (parsed, secret.0) {
+            ((Some(a), Some(b)), true) => {
+                Some((*context::ecdh_point(&a, k), *tableless::ecdh_point(&b, k)))
+            }
+            _ => None,
+        };
+        (point, secret, public, ecdh)
     }
 }
 

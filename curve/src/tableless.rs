@@ -1,7 +1,8 @@
 //! The wasm32 backend: every multiplication is this crate's own constant-time `k * P`
 //! (`point.rs`), which needs no context and no generator table; libsecp256k1 parses and
-//! serialises the points and does the scalar arithmetic. BIP-340 is put together from it
-//! and libsecp256k1's constant-time scalar operations (`SecretKey::negate`, `mul_tweak`,
+//! serialises the `secp256k1` types and does the scalar arithmetic; the byte-level keys
+//! (`compressed.rs`) need none of it, their points decompressed by `Fe::sqrt`. BIP-340 is
+//! put together from it and libsecp256k1's constant-time scalar operations (`SecretKey::negate`, `mul_tweak`,
 //! `add_tweak`), which need no context either. ECDH is SHA-256 of the compressed product,
 //! as libsecp256k1's default ECDH hash.
 //!
@@ -14,7 +15,7 @@
 
 use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey};
 use sha2::{Digest, Sha256};
-use subtle::{Choice, ConditionallySelectable};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
 use crate::field::Fe;
@@ -140,11 +141,88 @@ pub(crate) fn public_key(sk: &SecretKey) -> PublicKey {
 /// BOLT #8 §"Handshake State" and BOLT #4 §"Shared Secret": SHA-256 of the compressed
 /// `sk * point`, as libsecp256k1's `secp256k1_ecdh` with its default hash.
 pub(crate) fn ecdh(point: &PublicKey, sk: &SecretKey) -> Zeroizing<[u8; 32]> {
-    let prod = mul_xy(&xy(point), sk);
+    hash_compressed(&mul_xy(&xy(point), sk))
+}
+
+/// SHA-256 of the point `xy`, compressed.
+fn hash_compressed(xy: &[u8; 64]) -> Zeroizing<[u8; 32]> {
     let mut h = Sha256::new();
-    h.update([2 | (prod[63] & 1)]);
-    h.update(&prod[..32]);
+    h.update(compress(xy));
     Zeroizing::new(h.finalize().into())
+}
+
+/// A parsed point, as the byte-level keys (`compressed.rs`) keep it beside its encoding:
+/// its coordinates, so that ECDH does not take a square root again.
+pub(crate) type Point = [u8; 64];
+
+/// SEC 1 §2.3.3: the parity of y (2 even, 3 odd), then x.
+pub(crate) fn compress(xy: &[u8; 64]) -> [u8; 33] {
+    let mut out = [0u8; 33];
+    out[0] = 2 | (xy[63] & 1);
+    out[1..].copy_from_slice(&xy[..32]);
+    out
+}
+
+/// SEC 1 §2.3.4: the coordinates of the point with compressed encoding `enc`, y being the
+/// square root of x^3 + 7 with the parity the prefix names; `None` when the prefix is not 2
+/// or 3, x is not below p or x^3 + 7 is not a square. Variable time: points are public.
+pub(crate) fn parse_point(enc: &[u8; 33]) -> Option<Point> {
+    let odd = match enc[0] {
+        2 => 0,
+        3 => 1,
+        _ => return None,
+    };
+    let x = Fe::from_be_bytes(enc[1..].try_into().ok()?)?;
+    let root = x.square().mul(&x).add(&Fe::ONE.mul_small(7)).sqrt()?;
+    let mut y = root.to_be_bytes();
+    if y[31] & 1 != odd {
+        // p - y (y is not zero: no point of secp256k1 has y = 0, its order being odd).
+        y = Fe::ZERO.sub(&root).to_be_bytes();
+    }
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&enc[1..]);
+    out[32..].copy_from_slice(&y);
+    Some(out)
+}
+
+pub(crate) fn point_of(key: &PublicKey) -> Point {
+    xy(key)
+}
+
+pub(crate) fn to_public_key(point: &Point) -> PublicKey {
+    to_point(point)
+}
+
+/// 1 <= k < n, computed without branching on `k`'s bytes: the borrow of k - n, and an OR
+/// of every byte.
+pub(crate) fn is_secret(k: &[u8; 32]) -> bool {
+    let mut borrow = 0u16;
+    let mut any = 0u8;
+    for i in (0..32).rev() {
+        let t = u16::from(k[i])
+            .wrapping_sub(u16::from(N[i]))
+            .wrapping_sub(borrow);
+        borrow = (t >> 15) & 1;
+        any |= k[i];
+    }
+    bool::from(Choice::from(borrow as u8) & !any.ct_eq(&0))
+}
+
+/// `k * G`, for a `k` that [`is_secret`].
+pub(crate) fn public_point(k: &[u8; 32]) -> Point {
+    *known(
+        point::mul_g(k).ok_or(()),
+        "G times a valid scalar is a point",
+    )
+}
+
+/// [`ecdh`] for a `k` that [`is_secret`].
+pub(crate) fn ecdh_point(point: &Point, k: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    let prod = known(
+        point::mul(point, k).ok_or(()),
+        "a point times a valid scalar is a point",
+    );
+    hash_compressed(&prod)
 }
 
 pub(crate) fn mul_tweak(point: &PublicKey, tweak: &Scalar) -> Option<PublicKey> {

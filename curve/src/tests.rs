@@ -2,7 +2,7 @@
 //! `test-vectors.csv`), and the tableless one against libsecp256k1's own signing,
 //! verification, key and tweak operations on the range edges and random inputs.
 
-use secp256k1::{Keypair, Scalar, SecretKey, XOnlyPublicKey, SECP256K1};
+use secp256k1::{Keypair, PublicKey, Scalar, SecretKey, XOnlyPublicKey, SECP256K1};
 
 use crate::{context, tableless, Keys, Signature, Signer};
 
@@ -209,5 +209,101 @@ fn random_inputs_agree_with_libsecp256k1() {
             ours.sign_schnorr(&msg, Some(&aux))
         );
         checked += 1;
+    }
+}
+
+/// The byte-level keys (`PublicPoint`, `SecretScalar`): the tableless backend accepts
+/// exactly the encodings and scalars libsecp256k1 accepts, at the edges (prefixes, x at and
+/// above p, scalars 0, 1, n - 1, n and above) and on random bytes, half of whose x have no
+/// point; its public points and ECDH are libsecp256k1's.
+#[test]
+fn byte_level_keys_agree_with_libsecp256k1() {
+    let p = bytes32("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
+    let n = bytes32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+    let below = |v: &[u8; 32], k: u8| {
+        let mut out = *v;
+        out[31] -= k;
+        out
+    };
+    let above = |v: &[u8; 32], k: u8| {
+        let mut out = *v;
+        out[31] += k;
+        out
+    };
+    let mut scalars = vec![[0u8; 32], [0xff; 32], n, above(&n, 1), below(&n, 1)];
+    scalars.push(above(&[0u8; 32], 1));
+    let mut xs = vec![[0u8; 32], [0xff; 32], p, above(&p, 1), below(&p, 1)];
+    // x = 1: 1 + 7 = 8 is not a square mod p; G's x is.
+    xs.push(above(&[0u8; 32], 1));
+    xs.push(bytes32(
+        "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
+    ));
+    let mut next = stream();
+    for _ in 0..200 {
+        scalars.push(next());
+        xs.push(next());
+    }
+    let (mut points, mut secrets) = (Vec::new(), Vec::new());
+    for x in &xs {
+        for prefix in [0u8, 1, 2, 3, 4, 6, 7] {
+            let mut enc = [prefix; 33];
+            enc[1..].copy_from_slice(x);
+            let want = context::parse_point(&enc).is_some();
+            let got = tableless::parse_point(&enc);
+            assert_eq!(got.is_some(), want, "{}", hex::encode(enc));
+            if let Some(xy) = got {
+                // The same coordinates, and back to the same encoding.
+                let key = PublicKey::from_slice(&enc).unwrap();
+                assert_eq!(xy[..], key.serialize_uncompressed()[1..]);
+                assert_eq!(tableless::compress(&xy), enc);
+            }
+            assert_eq!(crate::PublicPoint::from_slice(&enc).is_some(), want);
+            if want {
+                points.push(enc);
+            }
+        }
+    }
+    for k in &scalars {
+        let want = context::is_secret(k);
+        assert_eq!(tableless::is_secret(k), want, "{}", hex::encode(k));
+        assert_eq!(crate::SecretScalar::from_bytes(k).is_some(), want);
+        if want {
+            secrets.push(*k);
+        }
+    }
+    assert!(
+        points.len() > 150 && secrets.len() > 200,
+        "{} {}",
+        points.len(),
+        secrets.len()
+    );
+    for (k, enc) in secrets.iter().zip(points.iter().cycle()) {
+        let public = context::compress(&context::public_point(k));
+        assert_eq!(tableless::compress(&tableless::public_point(k)), public);
+        let native = context::parse_point(enc).unwrap();
+        let wasm = tableless::parse_point(enc).unwrap();
+        assert_eq!(
+            *tableless::ecdh_point(&wasm, k),
+            *context::ecdh_point(&native, k)
+        );
+        // Against the secp256k1-typed interface, and the conversions.
+        let sk = SecretKey::from_slice(k).unwrap();
+        let point = crate::PublicPoint::from_slice(enc).unwrap();
+        assert_eq!(
+            *context::ecdh(&point.to_public_key(), &sk),
+            *crate::SecretScalar::from_bytes(k).unwrap().ecdh(&point)
+        );
+        assert_eq!(tableless::to_public_key(&wasm), point.to_public_key());
+        assert_eq!(crate::PublicPoint::from(point.to_public_key()), point);
+        let secret = crate::SecretScalar::from_bytes(k).unwrap();
+        assert_eq!(secret.to_secret_key(), sk);
+        assert_eq!(
+            secret.public_point().to_public_key(),
+            context::public_key(&sk)
+        );
+        assert_eq!(
+            crate::PublicPoint::from(context::public_key(&sk)).serialize(),
+            public
+        );
     }
 }

@@ -3,8 +3,10 @@
 //! point tweaks, BIP-340 signatures with and without auxiliary data, and verification of
 //! arbitrary (signature, message, key) triples and of one-bit changes of a real signature.
 //!
-//! Input: secret key ‖ message ‖ aux ‖ signature (64) ‖ x-only key ‖ tweak ‖ a bit index,
-//! 32 bytes each unless said, zero-padded when short.
+//! Input: secret key ‖ message ‖ aux ‖ signature (64) ‖ x-only key ‖ tweak ‖ a bit index
+//! (2) ‖ a compressed point (33), 32 bytes each unless said, zero-padded when short. The
+//! byte-level keys (`PublicPoint`, `SecretScalar`) are checked first, on the secret key
+//! and the compressed point: which encodings and scalars each backend accepts, `k * G`, ECDH.
 #![no_main]
 use curve::differential;
 use libfuzzer_sys::fuzz_target;
@@ -27,6 +29,30 @@ fuzz_target!(|input: &[u8]| {
     let key = take::<32>(&mut data);
     let tweak = take::<32>(&mut data);
     let bit = take::<2>(&mut data);
+    let enc = take::<33>(&mut data);
+
+    let (point, secret, public, ecdh) = differential::compressed(&enc, &sk);
+    assert_eq!(point.0, point.1, "is a compressed point");
+    assert_eq!(secret.0, secret.1, "is a private key");
+    if let Some((a, b)) = public {
+        assert_eq!(a, b, "public point");
+    }
+    if let Some((a, b)) = ecdh {
+        assert_eq!(a, b, "ecdh of a compressed point");
+    }
+    // The point's x with the other prefix, and (when it is one) the x-only key's even
+    // point: valid encodings, which random bytes seldom are.
+    let mut alt = enc;
+    alt[0] = if enc[0] == 2 { 3 } else { 2 };
+    let mut even = [2u8; 33];
+    even[1..].copy_from_slice(&key);
+    for enc in [alt, even] {
+        let ((a, b), _, _, ecdh) = differential::compressed(&enc, &sk);
+        assert_eq!(a, b, "is a compressed point");
+        if let Some((a, b)) = ecdh {
+            assert_eq!(a, b, "ecdh of a compressed point");
+        }
+    }
 
     // Arbitrary triples: both backends agree on whether they verify.
     let sig = Signature::from_slice(&sig).expect("64 bytes");

@@ -22,6 +22,7 @@
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};
+use curve::{PublicPoint, SecretScalar};
 use hkdf::Hkdf;
 use secp256k1::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
@@ -119,25 +120,20 @@ pub enum NoiseError {
 }
 
 /// A secp256k1 private key (erased when dropped) with its public key,
-/// computed once.
+/// computed once. Held as bytes (`curve`'s byte-level keys): the handshake needs
+/// no `secp256k1` type, so on wasm32 it links no libsecp256k1.
 #[derive(Clone)]
 pub struct PrivateKey {
-    sk: SecretKey,
-    pk: PublicKey,
-}
-
-impl Drop for PrivateKey {
-    fn drop(&mut self) {
-        self.sk.non_secure_erase();
-    }
+    sk: SecretScalar,
+    pk: PublicPoint,
 }
 
 impl PrivateKey {
     /// Wrap 32 bytes as a private key; `None` if out of range.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let sk = SecretKey::from_slice(bytes).ok()?;
+        let sk = SecretScalar::from_bytes(bytes)?;
         Some(Self {
-            pk: curve::public_key(&sk),
+            pk: sk.public_point(),
             sk,
         })
     }
@@ -156,18 +152,33 @@ impl PrivateKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
+        self.pk.to_public_key()
+    }
+
+    /// The matching public key as its 33-byte encoding (no libsecp256k1 on wasm32).
+    pub fn public_point(&self) -> PublicPoint {
         self.pk
     }
 
     /// A copy of the secret key (for a holder that erases it on drop, as messenger's
     /// `NodeKey` does), with no second multiplication for its public key.
     pub fn secret_key(&self) -> SecretKey {
-        self.sk
+        self.sk.to_secret_key()
     }
 
-    fn ecdh(&self, point: &PublicKey) -> Zeroizing<[u8; 32]> {
+    fn ecdh(&self, point: &PublicPoint) -> Zeroizing<[u8; 32]> {
         // BOLT #8 §"Handshake State": ECDH is SHA256 of the compressed shared point.
-        curve::ecdh(point, &self.sk)
+        self.sk.ecdh(point)
+    }
+}
+
+impl From<&SecretKey> for PrivateKey {
+    fn from(sk: &SecretKey) -> Self {
+        let sk = SecretScalar::from(sk);
+        Self {
+            pk: sk.public_point(),
+            sk,
+        }
     }
 }
 
@@ -240,7 +251,7 @@ struct Symmetric {
 impl Symmetric {
     /// BOLT #8 §"Handshake State Initialization", steps 1 to 3, with the
     /// responder's static key mixed into `h`.
-    fn init(responder_static: &PublicKey) -> Self {
+    fn init(responder_static: &PublicPoint) -> Self {
         let ck: [u8; 32] = Sha256::digest(PROTOCOL_NAME).into();
         let mut s = Self {
             ck: Zeroizing::new(ck),
@@ -286,12 +297,9 @@ fn parse_act(act: Act, bytes: &[u8], expected: usize) -> Result<(), NoiseError> 
     }
 }
 
-fn parse_pubkey(act: Act, bytes: &[u8]) -> Result<PublicKey, NoiseError> {
+fn parse_pubkey(act: Act, bytes: &[u8]) -> Result<PublicPoint, NoiseError> {
     // BOLT 8 keys are always 33-byte compressed points.
-    if bytes.len() != 33 {
-        return Err(NoiseError::BadPublicKey { act });
-    }
-    PublicKey::from_slice(bytes).map_err(|_| NoiseError::BadPublicKey { act })
+    PublicPoint::from_slice(bytes).ok_or(NoiseError::BadPublicKey { act })
 }
 
 /// Initiator before act one is sent.
@@ -299,7 +307,7 @@ pub struct Initiator {
     sym: Symmetric,
     ls: PrivateKey,
     e: PrivateKey,
-    rs: PublicKey,
+    rs: PublicPoint,
 }
 
 /// Initiator that sent act one and waits for act two.
@@ -310,11 +318,12 @@ pub struct InitiatorAwaitingActTwo {
 }
 
 impl Initiator {
-    /// Start a handshake to the node whose static key is `remote_static`,
-    /// authenticating as `local_static`, with a fresh ephemeral key.
+    /// Start a handshake to the node whose static key is `remote_static` (a
+    /// `secp256k1::PublicKey` or a [`PublicPoint`]), authenticating as
+    /// `local_static`, with a fresh ephemeral key.
     pub fn new(
         local_static: PrivateKey,
-        remote_static: PublicKey,
+        remote_static: impl Into<PublicPoint>,
     ) -> Result<Self, getrandom::Error> {
         Ok(Self::with_ephemeral(
             local_static,
@@ -325,7 +334,8 @@ impl Initiator {
 
     /// As [`Initiator::new`] with a given ephemeral key (test vectors only:
     /// BOLT 8 requires the ephemeral key to be random).
-    pub fn with_ephemeral(ls: PrivateKey, rs: PublicKey, e: PrivateKey) -> Self {
+    pub fn with_ephemeral(ls: PrivateKey, rs: impl Into<PublicPoint>, e: PrivateKey) -> Self {
+        let rs = rs.into();
         Self {
             sym: Symmetric::init(&rs),
             ls,
@@ -337,7 +347,7 @@ impl Initiator {
     /// BOLT #8 §"Act One", sender side: produce the 50-byte act one.
     pub fn act_one(self) -> (InitiatorAwaitingActTwo, [u8; ACT_ONE_LEN]) {
         let Self { mut sym, ls, e, rs } = self;
-        let e_pub = e.public_key().serialize();
+        let e_pub = e.public_point().serialize();
         sym.mix_hash(&e_pub);
         let es = e.ecdh(&rs);
         let temp_k1 = sym.mix_key(&es);
@@ -371,7 +381,7 @@ impl InitiatorAwaitingActTwo {
 
         let mut out = [0u8; ACT_THREE_LEN];
         let mut c3 = Vec::with_capacity(33 + MAC_LEN);
-        encrypt_with_ad(&temp_k2, 1, &sym.h, &ls.public_key().serialize(), &mut c3);
+        encrypt_with_ad(&temp_k2, 1, &sym.h, &ls.public_point().serialize(), &mut c3);
         sym.mix_hash(&c3);
         let se = ls.ecdh(&re);
         let temp_k3 = sym.mix_key(&se);
@@ -416,7 +426,7 @@ impl Responder {
         act_one: &[u8],
     ) -> Result<(ResponderAwaitingActThree, [u8; ACT_TWO_LEN]), NoiseError> {
         let Self { ls, e } = self;
-        let mut sym = Symmetric::init(&ls.public_key());
+        let mut sym = Symmetric::init(&ls.public_point());
         parse_act(Act::One, act_one, ACT_ONE_LEN)?;
         let re = parse_pubkey(Act::One, act_one.get(1..34).unwrap_or_default())?;
         let c = act_one.get(34..).unwrap_or_default();
@@ -426,7 +436,7 @@ impl Responder {
         decrypt_with_ad(&temp_k1, 0, &sym.h, c).ok_or(NoiseError::BadTag { act: Act::One })?;
         sym.mix_hash(c);
 
-        let e_pub = e.public_key().serialize();
+        let e_pub = e.public_point().serialize();
         sym.mix_hash(&e_pub);
         let ee = e.ecdh(&re);
         let temp_k2 = sym.mix_key(&ee);
@@ -462,7 +472,7 @@ impl ResponderAwaitingActThree {
         decrypt_with_ad(&temp_k3, 0, &sym.h, t).ok_or(NoiseError::BadTag { act: Act::Three })?;
         // rk, sk = HKDF(ck, zero)
         let (rk, sk) = hkdf2(&sym.ck, &[]);
-        Ok((rs, Transport::new(&sym.ck, sk, rk)))
+        Ok((rs.to_public_key(), Transport::new(&sym.ck, sk, rk)))
     }
 }
 

@@ -97,8 +97,7 @@ impl Bolt8 {
     fn start(node_id: &str, random: &[u8]) -> Result<Bolt8, JsValue> {
         let rs = hex::decode(node_id.trim())
             .ok()
-            .filter(|b| b.len() == 33)
-            .and_then(|b| secp256k1::PublicKey::from_slice(&b).ok())
+            .and_then(|b| curve::PublicPoint::from_slice(&b))
             .ok_or_else(|| {
                 js_error(
                     "BAD_ADDRESS",
@@ -120,7 +119,7 @@ impl Bolt8 {
             state: State::Handshake(state),
             act_one: act_one.to_vec(),
             #[cfg(feature = "fetch")]
-            peer: rs,
+            peer: rs.to_public_key(),
             #[cfg(feature = "fetch")]
             key: node_key,
         })
