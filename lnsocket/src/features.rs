@@ -45,9 +45,36 @@ pub fn name(bit: usize) -> Option<&'static str> {
     NAMES.iter().find(|(b, _)| *b == even).map(|(_, n)| *n)
 }
 
+/// The even bits of the pairs in [`NAMES`], as a mask: what [`is_known`] reads, so that
+/// a build that only checks a peer's `init` links no names.
+const KNOWN_EVEN: u64 = {
+    let mut mask = 0u64;
+    let mut i = 0;
+    while i < NAMES.len() {
+        assert!(NAMES[i].0 < 64 && NAMES[i].0 & 1 == 0);
+        mask |= 1 << NAMES[i].0;
+        i += 1;
+    }
+    mask
+};
+
 /// Whether `bit` belongs to a feature BOLT #9 assigns.
 pub fn is_known(bit: usize) -> bool {
-    name(bit).is_some()
+    bit < 64 && (KNOWN_EVEN >> (bit & !1)) & 1 == 1
+}
+
+/// Whether `bit` is set in the big-endian `bitmap`.
+fn is_set(bitmap: &[u8], bit: usize) -> bool {
+    let byte = match (bitmap.len()).checked_sub(1 + bit / 8) {
+        Some(i) => bitmap[i],
+        None => return false,
+    };
+    byte & (1 << (bit % 8)) != 0
+}
+
+/// The set bits of a big-endian bitmap, lowest first, without collecting them.
+fn bits(bitmap: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (0..bitmap.len() * 8).filter(move |&bit| is_set(bitmap, bit))
 }
 
 /// One set bit of a feature bitmap, described.
@@ -77,15 +104,7 @@ impl std::fmt::Display for Feature {
 
 /// The set bits of a big-endian bitmap, lowest first.
 pub fn set_bits(bitmap: &[u8]) -> Vec<usize> {
-    let mut bits = Vec::new();
-    for (i, byte) in bitmap.iter().rev().enumerate() {
-        for b in 0..8 {
-            if byte & (1 << b) != 0 {
-                bits.push(i * 8 + b);
-            }
-        }
-    }
-    bits
+    bits(bitmap).collect()
 }
 
 /// Every set bit with its name and whether it is required.
@@ -137,8 +156,7 @@ fn minimal(mut v: Vec<u8>) -> Vec<u8> {
 /// Even bits set in `bitmap` that BOLT #9 does not assign: BOLT #1 says a
 /// receiver MUST close the connection when it sees any.
 pub fn unknown_required(bitmap: &[u8]) -> Vec<usize> {
-    set_bits(bitmap)
-        .into_iter()
+    bits(bitmap)
         .filter(|&b| b % 2 == 0 && !is_known(b))
         .collect()
 }
@@ -147,8 +165,7 @@ pub fn unknown_required(bitmap: &[u8]) -> Vec<usize> {
 /// dependency) pairs of even bits. BOLT #1: a receiver MUST close the
 /// connection if the peer "does not set all known, transitive dependencies".
 pub fn missing_dependencies(bitmap: &[u8]) -> Vec<(usize, usize)> {
-    let bits = set_bits(bitmap);
-    let has = |even: usize| bits.iter().any(|&b| b & !1 == even);
+    let has = |even: usize| is_set(bitmap, even) || is_set(bitmap, even + 1);
     DEPENDENCIES
         .iter()
         .copied()
@@ -187,6 +204,20 @@ mod tests {
         assert!(!d[1].required);
         assert_eq!(d[2].name, None);
         assert_eq!(d[1].to_string(), "option_onion_messages (bit 39, optional)");
+    }
+
+    #[test]
+    fn the_known_mask_is_the_names_table() {
+        for bit in 0..300 {
+            assert_eq!(is_known(bit), name(bit).is_some(), "bit {bit}");
+        }
+        // Every set bit is found, and only those, in bitmaps with leading zero bytes.
+        for bit in 0..40 {
+            let mut map = from_bits(&[bit]);
+            map.insert(0, 0);
+            assert_eq!(set_bits(&map), vec![bit]);
+            assert!(is_set(&map, bit) && !is_set(&map, bit + 1) && !is_set(&map, 64));
+        }
     }
 
     #[test]

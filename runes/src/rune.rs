@@ -149,11 +149,7 @@ fn validate(
             unique_id = Some(UniqueId::from_value(&value));
             continue;
         }
-        let alternatives = alts
-            .into_iter()
-            .map(RawAlternative::into_alternative)
-            .collect::<Result<Vec<_>, _>>()?;
-        restrictions.push(Restriction::new(alternatives)?);
+        restrictions.push(Restriction::new(RawAlternative::into_alternatives(alts)?)?);
     }
     Ok((unique_id, restrictions))
 }
