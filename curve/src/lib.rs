@@ -13,10 +13,11 @@
 //!   `point.rs`; `tableless.rs` builds on it): `k * G` is the same multiplication with G as
 //!   the point, ECDH hashes its product, and BIP-340 is built from it and libsecp256k1's
 //!   scalar operations; the byte-level keys are this crate's alone (decompression by its
-//!   own square root, the range of a scalar by its own comparison). Nothing makes a context, so neither the context code nor the 32 kB of
-//!   generator table (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1
-//!   offers) is in the npm package, and nothing calls `secp256k1_ecdh`, so neither
-//!   libsecp256k1's `ecmult_const` nor its SHA-256 is (BENCHMARKS.md).
+//!   own square root, the range of a scalar by its own comparison). Nothing makes a
+//!   context, so neither the context code nor the 32 kB of generator table
+//!   (incompressible; `ECMULT_GEN_PREC_BITS` 2 is the smallest libsecp256k1 offers) is in
+//!   the npm package, and nothing calls `secp256k1_ecdh`, so neither libsecp256k1's
+//!   `ecmult_const` nor its SHA-256 is (BENCHMARKS.md).
 //!
 //! The target decides rather than a feature: a feature could not take away the
 //! `global-context` the native backend turns on, and with it the context constructor that

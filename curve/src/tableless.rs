@@ -2,8 +2,8 @@
 //! (`point.rs`), which needs no context and no generator table; libsecp256k1 parses and
 //! serialises the `secp256k1` types and does the scalar arithmetic; the byte-level keys
 //! (`compressed.rs`) need none of it, their points decompressed by `Fe::sqrt`. BIP-340 is
-//! put together from it and libsecp256k1's constant-time scalar operations (`SecretKey::negate`, `mul_tweak`,
-//! `add_tweak`), which need no context either. ECDH is SHA-256 of the compressed product,
+//! put together from it and libsecp256k1's constant-time scalar operations
+//! (`SecretKey::negate`, `mul_tweak`, `add_tweak`), which need no context either. ECDH is SHA-256 of the compressed product,
 //! as libsecp256k1's default ECDH hash.
 //!
 //! Not libsecp256k1's own constant-time multiplication (`ecmult_const`): the only way to it
