@@ -275,6 +275,10 @@ impl Alternative {
     /// `FIELDNAME CONDITION VALUE` without escaping, as `decode` lists
     /// alternatives.
     pub fn encode_unescaped(&self) -> String {
-        format!("{}{}{}", self.field(), self.condition(), self.value())
+        let mut out = String::with_capacity(self.field().as_str().len() + 1 + self.value().len());
+        out.push_str(self.field().as_str());
+        out.push(self.condition().as_char());
+        out.push_str(self.value());
+        out
     }
 }

@@ -120,10 +120,15 @@ impl Alternative {
     /// Encoded form with `\`, `|`, `&` escaped (`rune_altern_encode`).
     pub fn encode(&self) -> String {
         let mut out = String::with_capacity(self.field.0.len() + 1 + self.value.len());
+        self.push_encoded(&mut out);
+        out
+    }
+
+    /// [`Alternative::encode`], appended to `out`.
+    fn push_encoded(&self, out: &mut String) {
         out.push_str(&self.field.0);
         out.push(self.condition.as_char());
-        push_escaped(&mut out, &self.value);
-        out
+        push_escaped(out, &self.value);
     }
 }
 
@@ -216,8 +221,19 @@ impl Restriction {
 
     /// Encoded form: alternatives joined with `|` (`rune_restr_encode`).
     pub fn encode(&self) -> String {
-        let parts: Vec<String> = self.alternatives.iter().map(Alternative::encode).collect();
-        parts.join("|")
+        let mut out = String::new();
+        self.push_encoded(&mut out);
+        out
+    }
+
+    /// [`Restriction::encode`], appended to `out`.
+    pub(crate) fn push_encoded(&self, out: &mut String) {
+        for (i, alt) in self.alternatives.iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            alt.push_encoded(out);
+        }
     }
 }
 

@@ -245,17 +245,31 @@ impl Rune {
 
     /// The string encoding `HEX-AUTHCODE:RESTRICTIONS` (`rune_to_string`).
     pub fn to_string_form(&self) -> String {
-        format!(
-            "{}:{}",
-            hex::encode(self.authcode.0),
-            self.restrictions_string()
-        )
+        let mut out = hex::encode(self.authcode.0);
+        out.push(':');
+        self.push_restrictions(&mut out);
+        out
     }
 
     /// All restrictions (the unique id first, if any), encoded, joined
     /// with `&`.
     pub fn restrictions_string(&self) -> String {
-        self.encoded_restrictions().join("&")
+        let mut out = String::new();
+        self.push_restrictions(&mut out);
+        out
+    }
+
+    /// [`Rune::restrictions_string`], appended to `out`.
+    fn push_restrictions(&self, out: &mut String) {
+        if let Some(id) = &self.unique_id {
+            out.push_str(&id.encode());
+        }
+        for (i, r) in self.restrictions.iter().enumerate() {
+            if i > 0 || self.unique_id.is_some() {
+                out.push('&');
+            }
+            r.push_encoded(out);
+        }
     }
 
     /// Each restriction's encoding, the unique id restriction first.
