@@ -74,7 +74,7 @@ fn is_set(bitmap: &[u8], bit: usize) -> bool {
 
 /// The set bits of a big-endian bitmap, lowest first, without collecting them.
 fn bits(bitmap: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    (0..bitmap.len() * 8).filter(move |&bit| is_set(bitmap, bit))
+    (0..bitmap.len().saturating_mul(8)).filter(move |&bit| is_set(bitmap, bit))
 }
 
 /// One set bit of a feature bitmap, described.
