@@ -192,7 +192,12 @@ impl fmt::Debug for Node {
     }
 }
 
-/// A free loopback TCP port (bound, read, released: the usual small race is accepted).
+/// How many times [`Node::start`] tries when a chosen port was taken before lightningd
+/// bound it.
+const START_ATTEMPTS: u32 = 3;
+
+/// A free loopback TCP port (bound, read, released: the race this leaves, another process
+/// taking the port first, is handled by [`Node::start`]).
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -224,7 +229,27 @@ pub fn target_binary(name: &str) -> Result<PathBuf, HarnessError> {
 impl Node {
     /// Starts a node and waits until it is ready: `getinfo` answers, its BOLT 8 ports accept
     /// connections, and it has synced to [`REGTEST_TIP`].
+    ///
+    /// The ports are free when chosen ([`free_port`]), but another test's node or socket
+    /// can take one before lightningd binds it (seen in CI: connectd's "Failed to bind
+    /// socket ... Address already in use", and lightningd exits). Such a start is tried
+    /// again with new ports, up to [`START_ATTEMPTS`] times; any other failure is returned
+    /// at once.
     pub fn start(options: &NodeOptions) -> Result<Node, HarnessError> {
+        let mut attempt = 1;
+        loop {
+            match Node::start_once(options) {
+                Err(HarnessError::Start(log))
+                    if attempt < START_ATTEMPTS && log.contains("Address already in use") =>
+                {
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn start_once(options: &NodeOptions) -> Result<Node, HarnessError> {
         let cln = Cln::get()?;
         let backend = target_binary("cln-regtest-backend")?;
         let dir = tempfile::Builder::new().prefix("cln-interop-").tempdir()?;
