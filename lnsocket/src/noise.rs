@@ -131,11 +131,15 @@ pub struct PrivateKey {
 impl PrivateKey {
     /// Wrap 32 bytes as a private key; `None` if out of range.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let sk = SecretScalar::from_bytes(bytes)?;
-        Some(Self {
+        SecretScalar::from_bytes(bytes).map(Self::from_scalar)
+    }
+
+    /// The key with its public point, computed once.
+    fn from_scalar(sk: SecretScalar) -> Self {
+        Self {
             pk: sk.public_point(),
             sk,
-        })
+        }
     }
 
     /// A fresh random key from the operating system (or the browser's
@@ -174,11 +178,7 @@ impl PrivateKey {
 
 impl From<&SecretKey> for PrivateKey {
     fn from(sk: &SecretKey) -> Self {
-        let sk = SecretScalar::from(sk);
-        Self {
-            pk: sk.public_point(),
-            sk,
-        }
+        Self::from_scalar(SecretScalar::from(sk))
     }
 }
 
