@@ -80,6 +80,17 @@ build() { # name, sha2's opt-level, cargo feature args...
         echo "error: the $name entry links libsecp256k1's generator table: something makes a context (see curve/src/lib.rs)" >&2
         exit 1
     fi
+    # The commando entry links neither js-sys (whose closure shims stay in the function
+    # table: 4 kB) nor core::fmt (3 kB): see wasm/src/js.rs and runes' ParseError::push_message.
+    # rustc's output keeps the symbol names (legacy mangling: `6js_sys`, `4core3fmt5write`).
+    if [ "$name" = commando ]; then
+        for sym in 6js_sys 4core3fmt5write; do
+            if grep -qaF "$sym" "$CARGO_TARGET_DIR/names/$name.wasm"; then
+                echo "error: the commando entry links $sym (see wasm/src/js.rs)" >&2
+                exit 1
+            fi
+        done
+    fi
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 

@@ -144,6 +144,7 @@ impl PrivateKey {
 
     /// A fresh random key from the operating system (or the browser's
     /// `crypto.getRandomValues`), as BOLT 8's `generateKey()` requires.
+    #[cfg(feature = "io")]
     pub fn generate() -> Result<Self, getrandom::Error> {
         loop {
             let mut bytes = Zeroizing::new([0u8; 32]);
@@ -321,6 +322,7 @@ impl Initiator {
     /// Start a handshake to the node whose static key is `remote_static` (a
     /// `secp256k1::PublicKey` or a [`PublicPoint`]), authenticating as
     /// `local_static`, with a fresh ephemeral key.
+    #[cfg(feature = "io")]
     pub fn new(
         local_static: PrivateKey,
         remote_static: impl Into<PublicPoint>,
@@ -411,6 +413,7 @@ pub struct ResponderAwaitingActThree {
 
 impl Responder {
     /// Accept a handshake as the node whose static key is `local_static`.
+    #[cfg(feature = "io")]
     pub fn new(local_static: PrivateKey) -> Result<Self, getrandom::Error> {
         Ok(Self::with_ephemeral(local_static, PrivateKey::generate()?))
     }

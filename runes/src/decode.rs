@@ -28,22 +28,11 @@ fn atol_u64(s: &str) -> u64 {
     }
 }
 
-/// Appends `n` in decimal (the summaries are built by appending, not `format!`: each
-/// `format!` call is its own code in the npm package's Commando entry).
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+/// Appends `n` in decimal. The summaries and `ParseError`'s messages are built by
+/// appending, not `format!`: the npm package's Commando entry links no `core::fmt` (each
+/// `format!` call was its own code there, and the formatting machinery 3 kB more).
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `a UNIT_A b UNIT_B`, e.g. `19 hours 18 minutes`.

@@ -105,10 +105,11 @@ impl UniqueId {
     /// Encoded restriction: `=ID[-VERSION]`, escaped.
     pub fn encode(&self) -> String {
         let mut out = String::from("=");
-        let value = match &self.version {
-            Some(v) => format!("{}-{}", self.id, v),
-            None => self.id.clone(),
-        };
+        let mut value = self.id.clone();
+        if let Some(v) = &self.version {
+            value.push('-');
+            value.push_str(v);
+        }
         push_escaped(&mut out, &value);
         out
     }

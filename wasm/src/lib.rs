@@ -28,6 +28,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 pub mod bolt12_api;
 #[cfg(feature = "fetch")]
 pub mod fetch_core;
+mod js;
 #[cfg(feature = "lnap")]
 pub mod lnap_api;
 #[cfg(feature = "net")]
@@ -40,15 +41,15 @@ const TS_COMMON: &'static str = include_str!("ts/errors.d.ts");
 
 /// A JavaScript `Error` with a stable `code`.
 pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
-    let e = js_sys::Error::new(message);
-    e.set_name("ToolkitError");
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
-    e.into()
+    let e: JsValue = js::ErrorObject::new(message).into();
+    js::reflect_set(&e, "name", &JsValue::from_str("ToolkitError"));
+    js::reflect_set(&e, "code", &JsValue::from_str(code));
+    e
 }
 
 /// Sets `key` on an error (or any object) built by [`js_error`].
 pub(crate) fn with_field(err: JsValue, key: &str, value: JsValue) -> JsValue {
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
+    js::reflect_set(&err, key, &value);
     err
 }
 
@@ -61,10 +62,11 @@ pub(crate) fn to_js(v: &serde_json::Value) -> JsValue {
 
 /// A plain object with these members, in this order (what `JSON.parse` of the same
 /// object's text gives, without writing and parsing the text).
+#[cfg(feature = "objects")]
 pub(crate) fn object(members: &[(&str, JsValue)]) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     for (key, value) in members {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), value);
+        js::reflect_set(&o, key, value);
     }
     o
 }
@@ -77,6 +79,7 @@ pub(crate) fn number(n: u64) -> JsValue {
 
 /// `JSON.parse` of JSON text our own writers made (bolt12's and runes' `decode` text): the
 /// object, key order included, without building a `serde_json` value first.
+#[cfg(feature = "objects")]
 pub(crate) fn parse_js(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
@@ -96,7 +99,7 @@ pub(crate) fn now_secs(now: Option<f64>) -> u64 {
 
 #[cfg(target_arch = "wasm32")]
 fn clock_ms() -> f64 {
-    js_sys::Date::now()
+    js::date_now()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -108,6 +111,7 @@ fn clock_ms() -> f64 {
 }
 
 /// Reads an optional property of an options object.
+#[cfg(feature = "objects")]
 pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
@@ -118,6 +122,7 @@ pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 /// An optional non-negative integer option (number, bigint or decimal string).
+#[cfg(feature = "objects")]
 pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
     let Some(v) = opt_prop(obj, key) else {
         return Ok(None);
@@ -146,6 +151,7 @@ pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> 
 }
 
 /// An optional string option.
+#[cfg(feature = "objects")]
 pub(crate) fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     match opt_prop(obj, key) {
         None => Ok(None),

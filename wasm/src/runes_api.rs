@@ -2,7 +2,7 @@
 //! build (`commando-core`, no serde_json) takes `attenuateRune` and the error from here and
 //! writes `decodeRune`'s JSON itself (net_core.rs).
 
-use runes::{Restriction, Rune};
+use runes::{ParseError, Restriction, Rune};
 use wasm_bindgen::prelude::*;
 
 use crate::js_error;
@@ -13,8 +13,18 @@ use crate::{now_secs, parse_js};
 #[wasm_bindgen(typescript_custom_section)]
 const TS_RUNES: &'static str = include_str!("ts/runes.d.ts");
 
-pub(crate) fn rune_error(e: impl std::fmt::Display) -> JsValue {
-    js_error("RUNE_INVALID", &format!("invalid rune: {e}"))
+/// `RUNE_INVALID` with `invalid {what}: ` and the reason (built without `core::fmt`, which
+/// the commando entry does not link: `ParseError::push_message`).
+fn invalid(what: &str, e: &ParseError) -> JsValue {
+    let mut message = String::from("invalid ");
+    message.push_str(what);
+    message.push_str(": ");
+    e.push_message(&mut message);
+    js_error("RUNE_INVALID", &message)
+}
+
+pub(crate) fn rune_error(e: ParseError) -> JsValue {
+    invalid("rune", &e)
 }
 
 /// Decodes a rune (base64url) into Core Lightning's `decode` JSON: unique id, version,
@@ -40,7 +50,6 @@ pub fn decode_rune(rune: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = attenuateRune)]
 pub fn attenuate_rune(rune: &str, restriction: &str) -> Result<String, JsValue> {
     let r = Rune::from_base64(rune.trim()).map_err(rune_error)?;
-    let restr = Restriction::parse(restriction.trim())
-        .map_err(|e| js_error("RUNE_INVALID", &format!("invalid restriction: {e}")))?;
+    let restr = Restriction::parse(restriction.trim()).map_err(|e| invalid("restriction", &e))?;
     Ok(r.with_restriction(restr).to_base64())
 }
