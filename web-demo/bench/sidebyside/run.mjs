@@ -2,8 +2,8 @@
 // 0.3.3 (npm, jb55's C lnsocket in wasm) and boltz-bolt12 0.2.0 (LDK in wasm), in one run,
 // against one Core Lightning v26.06.6 regtest node on loopback (interop harness, cln-nodes).
 //
-//   cd web-demo/bench/sidebyside && npm ci
-//   node run.mjs   (CLN_NODES_BIN defaults to target/debug/cln-nodes: cargo build -p cln-interop --bins;
+//   node web-demo/bench/sidebyside/run.mjs   (installs the anchors from package-lock.json
+//                   with `npm ci` when they are missing or the lock changed; CLN_NODES_BIN defaults to target/debug/cln-nodes: cargo build -p cln-interop --bins;
 //                   CLN_PREFIX to ~/.cache/bolt12-toolkit/cln-v26.06.6: interop/build-cln.sh)
 //
 // bolt12-toolkit is the one installed in web-demo/node_modules (web-demo/tests/run.sh puts
@@ -16,8 +16,9 @@
 // Core-Lightning-made (bolt12/tests/data/cln-v26.06.6-decode.json) and LDK-made
 // (web-demo/bench/ldk-offers.json) offers. Prints Markdown tables. `--only "<client>"` runs
 // one client (names as in CLIENTS below); `--compare DIR` adds another package's full entry.
-import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -28,6 +29,16 @@ const ROOT = join(HERE, "..", "..", "..");
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+// lnmessage, lnsocket and boltz-bolt12 from npm, at the lock file's versions (once per lock).
+if (argv[0] !== "--child") {
+  const lock = createHash("sha256").update(readFileSync(join(HERE, "package.json")))
+    .update(readFileSync(join(HERE, "package-lock.json"))).digest("hex");
+  const mark = join(HERE, "node_modules", ".deps-from");
+  if (!existsSync(mark) || readFileSync(mark, "utf8") !== lock) {
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--silent"], { cwd: HERE, stdio: ["ignore", "ignore", "inherit"] });
+    writeFileSync(mark, lock);
+  }
+}
 const TOOLKIT_DIR = opt("--toolkit") || dirname(createRequire(join(ROOT, "web-demo", "package.json")).resolve("bolt12-toolkit/package.json"));
 // `--compare DIR`: another built package (e.g. the previous commit's) whose full entry runs
 // beside this one in the same rounds, as "bolt12-toolkit@compare (ws|tcp)".
