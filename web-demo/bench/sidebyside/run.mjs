@@ -2,9 +2,12 @@
 // 0.3.3 (npm, jb55's C lnsocket in wasm) and boltz-bolt12 0.2.0 (LDK in wasm), in one run,
 // against one Core Lightning v26.06.6 regtest node on loopback (interop harness, cln-nodes).
 //
-//   node web-demo/bench/sidebyside/run.mjs   (installs the anchors from package-lock.json
-//                   with `npm ci` when they are missing or the lock changed; CLN_NODES_BIN defaults to target/debug/cln-nodes: cargo build -p cln-interop --bins;
-//                   CLN_PREFIX to ~/.cache/bolt12-toolkit/cln-v26.06.6: interop/build-cln.sh)
+//   node web-demo/bench/sidebyside/run.mjs
+//
+// It installs the anchors itself (`npm ci` from package-lock.json) when they are missing or
+// the lock changed. CLN_NODES_BIN defaults to target/debug/cln-nodes (cargo build -p
+// cln-interop --bins), CLN_PREFIX to ~/.cache/bolt12-toolkit/cln-v26.06.6
+// (interop/build-cln.sh).
 //
 // bolt12-toolkit is the one installed in web-demo/node_modules (web-demo/tests/run.sh puts
 // it there), or `--toolkit DIR` (a built package folder, e.g. wasm/pkg). Each client runs in
