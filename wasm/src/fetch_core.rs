@@ -139,10 +139,7 @@ fn unknown() -> JsValue {
 
 /// `{ id, value }` or `{ id, error }`: how a fetch ended.
 fn outcome(id: u32, key: &str, value: JsValue) -> JsValue {
-    let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &"id".into(), &JsValue::from(id));
-    let _ = js_sys::Reflect::set(&o, &key.into(), &value);
-    o.into()
+    object(&[("id", JsValue::from(id)), (key, value)])
 }
 
 #[wasm_bindgen]

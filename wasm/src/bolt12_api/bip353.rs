@@ -7,7 +7,7 @@ use bolt12::bip353::{verify_proof, Bip353Error, Hrn, MAX_PROOF_LEN};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{js_error, now_secs, opt_prop, parse_js, with_field};
+use crate::{js_error, now_secs, object, opt_prop, parse_js, with_field};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_BIP353: &'static str = r#"
@@ -153,29 +153,22 @@ pub fn verify_bip353(
         },
     };
     let r = verify_proof(&hrn, &proof, at).map_err(|e| bip353_error(&e))?;
-    let o = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
+    let (offer, decoded) = match &r.offer {
+        Some(offer) => (
+            JsValue::from_str(&offer.to_string()),
+            parse_js(&bolt12::json::offer_json_text_at(offer, Some(at))),
+        ),
+        None => (JsValue::NULL, JsValue::NULL),
     };
-    set("name", JsValue::from_str(&r.name.to_string()));
-    set("dnsName", JsValue::from_str(&r.name.dns_name()));
-    set("uri", JsValue::from_str(&r.uri));
-    match &r.offer {
-        Some(offer) => {
-            set("offer", JsValue::from_str(&offer.to_string()));
-            set(
-                "decoded",
-                parse_js(&bolt12::json::offer_json_text_at(offer, Some(at))),
-            );
-        }
-        None => {
-            set("offer", JsValue::NULL);
-            set("decoded", JsValue::NULL);
-        }
-    }
-    set("at", JsValue::from_f64(at as f64));
-    set("validFrom", JsValue::from_f64(r.valid_from as f64));
-    set("expires", JsValue::from_f64(r.expires as f64));
-    set("maxCacheTtl", JsValue::from_f64(f64::from(r.max_cache_ttl)));
-    Ok(o.into())
+    Ok(object(&[
+        ("name", JsValue::from_str(&r.name.to_string())),
+        ("dnsName", JsValue::from_str(&r.name.dns_name())),
+        ("uri", JsValue::from_str(&r.uri)),
+        ("offer", offer),
+        ("decoded", decoded),
+        ("at", JsValue::from_f64(at as f64)),
+        ("validFrom", JsValue::from_f64(r.valid_from as f64)),
+        ("expires", JsValue::from_f64(r.expires as f64)),
+        ("maxCacheTtl", JsValue::from_f64(f64::from(r.max_cache_ttl))),
+    ]))
 }
