@@ -458,13 +458,13 @@ impl<'a> Emitter<'a> {
             };
             let _ = writeln!(
                 read,
-                "{t} => {{ let v = {read_value}; r.finish(\"{n}\")?; tlvs.{field} = Some(v); }}",
+                "{t} => {{ self.{field} = Some({read_value}); \"{n}\" }}",
                 t = record.tlv_type,
                 n = record.name
             );
             let _ = write!(
                 write,
-                "if let Some(v) = &self.{field} {{\nw.record(out, {t}, |out| {{\n{write_value}Ok(())\n}})?;\n}}\n",
+                "if let Some(v) = &self.{field} {{\nlet start = w.begin(out, {t});\n{write_value}w.end(out, start);\n}}\n",
                 t = record.tlv_type
             );
         }
@@ -493,17 +493,23 @@ impl<'a> Emitter<'a> {
              /// Types of the records this stream defines.\n\
              pub const KNOWN_TYPES: &'static [u64] = &[{known}];\n             /// The records this stream defines: type and spec name, in type order.\n             pub const RECORD_NAMES: &'static [(u64, &'static str)] = &[{names}];\n\n\
              /// Reads the stream from all remaining bytes of `r` (BOLT 1 TLV reader rules).\n\
-             #[allow(clippy::match_single_binding)]\n\
              pub fn read(r: &mut ::wire::Reader<'_>) -> Result<Self, ::wire::DecodeError> {{\n\
              let mut tlvs = Self::default();\n\
              let mut stream = ::wire::TlvStreamReader::new(r.take_rest(), Self::NAME);\n\
              while let Some(record) = stream.next_record()? {{\n\
+             tlvs.read_record(record)?;\n\
+             }}\nOk(tlvs)\n}}\n\n\
+             /// Stores one record of the stream (each type comes at most once: the stream\n\
+             /// reader checks that types increase). One function for every record, with one\n\
+             /// error exit, rather than one inlined into `read` with its own.\n\
+             #[allow(clippy::match_single_binding)]\n\
+             fn read_record(&mut self, record: ::wire::TlvRecord<'_>) -> Result<(), ::wire::DecodeError> {{\n\
              let mut value = record.value_reader();\n\
              let r = &mut value;\n\
-             match record.tlv_type {{\n{read}\
+             let name = match record.tlv_type {{\n{read}\
              t if t % 2 == 0 => return Err(::wire::DecodeError::UnknownEvenType {{ stream: Self::NAME, tlv_type: t }}),\n\
-             t => tlvs.unknown.push(::wire::UnknownRecord {{ tlv_type: t, value: record.value.to_vec() }}),\n\
-             }}\n}}\nOk(tlvs)\n}}\n\n\
+             t => {{ self.unknown.push(::wire::UnknownRecord {{ tlv_type: t, value: record.value.to_vec() }}); return Ok(()); }}\n\
+             }};\nr.finish(name)\n}}\n\n\
              /// Decodes a whole byte string as this stream.\n\
              pub fn decode(bytes: &[u8]) -> Result<Self, ::wire::DecodeError> {{\n\
              Self::read(&mut ::wire::Reader::new(bytes))\n}}\n\n\

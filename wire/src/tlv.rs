@@ -1,5 +1,5 @@
 //! TLV streams, BOLT 1 §"Type-Length-Value Format".
-use crate::writer::{bigsize_len, write_bigsize};
+use crate::writer::write_bigsize;
 use crate::{DecodeError, EncodeError, Reader};
 
 /// One record as it appears on the wire, borrowed from the input.
@@ -157,25 +157,108 @@ impl<'u> RecordWriter<'u> {
         tlv_type: u64,
         write_value: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
+        let start = self.begin(out, tlv_type);
+        write_value(out)?;
+        self.end(out, start);
+        Ok(())
+    }
+
+    /// Starts known record `tlv_type` (after any unknown records below it): appends its
+    /// type and returns where its value starts. Append the value, then call
+    /// [`RecordWriter::end`] with what this returned. Generated code uses this pair rather
+    /// than [`RecordWriter::record`], whose closure would make one copy of it per record.
+    pub fn begin(&mut self, out: &mut Vec<u8>, tlv_type: u64) -> usize {
         debug_assert!(
             self.last.is_none_or(|l| tlv_type > l),
             "generated code writes in type order"
         );
         self.flush_below(out, Some(tlv_type));
         write_bigsize(out, tlv_type);
-        let start = out.len();
-        write_value(out)?;
-        let len = (out.len() - start) as u64;
-        // Insert the length before the value now that it is known.
-        let mut header = Vec::with_capacity(bigsize_len(len));
-        write_bigsize(&mut header, len);
-        out.splice(start..start, header);
         self.last = Some(tlv_type);
-        Ok(())
+        out.len()
+    }
+
+    /// Ends the record whose value began at `start` ([`RecordWriter::begin`]): inserts
+    /// the value's length before it, now that it is known.
+    pub fn end(&mut self, out: &mut Vec<u8>, start: usize) {
+        let end = out.len();
+        let start = start.min(end);
+        // The length is appended, then moved in front of the value (at most 9 bytes).
+        write_bigsize(out, (end - start) as u64);
+        let mut header = [0u8; 9];
+        let n = out.len() - end;
+        header[..n].copy_from_slice(&out[end..]);
+        out.copy_within(start..end, start + n);
+        out[start..start + n].copy_from_slice(&header[..n]);
     }
 
     /// Writes the unknown records that sort after every known one.
     pub fn finish(mut self, out: &mut Vec<u8>) {
         self.flush_below(out, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known records written with `begin`/`end` (values whose lengths take 1, 3 and 5
+    /// bytes), unknown ones merged in by type: the stream reads back record for record,
+    /// and `record` writes the same bytes.
+    #[test]
+    fn begin_and_end_frame_each_value_with_its_length() {
+        let unknown = [
+            UnknownRecord {
+                tlv_type: 1,
+                value: vec![9],
+            },
+            UnknownRecord {
+                tlv_type: 5,
+                value: vec![],
+            },
+            UnknownRecord {
+                tlv_type: 70_001,
+                value: vec![7; 3],
+            },
+        ];
+        let known = [(0u64, 0usize), (2, 252), (4, 253), (6, 70_000)];
+        let types: Vec<u64> = known.iter().map(|k| k.0).collect();
+        let value = |t: u64, n: usize| (0..n).map(|i| (i as u64 + t) as u8).collect::<Vec<_>>();
+
+        let mut out = vec![0xaa];
+        let mut w = RecordWriter::new("test", &unknown, &types).unwrap();
+        for &(t, n) in &known {
+            let start = w.begin(&mut out, t);
+            out.extend_from_slice(&value(t, n));
+            w.end(&mut out, start);
+        }
+        w.finish(&mut out);
+
+        let mut again = vec![0xaa];
+        let mut w = RecordWriter::new("test", &unknown, &types).unwrap();
+        for &(t, n) in &known {
+            w.record(&mut again, t, |o| {
+                o.extend_from_slice(&value(t, n));
+                Ok(())
+            })
+            .unwrap();
+        }
+        w.finish(&mut again);
+        assert_eq!(out, again);
+
+        assert_eq!(out[0], 0xaa);
+        let read: Vec<(u64, Vec<u8>)> = TlvStreamReader::new(&out[1..], "test")
+            .map(|r| r.map(|r| (r.tlv_type, r.value.to_vec())))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut expected: Vec<(u64, Vec<u8>)> =
+            known.iter().map(|&(t, n)| (t, value(t, n))).collect();
+        expected.extend(unknown.iter().map(|u| (u.tlv_type, u.value.clone())));
+        expected.sort();
+        assert_eq!(read, expected);
+        // Lengths 252, 253 and 70000 as BigSize: one byte, then 0xfd and 0xfe forms.
+        assert!(out.windows(3).any(|w| w == [2, 252, 2]));
+        assert!(out.windows(4).any(|w| w == [4, 0xfd, 0, 253]));
+        assert!(out.windows(6).any(|w| w == [6, 0xfe, 0, 1, 0x11, 0x70]));
     }
 }
