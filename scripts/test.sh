@@ -50,9 +50,10 @@ cargo test --workspace
 
 log "cargo clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -q -- -D warnings
-# lnsocket's sans-IO core alone (no `io` feature), which the workspace's feature
-# unification never builds natively; the npm package's Commando entry is built on it.
+# lnsocket's and messenger's sans-IO cores alone (no `io` feature), which the workspace's
+# feature unification never builds natively; the npm package's entries are built on them.
 cargo clippy -p lnsocket --no-default-features -q -- -D warnings
+cargo clippy -p messenger --no-default-features -q -- -D warnings
 
 # Every benchmark run once, unoptimised, as a test (criterion's test mode): each compiles and
 # works, without a second, optimised build of the workspace. Measure with: cargo bench

@@ -82,17 +82,19 @@ build() { # name, sha2's opt-level, cargo feature args...
         echo "error: the $name entry links libsecp256k1's generator table: something makes a context (see curve/src/lib.rs)" >&2
         exit 1
     fi
-    # The commando entry links neither js-sys (whose closure shims stay in the function
-    # table: 4 kB) nor core::fmt (3 kB): see wasm/src/js.rs and runes' ParseError::push_message.
-    # rustc's output keeps the symbol names (legacy mangling: `6js_sys`, `4core3fmt5write`).
-    if [ "$name" = commando ]; then
-        for sym in 6js_sys 4core3fmt5write; do
-            if grep -qaF "$sym" "$CARGO_TARGET_DIR/names/$name.wasm"; then
-                echo "error: the commando entry links $sym (see wasm/src/js.rs)" >&2
-                exit 1
-            fi
-        done
-    fi
+    # No entry but lnap links js-sys (whose closure shims stay in the function table: 4 kB;
+    # see wasm/src/js.rs), and the commando entry links no core::fmt either (3 kB; runes'
+    # ParseError::push_message). rustc's output keeps the symbol names (legacy mangling:
+    # `6js_sys`, `4core3fmt5write`).
+    local banned=()
+    [ "$name" = lnap ] || banned+=(6js_sys)
+    [ "$name" != commando ] || banned+=(4core3fmt5write)
+    for sym in "${banned[@]}"; do
+        if grep -qaF "$sym" "$CARGO_TARGET_DIR/names/$name.wasm"; then
+            echo "error: the $name entry links $sym (see wasm/src/js.rs)" >&2
+            exit 1
+        fi
+    done
     rm -f "$out/$name/.gitignore" "$out/$name/package.json"
 }
 

@@ -156,21 +156,29 @@ fn minimal(mut v: Vec<u8>) -> Vec<u8> {
 /// Even bits set in `bitmap` that BOLT #9 does not assign: BOLT #1 says a
 /// receiver MUST close the connection when it sees any.
 pub fn unknown_required(bitmap: &[u8]) -> Vec<usize> {
-    bits(bitmap)
-        .filter(|&b| b % 2 == 0 && !is_known(b))
-        .collect()
+    unknown_required_iter(bitmap).collect()
+}
+
+/// [`unknown_required`], lowest first, without collecting them (a caller that
+/// reports the first needs no `Vec`).
+pub fn unknown_required_iter(bitmap: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bits(bitmap).filter(|&b| b % 2 == 0 && !is_known(b))
 }
 
 /// Known dependencies that `bitmap` violates, as (feature, missing
 /// dependency) pairs of even bits. BOLT #1: a receiver MUST close the
 /// connection if the peer "does not set all known, transitive dependencies".
 pub fn missing_dependencies(bitmap: &[u8]) -> Vec<(usize, usize)> {
-    let has = |even: usize| is_set(bitmap, even) || is_set(bitmap, even + 1);
+    missing_dependencies_iter(bitmap).collect()
+}
+
+/// [`missing_dependencies`] without collecting them.
+pub fn missing_dependencies_iter(bitmap: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let has = move |even: usize| is_set(bitmap, even) || is_set(bitmap, even + 1);
     DEPENDENCIES
         .iter()
         .copied()
-        .filter(|&(feature, needs)| has(feature) && !has(needs))
-        .collect()
+        .filter(move |&(feature, needs)| has(feature) && !has(needs))
 }
 
 /// Defaults for a light client that speaks onion messages: `var_onion_optin`

@@ -1,7 +1,6 @@
 //! Our keys: the node secret that peels onion messages for us, and the one-use random keys
 //! (path session keys, Sphinx session keys, payer keys, `path_id`s) BOLT 4 §"Onion Messages"
 //! and BOLT 12 §"Invoice Requests" ask to be unpredictable. Every secret is erased on drop.
-use curve::Keys;
 use secp256k1::{PublicKey, SecretKey};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -61,8 +60,9 @@ impl NodeKey {
     }
 
     /// The keys, for signing invoices as `offer_issuer_id` (erased when dropped).
-    pub(crate) fn keys(&self) -> Keys {
-        Keys::new(self.secret)
+    #[cfg(feature = "io")]
+    pub(crate) fn keys(&self) -> curve::Keys {
+        curve::Keys::new(self.secret)
     }
 
     /// The same key as lnsocket's BOLT 8 static key.

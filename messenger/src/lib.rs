@@ -25,21 +25,32 @@
 #![deny(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "io")]
 pub mod hub;
 pub mod keys;
+#[cfg(feature = "io")]
 pub mod memory;
 pub mod payer;
+#[cfg(feature = "io")]
 pub mod pump;
 pub mod reply_path;
+#[cfg(feature = "io")]
 pub mod responder;
 pub mod route;
+#[cfg(feature = "io")]
 pub mod send_invoice;
 pub mod stateless;
+#[cfg(feature = "io")]
 pub mod transport;
 
 pub use error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
+#[cfg(feature = "io")]
 pub use hub::{HubTransport, OnionHub};
 pub use keys::NodeKey;
-pub use payer::{fetch_invoice, FetchOptions, FetchedInvoice, InvoiceFetch};
+#[cfg(feature = "io")]
+pub use payer::fetch_invoice;
+pub use payer::{FetchOptions, FetchedInvoice, InvoiceFetch};
+#[cfg(feature = "io")]
 pub use responder::{Responder, ResponderConfig};
+#[cfg(feature = "io")]
 pub use transport::{OnionPeer, OnionTransport};

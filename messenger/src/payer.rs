@@ -17,11 +17,14 @@ use bolt12::stateless::payer::{self as stateless_payer, PayerKeys};
 use bolt12::stateless::{Nonce, PaymentId};
 use zeroize::Zeroizing;
 
-use crate::error::{CheckFailed, DropReason, FetchError, KeyError, TransportError};
+#[cfg(feature = "io")]
+use crate::error::TransportError;
+use crate::error::{CheckFailed, DropReason, FetchError, KeyError};
 use crate::keys::{random_bytes, random_secret, NodeKey, SessionKeys};
 use crate::reply_path::ReplyPath;
 use crate::route::{routes, Route, RouteKind};
 use crate::stateless::{recognise_reply, StatelessPayer};
+#[cfg(feature = "io")]
 use crate::transport::OnionTransport;
 
 /// What to ask for.
@@ -104,6 +107,7 @@ pub enum Answer {
     InvoiceError(FetchError),
 }
 
+#[cfg(feature = "io")]
 /// Fetches an invoice for `offer` from its issuer through the connected peer: builds and
 /// signs an `invoice_request` with a fresh payer key (BOLT 12: `invreq_metadata` MUST be
 /// unpredictable, `invreq_payer_id` transient), sends it, waits, checks. The waiting is
@@ -121,6 +125,7 @@ pub async fn fetch_invoice<T: OnionTransport>(
     }
 }
 
+#[cfg(feature = "io")]
 /// A sans-IO exchange that [`drive`] runs: one message per route, then the judgement of
 /// each onion message that arrives (`None`: not an answer).
 trait SansIo {
@@ -130,6 +135,7 @@ trait SansIo {
     fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Self::Outcome>;
 }
 
+#[cfg(feature = "io")]
 /// Sends each of `exchange`'s messages on `conn` and waits `timeout` after each for an
 /// outcome; `None` once the last route's wait has passed.
 async fn drive<T: OnionTransport, S: SansIo>(
@@ -355,6 +361,7 @@ fn configure<'a>(
     b
 }
 
+#[cfg(feature = "io")]
 /// Sends the (already signed) `request` along each route of `offer` in turn until an
 /// `invoice` or `invoice_error` comes back on one of our reply paths, waiting
 /// `options.timeout` on each. The invoice is returned unchecked against the request (the
@@ -491,6 +498,7 @@ impl Exchange {
     }
 }
 
+#[cfg(feature = "io")]
 impl SansIo for Exchange {
     type Outcome = Result<Exchanged, FetchError>;
     fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
@@ -504,6 +512,7 @@ impl SansIo for Exchange {
     }
 }
 
+#[cfg(feature = "io")]
 impl SansIo for InvoiceFetch {
     type Outcome = Result<FetchedInvoice, FetchError>;
     fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>> {
@@ -517,6 +526,7 @@ impl SansIo for InvoiceFetch {
     }
 }
 
+#[cfg(feature = "io")]
 /// The next onion message on `conn`, unless `timeout` has passed since `started` first
 /// (then `None`): the wait of every exchange that sends one message and awaits its answer.
 pub(crate) async fn recv_before<T: OnionTransport>(

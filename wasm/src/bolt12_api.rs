@@ -167,8 +167,7 @@ pub fn validate(input: &str, now: Option<f64>) -> JsValue {
         // `{valid, type, decoded}`, in that order.
         Ok(text) => {
             let decoded = parse_js(&text);
-            let kind =
-                js_sys::Reflect::get(&decoded, &JsValue::from_str("type")).unwrap_or(JsValue::NULL);
+            let kind = crate::js::reflect_get(&decoded, "type").unwrap_or(JsValue::NULL);
             object(&[
                 ("valid", JsValue::TRUE),
                 ("type", kind),

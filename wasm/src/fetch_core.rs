@@ -20,6 +20,7 @@ use secp256k1::PublicKey;
 use wasm_bindgen::prelude::*;
 
 use crate::bolt12_api::parse_offer;
+use crate::js::JsArray;
 use crate::net_core::Bolt8;
 use crate::{js_error, now_secs, number, object, opt_string, opt_u64, parse_js, with_field};
 
@@ -110,11 +111,10 @@ fn result(fetched: &FetchedInvoice, now: u64) -> Result<JsValue, JsValue> {
         RouteKind::PathFromPeer { index } => ("path_from_peer", Some(index)),
         RouteKind::ViaPeerToPath { index } => ("via_peer_to_path", Some(index)),
     };
-    let checks: js_sys::Array = fetched
-        .checks
-        .iter()
-        .map(|c| JsValue::from_str(c))
-        .collect();
+    let checks = JsArray::new();
+    for c in &fetched.checks {
+        checks.push(&JsValue::from_str(c));
+    }
     let v = object(&[
         ("invoice", JsValue::from_str(&invoice)),
         ("decoded", decoded),
@@ -216,8 +216,8 @@ impl Fetches {
     /// Returns the fetches it ended, each `{ id, value }` (the `FetchedInvoice`, after
     /// every payer check) or `{ id, error }` (`INVOICE_ERROR`: the issuer's
     /// `invoice_error`; `CHECK_FAILED`); an empty array when it answers none of them.
-    pub fn receive(&mut self, msg: &[u8]) -> js_sys::Array {
-        let done = js_sys::Array::new();
+    pub fn receive(&mut self, msg: &[u8]) -> JsArray {
+        let done = JsArray::new();
         let owner = path_id_of(&self.key, msg).and_then(|path_id| {
             // Every fetch is asked, so the time taken does not say which one matched.
             let mut owner = None;

@@ -14,7 +14,8 @@
 //!
 //! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
 //! `ErrorCode` in the TypeScript declarations).
-#![forbid(unsafe_code)]
+// No unsafe code but what `getrandom::register_custom_getrandom!` defines (`random` below).
+#![deny(unsafe_code)]
 // The `commando` and `lnap` builds use few of the shared helpers.
 #![cfg_attr(not(feature = "bolt12"), allow(dead_code))]
 
@@ -23,6 +24,16 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// getrandom's source on wasm32: Web Crypto through the facade's own import
+/// (`js::fill_random`), registered as getrandom's `custom` backend instead of its `js` one,
+/// which would link js-sys. The macro defines the `#[no_mangle]` function that backend
+/// calls, which the `unsafe_code` lint counts; nothing else in the crate is allowed it.
+#[cfg(all(feature = "bolt12", target_arch = "wasm32"))]
+#[allow(unsafe_code)]
+mod random {
+    getrandom::register_custom_getrandom!(crate::js::fill_random);
+}
 
 #[cfg(feature = "bolt12")]
 pub mod bolt12_api;
@@ -64,7 +75,7 @@ pub(crate) fn to_js(v: &serde_json::Value) -> JsValue {
 /// object's text gives, without writing and parsing the text).
 #[cfg(feature = "objects")]
 pub(crate) fn object(members: &[(&str, JsValue)]) -> JsValue {
-    let o: JsValue = js_sys::Object::new().into();
+    let o: JsValue = js::PlainObject::new().into();
     for (key, value) in members {
         js::reflect_set(&o, key, value);
     }
@@ -81,7 +92,7 @@ pub(crate) fn number(n: u64) -> JsValue {
 /// object, key order included, without building a `serde_json` value first.
 #[cfg(feature = "objects")]
 pub(crate) fn parse_js(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+    js::json_parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// Seconds since the epoch: `now` if the caller gave one, else the host's clock.
@@ -116,7 +127,7 @@ pub(crate) fn opt_prop(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
     }
-    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+    js::reflect_get(obj, key)
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
@@ -140,10 +151,7 @@ pub(crate) fn opt_u64(obj: &JsValue, key: &str) -> Result<Option<u64>, JsValue> 
         return Err(bad());
     }
     let s = if v.is_bigint() {
-        js_sys::BigInt::from(v)
-            .to_string(10)
-            .map(String::from)
-            .map_err(|_| bad())?
+        js::to_js_string(&v)
     } else {
         v.as_string().ok_or_else(bad)?
     };

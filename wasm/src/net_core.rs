@@ -234,12 +234,12 @@ pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
     };
     let init = msgs::Init::decode(payload).map_err(|_| fail("malformed init from the peer"))?;
     let all = features::combine(&init.globalfeatures, &init.features);
-    if let Some(&bit) = features::unknown_required(&all).first() {
+    if let Some(bit) = features::unknown_required_iter(&all).next() {
         let mut m = String::from("peer requires unknown feature ");
         push_decimal(&mut m, bit);
         return Err(fail(&m));
     }
-    if let Some(&(feature, needs)) = features::missing_dependencies(&all).first() {
+    if let Some((feature, needs)) = features::missing_dependencies_iter(&all).next() {
         let mut m = String::from("peer sets feature ");
         push_decimal(&mut m, feature);
         m.push_str(" without its dependency ");

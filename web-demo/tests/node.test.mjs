@@ -67,6 +67,27 @@ test("decode: strings Core Lightning answers with valid:false carry its object, 
   }
 });
 
+test("invoice requests draw fresh randomness (Web Crypto) in every entry that builds them", () => {
+  for (const [name, entry] of [["full", tk], ["lite", lite], ["decode", decodeOnly]]) {
+    const a = entry.createInvoiceRequest(OFFER, { amountMsat: 1000 });
+    const b = entry.createInvoiceRequest(OFFER, { amountMsat: 1000 });
+    for (const r of [a, b]) assert.equal(entry.decode(r.invoiceRequest).valid, true, name);
+    // A fresh payer key and metadata each time (BOLT 12: invreq_metadata MUST be unpredictable).
+    assert.notEqual(a.payerId, b.payerId, name);
+    assert.notEqual(a.decoded.invreq_metadata, b.decoded.invreq_metadata, name);
+    assert.match(a.decoded.invreq_metadata, /^[0-9a-f]{32,}$/, name);
+    // Without a random source the call fails with its code, not with predictable keys.
+    const real = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+    Object.defineProperty(globalThis, "crypto", { value: { getRandomValues() { throw new Error("no entropy"); } }, configurable: true });
+    try {
+      assert.throws(() => entry.createInvoiceRequest(OFFER, { amountMsat: 1000 }), (e) => e.code === "RANDOM_FAILED", name);
+    } finally {
+      Object.defineProperty(globalThis, "crypto", real);
+    }
+    assert.notEqual(entry.createInvoiceRequest(OFFER, { amountMsat: 1000 }).payerId, a.payerId, name);
+  }
+});
+
 test("runes: decode and attenuate", () => {
   const d = tk.decodeRune(node.readonly_rune);
   assert.equal(d.type, "rune");

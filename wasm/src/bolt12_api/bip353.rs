@@ -107,7 +107,7 @@ fn proof_bytes(proof: &JsValue) -> Result<Vec<u8>, JsValue> {
             )
         });
     }
-    let bytes = proof.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| {
+    let bytes = proof.dyn_ref::<crate::js::Bytes>().ok_or_else(|| {
         js_error(
             "BAD_ARGUMENT",
             "proof must be a Uint8Array or a hex string (RFC 9102 records, back to back)",
@@ -117,7 +117,7 @@ fn proof_bytes(proof: &JsValue) -> Result<Vec<u8>, JsValue> {
     if len > MAX_PROOF_LEN {
         return Err(too_long(len));
     }
-    Ok(bytes.to_vec())
+    Ok(crate::js::copy_of(bytes))
 }
 
 /// Verifies `proof` (RFC 9102: the DNS resource records, in wire form, back to back) of
@@ -132,12 +132,7 @@ fn proof_bytes(proof: &JsValue) -> Result<Vec<u8>, JsValue> {
 /// `BIP353_EXPIRED` (with `expires`, `at`), `BIP353_NO_RECORD`, `BIP353_MULTIPLE_RECORDS`,
 /// `BIP353_NOT_UTF8`, `BIP353_BAD_URI`, `BIP353_BAD_OFFER` or `BAD_ARGUMENT`.
 #[wasm_bindgen(js_name = verifyBip353, skip_typescript)]
-pub fn verify_bip353(
-    name: &str,
-    proof: JsValue,
-    options: Option<js_sys::Object>,
-) -> Result<JsValue, JsValue> {
-    let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+pub fn verify_bip353(name: &str, proof: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let hrn = Hrn::parse(name).map_err(|e| bip353_error(&e))?;
     let proof = proof_bytes(&proof)?;
     let at = match opt_prop(&options, "at") {
