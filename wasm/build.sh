@@ -65,9 +65,11 @@ build() { # name, sha2's opt-level, cargo feature args...
     # (wasm-opt 108) rewrites the externref table wasm-bindgen adds into one browsers
     # refuse ("WebAssembly.Table.set(): Argument 1 is invalid for table").
     # --converge: the passes again until the module stops shrinking (0.15 kB gzipped of the
-    # commando entry, 0.2 kB of lite; a second or two per entry).
+    # commando entry, 0.2 kB of lite; a second or two per entry). --flatten --rereloop -Oz:
+    # the control flow rebuilt by binaryen's relooper, then shrunk again (0.2 kB gzipped of
+    # the commando entry, 0.8 of decode, 1.2 of lite; decode() as fast, BENCHMARKS.md).
     local tmp="$out/$name/opt.wasm"
-    wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    wasm-opt -Oz --converge --flatten --rereloop -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
         --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
         "$wasm_dir/bolt12_wasm.wasm" -o "$tmp"
     # Without the `name` and `producers` custom sections (function names for stack traces
