@@ -19,6 +19,11 @@
 //! - [`keys`]: our node key and one-use random keys, erased on drop.
 //! - [`memory`]: an in-process transport pair.
 //!
+//! With the feature `io` (default) off, only the sans-IO parts are built: [`InvoiceFetch`]
+//! (what [`fetch_invoice`] drives), routes, reply paths, keys, the stateless payer and the
+//! errors; no transport, `responder`, `send_invoice`, `pump`, `hub` or `memory`, and
+//! lnsocket without its `io` (the npm package's `fetchInvoice` is built that way).
+//!
 //! Whatever is not an answer we await, or a request we can answer, is dropped with a
 //! [`DropReason`] and leaves no state.
 #![forbid(unsafe_code)]

@@ -23,7 +23,7 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -42,10 +42,11 @@ if (argv[0] !== "--child") {
     writeFileSync(mark, lock);
   }
 }
-const TOOLKIT_DIR = opt("--toolkit") || dirname(createRequire(join(ROOT, "web-demo", "package.json")).resolve("bolt12-toolkit/package.json"));
+// Absolute: the bundle step's esbuild resolves imports from this script's folder, not the cwd.
+const TOOLKIT_DIR = opt("--toolkit") ? resolve(opt("--toolkit")) : dirname(createRequire(join(ROOT, "web-demo", "package.json")).resolve("bolt12-toolkit/package.json"));
 // `--compare DIR`: another built package (e.g. the previous commit's) whose full entry runs
 // beside this one in the same rounds, as "bolt12-toolkit@compare (ws|tcp)".
-const COMPARE_DIR = opt("--compare");
+const COMPARE_DIR = opt("--compare") ? resolve(opt("--compare")) : undefined;
 const importToolkit = (entry = "node.js", dir = TOOLKIT_DIR) => import(pathToFileURL(join(dir, entry)).href);
 const now = () => performance.now();
 const ms = (x) => Math.round(x * 10) / 10;
