@@ -107,12 +107,12 @@ pub enum Answer {
     InvoiceError(FetchError),
 }
 
-#[cfg(feature = "io")]
 /// Fetches an invoice for `offer` from its issuer through the connected peer: builds and
 /// signs an `invoice_request` with a fresh payer key (BOLT 12: `invreq_metadata` MUST be
 /// unpredictable, `invreq_payer_id` transient), sends it, waits, checks. The waiting is
 /// this function's; everything else is [`InvoiceFetch`]'s, which a caller with its own
 /// event loop (the npm package) drives the same way.
+#[cfg(feature = "io")]
 pub async fn fetch_invoice<T: OnionTransport>(
     conn: &mut T,
     offer: &Offer,
@@ -125,9 +125,9 @@ pub async fn fetch_invoice<T: OnionTransport>(
     }
 }
 
-#[cfg(feature = "io")]
 /// A sans-IO exchange that [`drive`] runs: one message per route, then the judgement of
 /// each onion message that arrives (`None`: not an answer).
+#[cfg(feature = "io")]
 trait SansIo {
     type Outcome;
     fn next_message(&mut self) -> Option<Result<OnionMessage, FetchError>>;
@@ -135,9 +135,9 @@ trait SansIo {
     fn receive(&mut self, key: &NodeKey, bytes: &[u8]) -> Option<Self::Outcome>;
 }
 
-#[cfg(feature = "io")]
 /// Sends each of `exchange`'s messages on `conn` and waits `timeout` after each for an
 /// outcome; `None` once the last route's wait has passed.
+#[cfg(feature = "io")]
 async fn drive<T: OnionTransport, S: SansIo>(
     conn: &mut T,
     exchange: &mut S,
@@ -361,12 +361,12 @@ fn configure<'a>(
     b
 }
 
-#[cfg(feature = "io")]
 /// Sends the (already signed) `request` along each route of `offer` in turn until an
 /// `invoice` or `invoice_error` comes back on one of our reply paths, waiting
 /// `options.timeout` on each. The invoice is returned unchecked against the request (the
 /// request may be one our builder would refuse, to see what the issuer says): use
 /// [`fetch_invoice`], or [`check_invoice`] on what this returns.
+#[cfg(feature = "io")]
 pub async fn send_invoice_request<T: OnionTransport>(
     conn: &mut T,
     offer: &Offer,
@@ -526,9 +526,9 @@ impl SansIo for InvoiceFetch {
     }
 }
 
-#[cfg(feature = "io")]
 /// The next onion message on `conn`, unless `timeout` has passed since `started` first
 /// (then `None`): the wait of every exchange that sends one message and awaits its answer.
+#[cfg(feature = "io")]
 pub(crate) async fn recv_before<T: OnionTransport>(
     conn: &mut T,
     started: lnsocket::rt::Instant,
