@@ -85,9 +85,16 @@ extern "C" {
     pub(crate) fn copy_of(bytes: &Bytes) -> Vec<u8>;
 }
 
+/// getrandom's source on wasm32: [`random::fill`], registered as getrandom's `custom`
+/// backend instead of its `js` one, which is built on js-sys (see above). The macro defines
+/// the `#[no_mangle]` function that backend calls, which the `unsafe_code` lint counts;
+/// nothing else in the crate is allowed it.
 #[cfg(all(feature = "bolt12", target_arch = "wasm32"))]
+#[allow(unsafe_code)]
 mod random {
     use wasm_bindgen::prelude::*;
+
+    getrandom::register_custom_getrandom!(fill);
 
     #[wasm_bindgen]
     extern "C" {
@@ -97,10 +104,8 @@ mod random {
         fn get_random_values(array: &mut [u8]) -> Result<JsValue, JsValue>;
     }
 
-    /// getrandom's source on wasm32 (its `custom` backend, registered in lib.rs): Web
-    /// Crypto's `getRandomValues`, at most 65536 bytes a call as Web Crypto allows. Instead
-    /// of getrandom's `js` backend, which is built on js-sys (see above).
-    pub(crate) fn fill(out: &mut [u8]) -> Result<(), getrandom::Error> {
+    /// Web Crypto's `getRandomValues`, at most 65536 bytes a call as Web Crypto allows.
+    fn fill(out: &mut [u8]) -> Result<(), getrandom::Error> {
         for chunk in out.chunks_mut(65536) {
             if get_random_values(chunk).is_err() {
                 return Err(getrandom::Error::WEB_GET_RANDOM_VALUES);
@@ -109,6 +114,3 @@ mod random {
         Ok(())
     }
 }
-
-#[cfg(all(feature = "bolt12", target_arch = "wasm32"))]
-pub(crate) use random::fill as fill_random;

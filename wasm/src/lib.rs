@@ -14,7 +14,7 @@
 //!
 //! Every failure reaches JavaScript as an `Error` with a stable string `code` (see
 //! `ErrorCode` in the TypeScript declarations).
-// No unsafe code but what `getrandom::register_custom_getrandom!` defines (`random` below).
+// No unsafe code but what `getrandom::register_custom_getrandom!` defines (`js::random`).
 #![deny(unsafe_code)]
 // The `commando` and `lnap` builds use few of the shared helpers.
 #![cfg_attr(not(feature = "bolt12"), allow(dead_code))]
@@ -24,16 +24,6 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-/// getrandom's source on wasm32: Web Crypto through the facade's own import
-/// (`js::fill_random`), registered as getrandom's `custom` backend instead of its `js` one,
-/// which would link js-sys. The macro defines the `#[no_mangle]` function that backend
-/// calls, which the `unsafe_code` lint counts; nothing else in the crate is allowed it.
-#[cfg(all(feature = "bolt12", target_arch = "wasm32"))]
-#[allow(unsafe_code)]
-mod random {
-    getrandom::register_custom_getrandom!(crate::js::fill_random);
-}
 
 #[cfg(feature = "bolt12")]
 pub mod bolt12_api;
