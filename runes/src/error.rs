@@ -55,9 +55,8 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    /// Appends the message (what `Display` shows) to `out` without `core::fmt`: the npm
-    /// package's Commando entry reports rune errors through this and links no formatting
-    /// code (BENCHMARKS.md).
+    /// Appends the message (what `Display` shows) to `out` without `core::fmt` (the npm
+    /// package's facade builds its `RUNE_INVALID` messages with it).
     pub fn push_message(&self, out: &mut String) {
         let text = match self {
             Self::InvalidBase64 => "invalid base64url encoding",

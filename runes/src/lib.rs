@@ -43,6 +43,6 @@ pub use english::showrune_json;
 pub use error::{DerivationError, ParseError, SecretError};
 pub use eval::FieldValue;
 pub use restriction::{Alternative, FieldName, Restriction};
-pub use rune::{Authcode, Rune, UniqueId};
+pub use rune::{extend_authcode, Authcode, Rune, UniqueId};
 pub use secret::{MasterRune, MasterSecret};
 pub use sha256::MAX_SECRET_LEN;

@@ -182,6 +182,22 @@ impl RawRune {
     }
 }
 
+/// The authcode of a rune after one more restriction, without the secret (runes README
+/// "Rune Authorization"): SHA-256 resumed from `authcode`, then `restriction` (encoded,
+/// as [`Restriction::encode`] writes it) and SHA-256's end marker.
+///
+/// `hashed_bytes` is what the rune's authcode has hashed so far: 64 for the secret's
+/// block, plus, for each of its restrictions' encodings (the unique id's `=ID[-VERSION]`
+/// first, if any), its length with the end marker (1 + 8 bytes) rounded up to whole
+/// 64-byte blocks. It must be a multiple of 64. This is what [`Rune::add_restriction`]
+/// computes; it is public for a caller that holds a rune's parts rather than a [`Rune`]
+/// (the npm package's Commando entry, whose JavaScript parses the rune).
+pub fn extend_authcode(authcode: &[u8; 32], hashed_bytes: u64, restriction: &[u8]) -> [u8; 32] {
+    let mut m = Midstate::resume(authcode, hashed_bytes);
+    m.append(restriction);
+    m.authcode()
+}
+
 fn split_base64(s: &str) -> Result<([u8; 32], Vec<u8>), ParseError> {
     let data = base64url::decode(s)?;
     let (code, rest) = data.split_first_chunk::<32>().ok_or(ParseError::TooShort)?;
@@ -317,9 +333,12 @@ impl Rune {
     /// Add a restriction without knowing the secret, by resuming SHA-256
     /// from the authcode (runes README "Rune Authorization").
     pub fn add_restriction(&mut self, restriction: Restriction) {
-        let mut m = Midstate::resume(&self.authcode.0, self.hashed_bytes());
-        m.append(restriction.encode().as_bytes());
-        self.authcode = Authcode(m.authcode());
+        let code = extend_authcode(
+            &self.authcode.0,
+            self.hashed_bytes(),
+            restriction.encode().as_bytes(),
+        );
+        self.authcode = Authcode(code);
         self.restrictions.push(restriction);
     }
 

@@ -9,7 +9,7 @@
 //! complete compression state, and anyone can resume from it (length
 //! extension) knowing only the number of bytes hashed so far.
 
-use sha2::digest::generic_array::GenericArray;
+use sha2::digest::generic_array::{typenum::U64, GenericArray};
 
 /// SHA-256 initial hash value (FIPS 180-4 §5.3.3).
 const IV: [u32; 8] = [
@@ -64,20 +64,27 @@ impl Midstate {
     }
 
     /// Append `data` followed by the SHA-256 end marker
-    /// (`rune_sha256_add_restr` / `rune_sha256_endmarker`).
+    /// (`rune_sha256_add_restr` / `rune_sha256_endmarker`), one block at a time in a
+    /// buffer on the stack, wiped afterwards (`data` may be the secret).
     pub(crate) fn append(&mut self, data: &[u8]) {
         let padded = padded_len(data.len());
-        let total_bits = (self.bytes + data.len() as u64).wrapping_mul(8);
-        let mut buf = Vec::with_capacity(padded);
-        buf.extend_from_slice(data);
-        buf.push(0x80);
-        buf.resize(padded - 8, 0);
-        buf.extend_from_slice(&total_bits.to_be_bytes());
-        let blocks: Vec<GenericArray<u8, _>> = buf
-            .chunks_exact(BLOCK as usize)
-            .map(GenericArray::clone_from_slice)
-            .collect();
-        sha2::compress256(&mut self.state, &blocks);
+        let total_bits = (self.bytes + data.len() as u64)
+            .wrapping_mul(8)
+            .to_be_bytes();
+        let mut block = GenericArray::<u8, U64>::default();
+        for start in (0..padded).step_by(BLOCK as usize) {
+            for (i, b) in block.iter_mut().enumerate() {
+                let at = start + i;
+                *b = match data.get(at) {
+                    Some(d) => *d,
+                    None if at == data.len() => 0x80,
+                    None if at >= padded - 8 => total_bits[at - (padded - 8)],
+                    None => 0,
+                };
+            }
+            sha2::compress256(&mut self.state, core::slice::from_ref(&block));
+        }
+        zeroize::Zeroize::zeroize(block.as_mut_slice());
         self.bytes += padded as u64;
     }
 }

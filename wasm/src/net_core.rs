@@ -9,8 +9,6 @@
 //!   check of the peer's (§"The `init` Message": unknown even bits, BOLT 9 dependencies);
 //! - Commando request framing (commando's `frame::split`: `0x4c4d` continuations, `0x4c4f`
 //!   terminal, each with the 8-byte request id), encrypted in one buffer per request;
-//! - with `commando-core` (the `commando` entry), `decodeRuneJson`: Core Lightning's rune
-//!   `decode` JSON as text (lightning-decode(7)), without serde_json.
 //!
 //! With `fetch`, a `Bolt8` also keeps its static key as our node key, with which
 //! `fetch_core` peels the onion messages that answer an invoice request. None of this is
@@ -253,19 +251,6 @@ pub fn check_init(msg: &[u8]) -> Result<String, JsValue> {
 /// messages are put together from pieces, not by `format!`.
 fn push_decimal(out: &mut String, n: usize) {
     out.push_str(itoa::Buffer::new().format(n));
-}
-
-/// Core Lightning's `decode` JSON for a rune (lightning-decode(7), "If type is rune"), as
-/// text: unique id, version, string form, each restriction's alternatives and English
-/// summary (`time` relative to `now`, seconds since the epoch). A rune whose restrictions
-/// are not UTF-8 gives `valid: false` with `hex` and `warning_rune_invalid_utf8`, as Core
-/// Lightning does. Throws `RUNE_INVALID`. The text is `runes::decode_rune_json_text`, which
-/// the full entry's `decodeRune` (`runes::decode_rune`) parses: one writer of the fields.
-#[cfg(feature = "commando-core")]
-#[wasm_bindgen(js_name = decodeRuneJson, skip_typescript)]
-pub fn decode_rune_json(rune: &str, now: Option<f64>) -> Result<String, JsValue> {
-    runes::decode_rune_json_text(rune.trim(), crate::now_secs(now))
-        .map_err(crate::runes_api::rune_error)
 }
 
 #[cfg(test)]

@@ -104,22 +104,74 @@ test("commando entry: its TypeScript declarations compile under --strict (comman
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
-// The Commando entry writes decodeRune's JSON itself (no serde_json in its wasm): it must
-// be the full entry's object, field for field, for every rune of the runes crate's vectors
-// (Core Lightning's test_vectors.csv), valid and malformed, and fail with the same codes.
-test("commando entry: decodeRune equals the full entry's on every vector rune", () => {
+// The Commando entry decodes and attenuates runes in JavaScript (wasm/npm/runes.js, over
+// one call into its core for the SHA-256 it resumes); the other entries run the runes crate.
+// They must agree, object for object and message for message: on every rune of the runes
+// crate's vectors (Core Lightning's test_vectors.csv), valid and malformed, at several
+// clocks, attenuated with a set of restrictions good and bad; and on random runes.
+const outcome = (f) => { try { return { ok: f() }; } catch (e) { return { code: e.code, message: e.message, name: e.name }; } };
+
+test("commando entry: decodeRune and attenuateRune equal the full entry's on every vector rune", () => {
   const csv = readFileSync(fileURLToPath(new URL("../../runes/tests/data/test_vectors.csv", import.meta.url)), "utf8");
   const runes = csv.split("\n").filter((l) => /^(VALID|MALFORMED),/.test(l)).map((l) => l.slice(l.lastIndexOf(",") + 1).trim());
   assert.ok(runes.length >= 40, `${runes.length} runes`);
-  const NOW = 1_700_000_000;
-  const outcome = (entry, r) => { try { return { ok: entry.decodeRune(r, NOW) }; } catch (e) { return { code: e.code }; } };
-  let valid = 0;
+  let valid = 0, attenuated = 0;
   for (const r of runes) {
-    const ours = outcome(cmd, r);
-    assert.deepEqual(ours, outcome(full, r), r);
-    if (ours.ok?.valid) valid++;
+    for (const now of [0, 1_700_000_000, 1e12, undefined]) {
+      const ours = outcome(() => cmd.decodeRune(r, now)), theirs = outcome(() => full.decodeRune(r, now));
+      // Without `now`, each reads the clock: the summaries may be a second apart.
+      if (now === undefined) for (const d of [ours, theirs]) d.ok?.restrictions?.forEach((x) => delete x.summary);
+      assert.deepEqual(ours, theirs, r);
+      if (now === 0 && ours.ok?.valid) valid++;
+    }
+    for (const x of ["method=getinfo", "time<1700000000|id=02", "a=\\&\\|\\\\", "pnamefoo^x|parr0$y", "method", "=x", "f1=1&f2=2",
+      "f=\\", "\u00e9=\u00fc\\\u00e9", "x=\0", " rate=3\u0085", ""]) {
+      const ours = outcome(() => cmd.attenuateRune(r, x));
+      assert.deepEqual(ours, outcome(() => full.attenuateRune(r, x)), `${r} + ${x}`);
+      if (ours.ok) attenuated++;
+    }
   }
   assert.ok(valid > 0 && valid < runes.length, `${valid} of ${runes.length} decoded valid`);
+  assert.ok(attenuated > 0, "some attenuations succeed");
+});
+
+test("commando entry: decodeRune and attenuateRune equal the full entry's on random runes", () => {
+  // xorshift32 from a fixed seed: the same runes on every run.
+  let seed = 0x9e3779b9;
+  const rnd = (n) => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed % n; };
+  const pick = (a) => a[rnd(a.length)];
+  const enc = new TextEncoder();
+  const FIELDS = ["method", "time", "id", "pnum", "rate", "parr0", "parr", "pnamefoo", "pname", "f_1", "\u00e9", ""];
+  const CONDS = [..."!=/^$~<>{}#", ".", "*", ""];
+  const VALUES = ["getinfo", "1700000000", "  12", "-5", "+7", "99999999999999999999999", "4000000000", "\u00e9", "\u2028",
+    "\ufeff", " ", "a-b", "\\", "\\|", "\\&", "|", "&", "", "0"];
+  const RAW = [[0xff], [0xc3], [0], [0xe2, 0x82]]; // not UTF-8, or NUL
+  const piece = () => rnd(30) === 0 ? Uint8Array.from(pick(RAW)) : enc.encode(pick(FIELDS) + pick(CONDS) + pick(VALUES) + pick(["", "", "|", "&"]));
+  const restriction = () => Buffer.concat(Array.from({ length: rnd(4) }, piece));
+  function runeText() {
+    const code = Uint8Array.from({ length: rnd(20) === 0 ? rnd(40) : 32 }, () => rnd(256));
+    let s = Buffer.concat([code, restriction()]).toString("base64url");
+    const r = rnd(10);
+    if (r === 0) s += "=".repeat(rnd(5));
+    else if (r === 1) s = s.slice(0, s.length - rnd(3));
+    else if (r === 2) s = s.slice(0, rnd(s.length + 1)) + pick(["=", "+", "/", "\u00e9", " ", "*"]) + s.slice(rnd(s.length + 1));
+    else if (r === 3) s = pick([" ", "\n", "\u0085", "\ufeff", "\u3000"]) + s + pick(["", " ", "\u00a0", "\u000b"]);
+    else if (r === 4 && s.length % 4) s += "=".repeat(4 - (s.length % 4));
+    return s;
+  }
+  const seen = { valid: 0, notUtf8: 0, refused: 0, attenuated: 0, notAttenuated: 0 };
+  for (let i = 0; i < 5000; i++) {
+    const r = runeText();
+    const now = pick([0, 1_700_000_000, rnd(2 ** 31), 1e12, -5, NaN, 1.5e22]);
+    const ours = outcome(() => cmd.decodeRune(r, now));
+    assert.deepEqual(ours, outcome(() => full.decodeRune(r, now)), JSON.stringify([r, now]));
+    seen[ours.ok ? (ours.ok.valid ? "valid" : "notUtf8") : "refused"]++;
+    const x = (rnd(4) === 0 ? pick([" ", "\u0085", "\ufeff"]) : "") + new TextDecoder().decode(restriction());
+    const weaker = outcome(() => cmd.attenuateRune(r, x));
+    assert.deepEqual(weaker, outcome(() => full.attenuateRune(r, x)), JSON.stringify([r, x]));
+    seen[weaker.ok ? "attenuated" : "notAttenuated"]++;
+  }
+  for (const [k, n] of Object.entries(seen)) assert.ok(n >= 50, `${k}: ${n} of 5000`);
 });
 
 test("commando entry in Node: handshake, getinfo, attenuated rune allowed and refused", async () => {
