@@ -112,17 +112,19 @@ const escaped = (v) => v.replace(/[\\|&]/g, "\\$&");
 const encodeAlt = (a) => a.field + a.cond + escaped(a.value);
 const encodeRestriction = (r) => r.map(encodeAlt).join("|");
 
-/**
- * A rune from its base64url text (rune.rs `from_base64` and `validate`): { code, id,
- * version, restrictions } with restrictions (the unique id's apart) as lists of
- * { field, cond, value } strings.
- */
-function parseRune(s) {
+/** A rune's authcode and raw restrictions from its base64url text (rune.rs `split_base64`). */
+function splitRune(s) {
   const data = fromBase64(s);
   if (data.length < 32) throw bad("rune is shorter than its 32-byte authcode");
-  const code = data.slice(0, 32);
-  const raw = decodeRestrictions(data.subarray(32));
-  const rune = { code, raw, id: undefined, version: undefined, restrictions: [] };
+  return { code: data.slice(0, 32), raw: decodeRestrictions(data.subarray(32)) };
+}
+
+/**
+ * The rune's unique id, version and restrictions (rune.rs `validate`), the restrictions
+ * (the unique id's apart) as lists of { field, cond, value } strings.
+ */
+function validate({ code, raw }) {
+  const rune = { code, id: undefined, version: undefined, restrictions: [] };
   raw.forEach((alts, index) => {
     if (alts.some((a) => a.field.length === 0)) {
       if (alts.length !== 1) throw bad("unique id must be the only alternative of its restriction");
@@ -137,6 +139,24 @@ function parseRune(s) {
     rune.restrictions.push(alts.map((a) => ({ field: text(a.field), cond: a.cond, value: text(a.value) })));
   });
   return rune;
+}
+
+/** `HEX-AUTHCODE:RESTRICTIONS` as bytes, each value's `\`, `|`, `&` escaped byte by byte (`string_form_bytes`). */
+function stringFormBytes({ code, raw }) {
+  const out = [...utf8.encode(hex(code) + ":")];
+  raw.forEach((alts, i) => {
+    if (i) out.push(38);
+    alts.forEach((a, j) => {
+      if (j) out.push(124);
+      for (const b of a.field) out.push(b);
+      out.push(a.cond.charCodeAt(0));
+      for (const b of a.value) {
+        if (b === 92 || b === 124 || b === 38) out.push(92);
+        out.push(b);
+      }
+    });
+  });
+  return out;
 }
 
 /** Each restriction's encoding, the unique id's `=ID[-VERSION]` first (`encoded_restrictions`). */
@@ -215,16 +235,13 @@ function nowSecs(now) {
  * `warning_rune_invalid_utf8`, as Core Lightning does. Throws `RUNE_INVALID`.
  */
 export function decodeRune(rune, now) {
-  const s = trim(rune, "rune");
-  let r;
+  let parts, r;
+  try { parts = splitRune(trim(rune, "rune")); } catch (e) { throw invalid("rune", e); }
   try {
-    r = parseRune(s);
+    r = validate(parts);
   } catch (e) {
     if (!(e instanceof RuneError && e.message === INVALID_UTF8)) throw invalid("rune", e);
-    // The string form's bytes (`RawRune::string_form_bytes`), hex.
-    let raw;
-    try { raw = parseRuneRaw(s); } catch (e2) { throw invalid("rune", e2); }
-    return { type: "rune", hex: hex(raw), warning_rune_invalid_utf8: "Rune contains invalid UTF-8 strings", valid: false };
+    return { type: "rune", hex: hex(stringFormBytes(parts)), warning_rune_invalid_utf8: "Rune contains invalid UTF-8 strings", valid: false };
   }
   const out = { type: "rune" };
   if (r.id !== undefined) {
@@ -241,25 +258,6 @@ export function decodeRune(rune, now) {
   return out;
 }
 
-/** `HEX-AUTHCODE:RESTRICTIONS` as bytes, each value's `\`, `|`, `&` escaped byte by byte. */
-function parseRuneRaw(s) {
-  const data = fromBase64(s);
-  if (data.length < 32) throw bad("rune is shorter than its 32-byte authcode");
-  const out = [...utf8.encode(hex(data.subarray(0, 32)) + ":")];
-  decodeRestrictions(data.subarray(32)).forEach((alts, i) => {
-    if (i) out.push(38);
-    alts.forEach((a, j) => {
-      if (j) out.push(124);
-      out.push(...a.field, a.cond.charCodeAt(0));
-      for (const b of a.value) {
-        if (b === 92 || b === 124 || b === 38) out.push(92);
-        out.push(b);
-      }
-    });
-  });
-  return out;
-}
-
 /**
  * A rune with one more restriction (Core Lightning syntax, alternatives separated by `|`),
  * without the node's secret. Throws `RUNE_INVALID` for a bad rune or restriction.
@@ -267,7 +265,7 @@ function parseRuneRaw(s) {
 export function attenuateRuneWith(glue) {
   return (rune, restriction) => {
     let r, added;
-    try { r = parseRune(trim(rune, "rune")); } catch (e) { throw invalid("rune", e); }
+    try { r = validate(splitRune(trim(rune, "rune"))); } catch (e) { throw invalid("rune", e); }
     try {
       // `Restriction::parse`: one restriction, nothing after it, every field named.
       const data = utf8.encode(trim(restriction, "restriction"));

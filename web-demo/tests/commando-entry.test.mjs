@@ -133,6 +133,19 @@ test("commando entry: decodeRune and attenuateRune equal the full entry's on eve
   }
   assert.ok(valid > 0 && valid < runes.length, `${valid} of ${runes.length} decoded valid`);
   assert.ok(attenuated > 0, "some attenuations succeed");
+  // Not a string: a typed error (the other entries' glue throws a TypeError there).
+  assert.equal(outcome(() => cmd.decodeRune(5)).code, "BAD_ARGUMENT");
+  assert.equal(outcome(() => cmd.attenuateRune(runes[0], null)).code, "BAD_ARGUMENT");
+  // Long runes: a 300 kB field name and value, UTF-8 and not.
+  const code = new Uint8Array(32).fill(7);
+  for (const tail of [[0x61], [0xff]]) {
+    const field = new Uint8Array(300_000).fill(0x66), value = new Uint8Array(300_000).fill(tail[0]);
+    const r = Buffer.concat([code, field, Buffer.from("="), value]).toString("base64url");
+    const ours = outcome(() => cmd.decodeRune(r, 0));
+    assert.deepEqual(ours, outcome(() => full.decodeRune(r, 0)));
+    assert.equal(ours.ok.valid, tail[0] === 0x61);
+    assert.deepEqual(outcome(() => cmd.attenuateRune(r, "method=getinfo")), outcome(() => full.attenuateRune(r, "method=getinfo")));
+  }
 });
 
 test("commando entry: decodeRune and attenuateRune equal the full entry's on random runes", () => {
