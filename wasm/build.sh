@@ -86,8 +86,8 @@ build() { # name, sha2's opt-level, cargo feature args...
     fi
     # No entry but lnap links js-sys (whose closure shims stay in the function table: 4 kB;
     # see wasm/src/js.rs), and the commando entry links no core::fmt either (3 kB: its
-    # messages are put together from pieces, and its runes are runes.js's). rustc's output keeps the symbol names (legacy mangling:
-    # `6js_sys`, `4core3fmt5write`).
+    # messages are put together from pieces, and its runes are runes.js's). rustc's output
+    # keeps the symbol names (legacy mangling: `6js_sys`, `4core3fmt5write`).
     local banned=()
     [ "$name" = lnap ] || banned+=(6js_sys)
     [ "$name" != commando ] || banned+=(4core3fmt5write)
