@@ -176,10 +176,11 @@ function randomBytes(n) {
   return b;
 }
 const randomKeys = () => randomBytes(64);
-// setTimeout fires at once for delays over 2^31 - 1 ms: longer ones wait that long.
+/** Bytes as lowercase hex. */
+export const hex = (data) => Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("");
 /** An `error` or `warning`'s data as lnsocket shows it: the text if printable ASCII, else hex. */
-export const printable = (data) => data.every((b) => b >= 32 && b <= 126) ? new TextDecoder().decode(data)
-  : "0x" + Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("");
+export const printable = (data) => data.every((b) => b >= 32 && b <= 126) ? new TextDecoder().decode(data) : "0x" + hex(data);
+// setTimeout fires at once for delays over 2^31 - 1 ms: longer ones wait that long.
 export const after = (ms, f) => setTimeout(f, Math.min(ms, 2147483647));
 
 const PONG_LIMIT = 65532; // BOLT 1: a ping asking for this many bytes or more gets no pong

@@ -7,7 +7,7 @@
 // and web-demo/tests/commando-entry.test.mjs holds the two to the same output and errors
 // on the crate's vectors and on random runes and restrictions. Here rather than in the
 // core: 8.7 kB less gzipped wasm in this entry (BENCHMARKS.md).
-import { fail } from "./net.js";
+import { fail, hex } from "./net.js";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 // Rust's `str::trim` (Unicode White_Space), which the other entries apply; JavaScript's
@@ -22,7 +22,6 @@ const utf8 = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Core Lightning's conditions (runes README "Rune Language").
 const CONDITIONS = "!=/^$~<>{}#";
-const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 class RuneError {
   constructor(message) { this.message = message; }
@@ -95,9 +94,14 @@ function decodeRestriction(data, at) {
   }
 }
 
+/** C strings cannot hold a NUL (`rune_restr_from_string`, `decode_restrictions`). */
+function noNul(data) {
+  if (data.includes(0)) throw bad("restrictions contain a NUL byte");
+}
+
 /** Every `&`-separated restriction (restriction.rs `decode_restrictions`). */
 function decodeRestrictions(data) {
-  if (data.includes(0)) throw bad("restrictions contain a NUL byte");
+  noNul(data);
   const at = { pos: 0 }, out = [];
   while (at.pos < data.length) out.push(decodeRestriction(data, at));
   return out;
@@ -269,7 +273,7 @@ export function attenuateRuneWith(glue) {
     try {
       // `Restriction::parse`: one restriction, nothing after it, every field named.
       const data = utf8.encode(trim(restriction, "restriction"));
-      if (data.includes(0)) throw bad("restrictions contain a NUL byte");
+      noNul(data);
       const at = { pos: 0 };
       const alts = decodeRestriction(data, at);
       if (at.pos !== data.length) throw bad("trailing characters after the restriction");
